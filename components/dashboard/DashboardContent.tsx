@@ -1,0 +1,192 @@
+import type { Children } from '@kitajs/html';
+import { paths } from '../../src/routes/paths.js';
+import type { DashboardView, Part } from '../../src/views/dashboard.js';
+import { formatNumber } from '../../src/views/format.js';
+import { ErrorView } from '../layout/ErrorPage.js';
+import { Alert } from '../ui/Alert.js';
+import { Badge } from '../ui/Badge.js';
+
+function Card({
+  title,
+  testId,
+  children,
+}: {
+  title: string;
+  testId: string;
+  children?: Children;
+}): JSX.Element {
+  return (
+    <section
+      aria-label={title}
+      data-testid={testId}
+      class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
+    >
+      <h2 class="text-sm font-medium text-slate-500" safe>
+        {title}
+      </h2>
+      <div class="mt-2">{children}</div>
+    </section>
+  );
+}
+
+function Unavailable({ error }: { error: string }): JSX.Element {
+  return (
+    <p class="text-sm text-red-700" safe>
+      {`Unavailable: ${error}`}
+    </p>
+  );
+}
+
+function show<T>(part: Part<T>, render: (value: T) => JSX.Element): JSX.Element {
+  return part.ok ? render(part.value) : <Unavailable error={part.error} />;
+}
+
+function Count({ value, label }: { value: string; label: string }): JSX.Element {
+  return (
+    <p>
+      <span class="text-3xl font-semibold tabular-nums" safe>
+        {value}
+      </span>{' '}
+      <span class="text-sm text-slate-500" safe>
+        {label}
+      </span>
+    </p>
+  );
+}
+
+/** The refreshable part of the dashboard; htmx polls it every 10 seconds. */
+export function DashboardContent({ view }: { view: DashboardView }): JSX.Element {
+  return (
+    <div
+      id="dashboard"
+      hx-get={paths.dashboard()}
+      hx-trigger="every 10s"
+      hx-swap="outerHTML"
+      class="space-y-6"
+    >
+      {view.controlPlaneDown ? (
+        <ErrorView
+          title="Control plane unreachable"
+          message="The console could not reach the Prism control plane. This page refreshes by itself; nothing below is current."
+          retryHref={paths.dashboard()}
+        />
+      ) : (
+        ''
+      )}
+      {view.maintenance.ok && view.maintenance.value.enabled ? (
+        <Alert tone="warning" title="Maintenance mode is on" testId="maintenance-banner">
+          <p safe>{view.maintenance.value.message || 'No message given.'}</p>
+          <p class="mt-1 text-xs" safe>
+            {`Enabled by ${view.maintenance.value.enabledBy || 'unknown'}${
+              view.maintenance.value.until ? `, until ${view.maintenance.value.until}` : ''
+            }`}
+          </p>
+        </Alert>
+      ) : (
+        ''
+      )}
+      <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Card title="Proxies up" testId="proxies">
+          {show(view.proxies, (p) => (
+            <Count value={`${p.up}/${p.total}`} label="registered" />
+          ))}
+        </Card>
+        <Card title="Launchers up" testId="launchers">
+          {show(view.launchers, (l) => (
+            <Count value={`${l.up}/${l.total}`} label="registered" />
+          ))}
+        </Card>
+        <Card title="Namespaces" testId="namespaces">
+          {show(view.namespaces, (n) => (
+            <a href={paths.namespaces.list()} class="hover:underline">
+              <Count value={formatNumber(n.total)} label="in the cluster" />
+            </a>
+          ))}
+        </Card>
+        <Card title="Client sessions" testId="sessions">
+          {show(view.sessions, (s) => (
+            <Count value={formatNumber(s.total)} label={`${formatNumber(s.active)} active`} />
+          ))}
+        </Card>
+      </div>
+      <div class="grid gap-4 lg:grid-cols-2">
+        <Card title="Raft cluster" testId="raft">
+          {show(view.cluster, (c) => (
+            <div>
+              <p class="text-sm">
+                {c.leaderId ? (
+                  <span safe>{`Leader ${c.leaderId}, term ${c.term}`}</span>
+                ) : (
+                  <Badge tone="red" label="no leader: election in progress" />
+                )}
+              </p>
+              <p class="text-xs text-slate-500" safe>
+                {`commit index ${c.commitIndex} · applied ${c.appliedIndex}`}
+              </p>
+              <table class="mt-3 w-full text-sm">
+                <thead class="text-left text-xs text-slate-500">
+                  <tr>
+                    <th class="py-1 font-medium">Member</th>
+                    <th class="py-1 font-medium">Role</th>
+                    <th class="py-1 font-medium">Health</th>
+                    <th class="py-1 font-medium">Last contact</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.members.map((m) => (
+                    <tr class="border-t border-slate-100">
+                      <td class="py-1">
+                        <span safe>{m.id}</span>{' '}
+                        <span class="text-xs text-slate-500" safe>
+                          {m.address}
+                        </span>
+                      </td>
+                      <td class="py-1" safe>
+                        {m.role}
+                      </td>
+                      <td class="py-1">
+                        <Badge
+                          tone={m.healthy ? 'green' : 'red'}
+                          label={m.healthy ? 'healthy' : 'unreachable'}
+                        />
+                      </td>
+                      <td class="py-1 text-slate-500" safe>
+                        {m.lastContact}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </Card>
+        <Card title="Backends" testId="backends">
+          {show(view.backends, (backends) => (
+            <ul class="divide-y divide-slate-100 text-sm">
+              {backends.map((b) => (
+                <li class="flex items-center justify-between gap-3 py-2">
+                  <span class="min-w-0">
+                    <span class="font-medium" safe>
+                      {b.name}
+                    </span>{' '}
+                    <span class="text-xs text-slate-500" safe>
+                      {b.type}
+                    </span>
+                    {b.message ? (
+                      <span class="block text-xs text-slate-500 truncate" safe>
+                        {b.message}
+                      </span>
+                    ) : (
+                      ''
+                    )}
+                  </span>
+                  <Badge tone={b.tone} label={b.health} />
+                </li>
+              ))}
+            </ul>
+          ))}
+        </Card>
+      </div>
+    </div>
+  );
+}

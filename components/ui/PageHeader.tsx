@@ -1,0 +1,26 @@
+export interface PageHeaderProps {
+  title: string;
+  subtitle?: string;
+  /** Buttons or links shown at the right. */
+  actions?: JSX.Element;
+}
+
+export function PageHeader({ title, subtitle, actions }: PageHeaderProps): JSX.Element {
+  return (
+    <header class="mb-6 flex flex-wrap items-end justify-between gap-4">
+      <div class="min-w-0">
+        <h1 class="text-2xl font-semibold tracking-tight break-words" safe>
+          {title}
+        </h1>
+        {subtitle ? (
+          <p class="mt-1 text-sm text-slate-600" safe>
+            {subtitle}
+          </p>
+        ) : (
+          ''
+        )}
+      </div>
+      {actions ? <div class="flex gap-2">{actions}</div> : ''}
+    </header>
+  );
+}

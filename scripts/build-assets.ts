@@ -1,0 +1,49 @@
+/**
+ * Builds public/assets: Tailwind CSS compiled from src/styles/app.css and the htmx bundle, each
+ * under a content-hashed name so they can be cached for a year, plus manifest.json mapping
+ * logical names to hashed ones for the server.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { projectRoot } from '../src/project-root.js';
+
+const root = projectRoot();
+const outDir = join(root, 'public', 'assets');
+const require = createRequire(import.meta.url);
+
+function hashed(name: string, content: Buffer): string {
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
+  const dot = name.lastIndexOf('.');
+  return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+}
+
+mkdirSync(outDir, { recursive: true });
+const tmpCss = join(outDir, '.app.css');
+execFileSync(
+  join(root, 'node_modules', '.bin', 'tailwindcss'),
+  ['--input', join(root, 'src', 'styles', 'app.css'), '--output', tmpCss, '--minify'],
+  { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+);
+
+const sources: Record<string, Buffer> = {
+  'app.css': readFileSync(tmpCss),
+  'htmx.js': readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+};
+rmSync(tmpCss);
+
+const manifest: Record<string, string> = {};
+for (const [name, content] of Object.entries(sources)) {
+  manifest[name] = hashed(name, content);
+}
+// Drop files of earlier builds so the folder holds exactly what the manifest names.
+for (const file of readdirSync(outDir)) {
+  if (!Object.values(manifest).includes(file)) rmSync(join(outDir, file));
+}
+for (const [name, content] of Object.entries(sources)) {
+  writeFileSync(join(outDir, manifest[name] as string), content);
+}
+writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+process.stdout.write(`assets: ${Object.values(manifest).join(', ')}\n`);

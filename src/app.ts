@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Transport } from '@connectrpc/connect';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import controlPlane from './plugins/control-plane.js';
+import errors from './plugins/errors.js';
+import htmx from './plugins/htmx.js';
+import operator from './plugins/operator.js';
+import staticAssets from './plugins/static.js';
+import { projectRoot } from './project-root.js';
+import dashboardRoutes from './routes/dashboard/index.js';
+import healthRoutes from './routes/health.js';
+import namespaceRoutes from './routes/namespaces/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    /** Set on SIGTERM: readiness fails first so traffic drains before the listener closes. */
+    shuttingDown: boolean;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  /** Replaces the HTTP/2 control-plane transport (narrow unit tests only). */
+  transport?: Transport;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the console without listening: server.ts listens, tests inject. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Correlates a page with its control-plane calls: a caller's id is kept when it is sane.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 64 * 1024,
+  });
+
+  app.decorate('config', config);
+  app.decorate('shuttingDown', false);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  await app.register(formbody);
+  await app.register(operator);
+  await app.register(htmx);
+  await app.register(staticAssets, { publicDir: join(projectRoot(), 'public') });
+  await app.register(controlPlane, {
+    url: config.controlPlane.url,
+    timeoutMs: config.controlPlane.timeoutMs,
+    readRetries: config.controlPlane.readRetries,
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+  await app.register(errors);
+
+  await app.register(healthRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(namespaceRoutes);
+  return app;
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** Public URLs of the built assets, for the layout. */
+export interface Assets {
+  css: string;
+  htmx: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    assets: Assets;
+  }
+}
+
+export interface StaticOptions {
+  publicDir: string;
+}
+
+function readManifest(publicDir: string): Assets {
+  const file = join(publicDir, 'assets', 'manifest.json');
+  if (!existsSync(file)) {
+    throw new Error(`Static assets are not built (${file} is missing): run \`npm run build\`.`);
+  }
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | undefined>;
+  const asset = (name: string) => {
+    const hashed = manifest[name];
+    if (!hashed) throw new Error(`${file} names no ${name}: run \`npm run build\` again.`);
+    return `/assets/${hashed}`;
+  };
+  return { css: asset('app.css'), htmx: asset('htmx.js') };
+}
+
+export default fp(
+  async (app: FastifyInstance, options: StaticOptions) => {
+    app.decorate('assets', readManifest(options.publicDir));
+    await app.register(fastifyStatic, {
+      root: options.publicDir,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      // Hashed names change with their content, so they can be cached for good; the few
+      // unhashed files (favicon) get an hour.
+      cacheControl: false,
+      setHeaders(reply, path) {
+        const hashedAsset = path.includes(`${join('public', 'assets')}`);
+        reply.header(
+          'cache-control',
+          hashedAsset ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+        );
+      },
+    });
+  },
+  { name: 'static' },
+);

@@ -1,0 +1,78 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { FastifyInstance } from 'fastify';
+import { DashboardContent } from '../../../components/dashboard/DashboardContent.js';
+import { Layout } from '../../../components/layout/Layout.js';
+import { PageHeader } from '../../../components/ui/PageHeader.js';
+import { SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
+import {
+  backendBadges,
+  clusterCard,
+  type DashboardView,
+  maintenanceBanner,
+  type Part,
+  upTotal,
+} from '../../views/dashboard.js';
+import { shortError } from '../../views/errors.js';
+import { paths } from '../paths.js';
+
+const unreachable = (err: unknown) =>
+  err instanceof ConnectError &&
+  (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded);
+
+export default async function dashboardRoutes(app: FastifyInstance) {
+  app.get(paths.dashboard(), async function showDashboard(request, reply) {
+    const cp = app.controlPlane;
+    const opts = request.rpc();
+    const failures: unknown[] = [];
+    const part = async <T, R>(call: Promise<T>, map: (value: T) => R): Promise<Part<R>> => {
+      try {
+        return { ok: true, value: map(await call) };
+      } catch (err) {
+        failures.push(err);
+        return { ok: false, error: shortError(err) };
+      }
+    };
+    // Independent reads, so they go out together: the page costs the slowest call, not the sum.
+    const [cluster, proxies, launchers, backends, namespaces, sessions, active, maintenance] =
+      await Promise.all([
+        part(cp.getClusterStatus({}, opts), (s) => clusterCard(s)),
+        part(cp.listProxies({}, opts), (r) => upTotal(r.proxies)),
+        part(cp.listLaunchers({}, opts), (r) => upTotal(r.launchers)),
+        part(cp.listBackends({ pageSize: 100 }, opts), (r) => backendBadges(r.backends)),
+        part(cp.listNamespaces({ pageSize: 1 }, opts), (r) => ({ total: r.totalSize })),
+        part(cp.listClientSessions({ pageSize: 1 }, opts), (r) => r.totalSize),
+        part(
+          cp.listClientSessions({ pageSize: 1, status: SessionStatus.ACTIVE }, opts),
+          (r) => r.totalSize,
+        ),
+        part(cp.getMaintenanceStatus({}, opts), (r) => maintenanceBanner(r.status)),
+      ]);
+    const view: DashboardView = {
+      cluster,
+      proxies,
+      launchers,
+      backends,
+      namespaces,
+      sessions:
+        sessions.ok && active.ok
+          ? { ok: true, value: { total: sessions.value, active: active.value } }
+          : {
+              ok: false,
+              error: sessions.ok ? (active as { error: string }).error : sessions.error,
+            },
+      maintenance,
+      controlPlaneDown: failures.length === 8 && failures.every(unreachable),
+    };
+    for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
+
+    const content = <DashboardContent view={view} />;
+    reply.header('cache-control', 'no-store');
+    if (request.wantsFragment('dashboard')) return reply.html(content);
+    return reply.html(
+      <Layout title="Dashboard" area="dashboard" assets={app.assets} operator={request.operator}>
+        <PageHeader title="Dashboard" subtitle="The cluster at a glance." />
+        {content}
+      </Layout>,
+    );
+  });
+}

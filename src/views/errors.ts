@@ -1,0 +1,104 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+
+/** What an operator is told about a failure, and how it is answered. */
+export interface ErrorDescription {
+  status: number;
+  title: string;
+  message: string;
+  /** Server faults are logged with their details; the page never shows those. */
+  serverFault: boolean;
+}
+
+const CONTROL_PLANE_DOWN =
+  'The console could not reach the Prism control plane. Nothing is shown as done that the control plane did not confirm; try again in a moment.';
+
+/** Maps control-plane (Connect) codes and HTTP errors to what the operator sees — in one place. */
+export function describeError(err: unknown): ErrorDescription {
+  if (err instanceof ConnectError) {
+    switch (err.code) {
+      case Code.NotFound:
+        return { status: 404, title: 'Not found', message: err.rawMessage, serverFault: false };
+      case Code.PermissionDenied:
+        return {
+          status: 403,
+          title: 'Not allowed',
+          message: `The control plane refused this for your role: ${err.rawMessage}`,
+          serverFault: false,
+        };
+      case Code.Unauthenticated:
+        return {
+          status: 401,
+          title: 'Sign-in required',
+          message: 'The control plane did not accept your credentials. Sign in again.',
+          serverFault: false,
+        };
+      case Code.InvalidArgument:
+      case Code.OutOfRange:
+        return {
+          status: 400,
+          title: 'Invalid request',
+          message: err.rawMessage,
+          serverFault: false,
+        };
+      case Code.AlreadyExists:
+      case Code.FailedPrecondition:
+      case Code.Aborted:
+        return { status: 409, title: 'Conflict', message: err.rawMessage, serverFault: false };
+      case Code.Unavailable:
+        return {
+          status: 503,
+          title: 'Control plane unreachable',
+          message: CONTROL_PLANE_DOWN,
+          serverFault: true,
+        };
+      case Code.DeadlineExceeded:
+        return {
+          status: 504,
+          title: 'Control plane too slow',
+          message:
+            'The Prism control plane did not answer in time. The request may or may not have been carried out; check before repeating a change.',
+          serverFault: true,
+        };
+      case Code.Canceled:
+        return {
+          status: 499,
+          title: 'Cancelled',
+          message: 'The request was cancelled.',
+          serverFault: false,
+        };
+      default:
+        return {
+          status: 502,
+          title: 'Control plane error',
+          message:
+            'The Prism control plane reported an internal error. The details are in the console log.',
+          serverFault: true,
+        };
+    }
+  }
+  const status = (err as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      status,
+      title: 'Bad request',
+      message: err instanceof Error ? err.message : 'The request was not understood.',
+      serverFault: false,
+    };
+  }
+  return {
+    status: 500,
+    title: 'Something went wrong',
+    message: 'The console failed to handle this request. The details are in the console log.',
+    serverFault: true,
+  };
+}
+
+/** A short word for a dashboard card whose call failed. */
+export function shortError(err: unknown): string {
+  if (err instanceof ConnectError) {
+    if (err.code === Code.Unavailable) return 'unreachable';
+    if (err.code === Code.DeadlineExceeded) return 'timed out';
+    if (err.code === Code.PermissionDenied) return 'not allowed for your role';
+  }
+  return 'failed';
+}
