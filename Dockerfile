@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+#
+# Prism Web Console — production image (`serve` mode). Needs CONTROL_PLANE_URL at run time;
+# without it the process exits with a message naming what is missing.
+#
+#   docker build -t prism-web-console .
+#   docker run --rm -p 8000:8000 -e CONTROL_PLANE_URL=http://prism-admin:8981 prism-web-console
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: compile TypeScript to dist/ and the hashed CSS/htmx assets to public/assets/ -------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci
+COPY . .
+# Regenerates src/gen from proto/ (CI checks it matches what is committed), type-checks and
+# compiles to dist/, then builds public/assets/ with manifest.json.
+RUN npm run build
+
+# --- runtime: production dependencies, compiled code and built assets; nothing else ----------
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000 \
+    NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+# No dependency needs an install script at run time; skipping them keeps the layer predictable.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/public ./public
+# Files stay owned by root and read-only to the process: it writes nothing to disk, so the
+# container can also run with a read-only root filesystem (deploy/ does).
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 and handles SIGTERM itself (src/server.ts: fail readiness, then close).
+CMD ["node", "--enable-source-maps", "dist/src/server.js"]
