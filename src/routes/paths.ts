@@ -20,6 +20,8 @@ export interface NamespaceListQuery {
   sort?: string | undefined;
   page?: string | undefined;
   size?: number | undefined;
+  /** A key of a fixed confirmation message (never the message itself). */
+  notice?: string | undefined;
 }
 
 export const paths = {
@@ -29,7 +31,11 @@ export const paths = {
   namespaces: {
     list: (query: NamespaceListQuery = {}) => withQuery('/namespaces', { ...query }),
     create: () => '/namespaces/new',
-    detail: (name: string) => `/namespaces/${seg(name)}`,
+    /** Also where an edit form posts. */
+    detail: (name: string, query: { notice?: string } = {}) =>
+      withQuery(`/namespaces/${seg(name)}`, query),
+    /** Where the create form posts. */
+    createAction: () => '/namespaces',
     edit: (name: string) => `/namespaces/${seg(name)}/edit`,
     delete: (name: string) => `/namespaces/${seg(name)}/delete`,
   },

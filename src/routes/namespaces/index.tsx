@@ -1,4 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import deleteRoutes from './delete.js';
+import detailRoutes from './detail.js';
+import editRoutes from './edit.js';
+import listRoutes from './list.js';
 
-// Namespaces area: being built (list, detail, create, edit, delete).
-export default async function namespaceRoutes(_app: FastifyInstance) {}
+/**
+ * Namespaces: list (search, filter, sort, pages), detail, create, edit and delete. Every form
+ * posts without JavaScript and answers with a 303; htmx gets the form fragment or HX-Location.
+ */
+export default async function namespaceRoutes(app: FastifyInstance) {
+  await app.register(listRoutes);
+  await app.register(editRoutes);
+  await app.register(detailRoutes);
+  await app.register(deleteRoutes);
+}

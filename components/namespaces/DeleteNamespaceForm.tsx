@@ -1,0 +1,145 @@
+import type {
+  DeleteField,
+  DeleteFormValues,
+  FormErrors,
+  NamespaceDetail,
+} from '../../src/views/namespaces.js';
+import { Alert } from '../ui/Alert.js';
+import { buttonClass } from '../ui/buttons.js';
+import { ErrorSummary, TextAreaField, TextField } from '../ui/FormField.js';
+import { StatusBadge } from './StatusBadge.js';
+
+export const DELETE_FORM_ID = 'delete-namespace-form';
+
+const ids: Record<DeleteField, string> = {
+  reason: 'delete-reason',
+  confirm: 'delete-confirm',
+};
+const labels: Record<DeleteField, string> = {
+  reason: 'Reason',
+  confirm: 'Namespace name',
+};
+
+export interface DeleteNamespaceFormProps {
+  name: string;
+  /**
+   * The namespace as it is now (after a conflict: as it is after the other change); missing
+   * when the control plane could not be reached to read it.
+   */
+  namespace: NamespaceDetail | undefined;
+  action: string;
+  cancelHref: string;
+  values: DeleteFormValues;
+  errors: FormErrors<DeleteField>;
+  /** Someone else changed the namespace after the operator opened this page. */
+  changedMeanwhile?: boolean;
+}
+
+/** Deleting asks for a reason and the name typed out, so it is never one careless click. */
+export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Element {
+  const { namespace: ns, values, errors } = props;
+  const messages = [
+    ...errors.general.map((text) => ({ text })),
+    ...(['confirm', 'reason'] as const).flatMap((field) => {
+      const message = errors.fields[field];
+      return message ? [{ text: `${labels[field]}: ${message}`, href: `#${ids[field]}` }] : [];
+    }),
+  ];
+  const sessions = ns?.usage[0];
+  const sessionsText = sessions ? `${sessions.used} of ${sessions.limit}` : 'unknown';
+  return (
+    <form
+      id={DELETE_FORM_ID}
+      method="post"
+      action={props.action}
+      novalidate
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find button[type=submit]"
+      aria-label="Delete namespace"
+      class="max-w-2xl"
+    >
+      {messages.length > 0 ? (
+        <ErrorSummary title="The namespace was not deleted" messages={messages} />
+      ) : (
+        ''
+      )}
+      {props.changedMeanwhile && ns ? (
+        <div data-testid="conflict">
+          <Alert tone="warning" title="This namespace changed after you opened this page">
+            <p safe>
+              {`It is now at version ${ns.version}, last changed ${ns.updated}${
+                ns.updatedBy ? ` by ${ns.updatedBy}` : ''
+              }. Nothing was deleted. Check it below and confirm again if you still want to delete it.`}
+            </p>
+          </Alert>
+        </div>
+      ) : (
+        ''
+      )}
+      <input type="hidden" name="request_id" value={values.requestId} />
+      <input type="hidden" name="version" value={values.version} />
+
+      <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200">
+        <div class="rounded-md bg-red-50 p-4 text-sm text-red-900">
+          <p class="font-semibold">This cannot be undone.</p>
+          <p class="mt-1">
+            Deleting <strong safe>{props.name}</strong> removes its data and configuration, and its
+            clients lose access.
+          </p>
+          {ns ? (
+            <dl class="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-red-900 sm:grid-cols-4">
+              <dt class="font-medium">Status</dt>
+              <dd>
+                <StatusBadge status={ns.status} />
+              </dd>
+              <dt class="font-medium">Active sessions</dt>
+              <dd class="tabular-nums" data-testid="active-sessions" safe>
+                {sessionsText}
+              </dd>
+              <dt class="font-medium">Version</dt>
+              <dd class="tabular-nums" safe>
+                {ns.version}
+              </dd>
+            </dl>
+          ) : (
+            ''
+          )}
+        </div>
+        <TextAreaField
+          id={ids.reason}
+          name="reason"
+          label={labels.reason}
+          value={values.reason}
+          error={errors.fields.reason}
+          rows={2}
+          required
+          hint="Why this namespace is being deleted. It is recorded in the audit log."
+        />
+        <TextField
+          id={ids.confirm}
+          name="confirm"
+          label={labels.confirm}
+          value={values.confirm}
+          error={errors.fields.confirm}
+          required
+          spellcheck={false}
+          hint={`Type ${props.name} to confirm.`}
+        />
+      </div>
+
+      <div class="mt-6 flex items-center gap-3">
+        <button type="submit" class={buttonClass.danger}>
+          Delete namespace
+        </button>
+        <a href={props.cancelHref} class={buttonClass.secondary}>
+          Cancel
+        </a>
+        <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
+          Deleting…
+        </span>
+      </div>
+    </form>
+  );
+}

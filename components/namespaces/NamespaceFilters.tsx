@@ -1,0 +1,82 @@
+import { paths } from '../../src/routes/paths.js';
+import { type ListQuery, statusOptions } from '../../src/views/namespaces.js';
+import { buttonClass } from '../ui/buttons.js';
+import { FILTERS_ID, RESULTS_ID } from './NamespaceResults.js';
+
+const fieldClass =
+  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
+
+/**
+ * Search and status filter. A plain GET form (with a submit button) without JavaScript; with
+ * htmx, typing (debounced) or changing the status refreshes only the results and the URL.
+ */
+export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
+  const action = paths.namespaces.list();
+  const htmx = {
+    'hx-get': action,
+    'hx-target': `#${RESULTS_ID}`,
+    'hx-swap': 'outerHTML',
+    'hx-push-url': 'true',
+    'hx-include': `#${FILTERS_ID}`,
+    // A newer search replaces one still in flight, so the last keystroke wins.
+    'hx-sync': `#${FILTERS_ID}:replace`,
+  };
+  return (
+    <search aria-label="Filter namespaces">
+      <form
+        id={FILTERS_ID}
+        method="get"
+        action={action}
+        class="mb-4 flex flex-wrap items-end gap-3"
+        {...htmx}
+      >
+        <div class="min-w-64 flex-1">
+          <label for="namespace-search" class="block text-sm font-medium text-slate-900">
+            Search
+          </label>
+          <input
+            type="search"
+            id="namespace-search"
+            name="q"
+            value={query.q}
+            placeholder="Name or description"
+            autocomplete="off"
+            maxlength={200}
+            class={['mt-1.5', fieldClass]}
+            {...htmx}
+            hx-trigger="input changed delay:300ms, search"
+          />
+        </div>
+        <div class="w-48">
+          <label for="namespace-status" class="block text-sm font-medium text-slate-900">
+            Status
+          </label>
+          <select
+            id="namespace-status"
+            name="status"
+            class={['mt-1.5', fieldClass]}
+            {...htmx}
+            hx-trigger="change"
+          >
+            <option value="" selected={query.status === undefined}>
+              All statuses
+            </option>
+            {statusOptions.map((option) => (
+              <option value={option.value} selected={option.value === query.status} safe>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="flex items-center gap-3">
+          <button type="submit" class={buttonClass.secondary}>
+            Search
+          </button>
+          <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
+            Loading…
+          </span>
+        </div>
+      </form>
+    </search>
+  );
+}

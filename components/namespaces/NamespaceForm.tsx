@@ -1,0 +1,262 @@
+import {
+  type ConflictView,
+  type FormErrors,
+  type NamespaceField,
+  type NamespaceFormValues,
+  namespaceFieldLabels,
+  statusLabel,
+  statusOptions,
+} from '../../src/views/namespaces.js';
+import { Alert } from '../ui/Alert.js';
+import { buttonClass } from '../ui/buttons.js';
+import { ErrorSummary, SelectField, TextAreaField, TextField } from '../ui/FormField.js';
+
+export const NAMESPACE_FORM_ID = 'namespace-form';
+
+/** Field ids, so the summary can link to each field. */
+export const fieldId = (field: NamespaceField) =>
+  `namespace-${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+const ORDER: readonly NamespaceField[] = [
+  'name',
+  'description',
+  'status',
+  'maxSessions',
+  'maxStorage',
+  'maxRps',
+  'config',
+  'reason',
+];
+
+export interface NamespaceFormProps {
+  mode: 'create' | 'edit';
+  /** Where the form posts: the list for create, the namespace for edit. */
+  action: string;
+  values: NamespaceFormValues;
+  errors: FormErrors<NamespaceField>;
+  /** Set when someone else changed the namespace since the operator read it. */
+  conflict?: ConflictView | undefined;
+  cancelHref: string;
+}
+
+const COMPARED: readonly NamespaceField[] = [
+  'description',
+  'status',
+  'maxSessions',
+  'maxStorage',
+  'maxRps',
+  'config',
+];
+
+function show(field: NamespaceField, value: string): string {
+  if (field === 'status') return statusLabel(value);
+  return value === '' ? '(empty)' : value;
+}
+
+function ConflictPanel({
+  conflict,
+  values,
+}: {
+  conflict: ConflictView;
+  values: NamespaceFormValues;
+}): JSX.Element {
+  return (
+    <div data-testid="conflict">
+      <Alert tone="warning" title="Someone else changed this namespace while you were editing">
+        <p safe>
+          {`Your changes were not saved. It is now at version ${conflict.version}, last changed ${conflict.updated}${
+            conflict.updatedBy ? ` by ${conflict.updatedBy}` : ''
+          }. Compare the current values with yours below. To apply yours over the current version, check them and save again; to keep the current ones, cancel.`}
+        </p>
+        <table class="mt-3 w-full text-left text-sm">
+          <caption class="sr-only">Current values and yours</caption>
+          <thead>
+            <tr class="text-xs uppercase tracking-wide text-amber-800">
+              <th scope="col" class="py-1 pr-3 font-semibold">
+                Field
+              </th>
+              <th scope="col" class="py-1 pr-3 font-semibold">
+                Current value
+              </th>
+              <th scope="col" class="py-1 font-semibold">
+                Your value
+              </th>
+            </tr>
+          </thead>
+          <tbody class="divide-y divide-amber-200">
+            {COMPARED.map((field) => {
+              const current = conflict.current[field];
+              const mine = values[field];
+              const differs = current.trim() !== mine.trim();
+              return (
+                <tr data-testid="conflict-row" data-field={field} data-differs={String(differs)}>
+                  <th scope="row" class="py-1.5 pr-3 align-top font-medium" safe>
+                    {namespaceFieldLabels[field]}
+                  </th>
+                  <td
+                    class="whitespace-pre-wrap break-all py-1.5 pr-3 align-top"
+                    data-testid="current-value"
+                    safe
+                  >
+                    {show(field, current)}
+                  </td>
+                  <td
+                    class={[
+                      'whitespace-pre-wrap break-all py-1.5 align-top',
+                      differs ? 'font-semibold' : '',
+                    ]}
+                    safe
+                  >
+                    {show(field, mine)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </Alert>
+    </div>
+  );
+}
+
+/**
+ * Create and edit. Posts without JavaScript; with htmx the same post swaps this form for the
+ * answer — the form again with messages, or a redirect to the namespace.
+ */
+export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
+  const { mode, values, errors, conflict } = props;
+  const e = errors.fields;
+  const fieldMessages = ORDER.flatMap((field) => {
+    const message = e[field];
+    return message
+      ? [{ text: `${namespaceFieldLabels[field]}: ${message}`, href: `#${fieldId(field)}` }]
+      : [];
+  });
+  const messages = [...errors.general.map((text) => ({ text })), ...fieldMessages];
+  return (
+    <form
+      id={NAMESPACE_FORM_ID}
+      method="post"
+      action={props.action}
+      novalidate
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find button[type=submit]"
+      aria-label={mode === 'create' ? 'Create namespace' : 'Edit namespace'}
+      class="max-w-3xl"
+    >
+      {messages.length > 0 ? (
+        <ErrorSummary title="The namespace was not saved" messages={messages} />
+      ) : (
+        ''
+      )}
+      {conflict ? <ConflictPanel conflict={conflict} values={values} /> : ''}
+      <input type="hidden" name="request_id" value={values.requestId} />
+      {mode === 'edit' ? <input type="hidden" name="version" value={values.version} /> : ''}
+
+      <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <TextField
+          id={fieldId('name')}
+          name="name"
+          label="Name"
+          value={values.name}
+          error={e.name}
+          required
+          readonly={mode === 'edit'}
+          spellcheck={false}
+          maxlength={63}
+          hint={
+            mode === 'create'
+              ? '3 to 63 lower-case letters, digits and hyphens, starting with a letter. It cannot be changed later.'
+              : 'A namespace keeps its name.'
+          }
+        />
+        <TextAreaField
+          id={fieldId('description')}
+          name="description"
+          label="Description"
+          value={values.description}
+          error={e.description}
+          rows={2}
+        />
+        <SelectField
+          id={fieldId('status')}
+          name="status"
+          label="Status"
+          value={values.status}
+          error={e.status}
+          required
+          options={statusOptions}
+          hint="Read-only refuses writes; suspended refuses all traffic."
+        />
+        <fieldset>
+          <legend class="text-sm font-semibold text-slate-900">Quota</legend>
+          <p class="mt-1 text-xs text-slate-500">0 means unlimited.</p>
+          <div class="mt-3 grid gap-4 sm:grid-cols-3">
+            <TextField
+              id={fieldId('maxSessions')}
+              name="max_sessions"
+              label="Max sessions"
+              value={values.maxSessions}
+              error={e.maxSessions}
+              inputmode="numeric"
+              required
+            />
+            <TextField
+              id={fieldId('maxStorage')}
+              name="max_storage"
+              label="Max storage"
+              value={values.maxStorage}
+              error={e.maxStorage}
+              hint="Bytes, or a size such as 500MiB, 10GiB or 2TB."
+              required
+            />
+            <TextField
+              id={fieldId('maxRps')}
+              name="max_rps"
+              label="Max requests per second"
+              value={values.maxRps}
+              error={e.maxRps}
+              inputmode="numeric"
+              required
+            />
+          </div>
+        </fieldset>
+        <TextAreaField
+          id={fieldId('config')}
+          name="config"
+          label="Configuration"
+          value={values.config}
+          error={e.config}
+          rows={5}
+          mono
+          spellcheck={false}
+          hint="One key=value per line, for example retention=7d."
+        />
+        <TextAreaField
+          id={fieldId('reason')}
+          name="reason"
+          label="Reason"
+          value={values.reason}
+          error={e.reason}
+          rows={2}
+          required
+          hint="Why you are making this change. It is recorded in the audit log."
+        />
+      </div>
+
+      <div class="mt-6 flex items-center gap-3">
+        <button type="submit" class={buttonClass.primary}>
+          {mode === 'create' ? 'Create namespace' : conflict ? 'Save my values' : 'Save changes'}
+        </button>
+        <a href={props.cancelHref} class={buttonClass.secondary}>
+          Cancel
+        </a>
+        <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
+          Saving…
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,191 @@
+import type { Children } from '@kitajs/html';
+
+/*
+ * Form fields with their label, hint and error bound to the control: the error sits beside the
+ * field, the control says it is invalid (`aria-invalid`) and points at the hint and error
+ * (`aria-describedby`), so a screen reader hears why when it lands on the field.
+ */
+
+export interface FieldProps {
+  /** id of the control; the hint and error use `<id>-hint` and `<id>-error`. */
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean;
+}
+
+export const errorId = (id: string) => `${id}-error`;
+const hintId = (id: string) => `${id}-hint`;
+
+function describedBy({ id, hint, error }: FieldProps): string | undefined {
+  const ids = [hint ? hintId(id) : '', error ? errorId(id) : ''].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+const controlClass = (error: string | undefined) => [
+  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset read-only:bg-slate-50 read-only:text-slate-600',
+  error ? 'ring-red-400 focus:ring-red-600' : 'ring-slate-300 focus:ring-indigo-600',
+];
+
+function Field(props: FieldProps & { children?: Children }): JSX.Element {
+  const { id, label, hint, error, required } = props;
+  return (
+    <div data-field={props.name}>
+      <label for={id} class="block text-sm font-medium text-slate-900">
+        <span safe>{label}</span>
+        {required ? '' : <span class="ml-1 font-normal text-slate-500">(optional)</span>}
+      </label>
+      {hint ? (
+        <p id={hintId(id)} class="mt-1 text-xs text-slate-500" safe>
+          {hint}
+        </p>
+      ) : (
+        ''
+      )}
+      {error ? (
+        <p id={errorId(id)} class="mt-1 text-sm font-medium text-red-700" data-testid="field-error">
+          <span class="sr-only">Error: </span>
+          <span safe>{error}</span>
+        </p>
+      ) : (
+        ''
+      )}
+      <div class="mt-1.5">{props.children}</div>
+    </div>
+  );
+}
+
+export function TextField(
+  props: FieldProps & {
+    type?: 'text' | 'search' | 'email' | 'url';
+    inputmode?: 'text' | 'numeric' | 'decimal';
+    readonly?: boolean;
+    autocomplete?: string;
+    pattern?: string;
+    maxlength?: number;
+    placeholder?: string;
+    spellcheck?: boolean;
+  },
+): JSX.Element {
+  return (
+    <Field {...props}>
+      <input
+        type={props.type ?? 'text'}
+        id={props.id}
+        name={props.name}
+        value={props.value}
+        required={props.required}
+        readonly={props.readonly}
+        inputmode={props.inputmode}
+        autocomplete={props.autocomplete ?? 'off'}
+        pattern={props.pattern}
+        maxlength={props.maxlength}
+        placeholder={props.placeholder}
+        spellcheck={props.spellcheck === false ? 'false' : undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+        class={controlClass(props.error)}
+      />
+    </Field>
+  );
+}
+
+export function TextAreaField(
+  props: FieldProps & { rows?: number; maxlength?: number; spellcheck?: boolean; mono?: boolean },
+): JSX.Element {
+  return (
+    <Field {...props}>
+      <textarea
+        id={props.id}
+        name={props.name}
+        rows={String(props.rows ?? 3)}
+        required={props.required}
+        maxlength={props.maxlength}
+        spellcheck={props.spellcheck === false ? 'false' : undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+        class={[...controlClass(props.error), props.mono ? 'font-mono' : '']}
+        safe
+      >
+        {/* The parser drops one newline right after <textarea>: keep a leading blank line. */}
+        {props.value.startsWith('\n') ? `\n${props.value}` : props.value}
+      </textarea>
+    </Field>
+  );
+}
+
+export function SelectField(
+  props: FieldProps & { options: readonly { value: string; label: string }[] },
+): JSX.Element {
+  return (
+    <Field {...props}>
+      <select
+        id={props.id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+        class={controlClass(props.error)}
+      >
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === props.value} safe>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+// `autofocus` is a global attribute, but the JSX types only know it on form controls.
+const autofocus = { autofocus: true } as Record<string, unknown>;
+
+export interface ErrorSummaryProps {
+  title: string;
+  /** Each message, linked to its field when it has one. */
+  messages: readonly { text: string; href?: string | undefined }[];
+  children?: Children;
+}
+
+/**
+ * The list of problems at the top of a form. It takes focus when it appears (also after an
+ * htmx swap), so keyboard and screen-reader users start from what went wrong.
+ */
+export function ErrorSummary({ title, messages, children }: ErrorSummaryProps): JSX.Element {
+  return (
+    <div
+      role="alert"
+      tabindex="-1"
+      // htmx focuses an [autofocus] element after a swap, and browsers do on page load.
+      {...autofocus}
+      aria-labelledby="error-summary-title"
+      data-testid="error-summary"
+      class="mb-6 rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 focus:outline-2 focus:outline-red-600"
+    >
+      <h2 id="error-summary-title" class="font-semibold" safe>
+        {title}
+      </h2>
+      {messages.length > 0 ? (
+        <ul class="mt-2 list-disc space-y-1 pl-5">
+          {messages.map((message) => (
+            <li>
+              {message.href ? (
+                <a href={message.href} class="underline hover:no-underline" safe>
+                  {message.text}
+                </a>
+              ) : (
+                <span safe>{message.text}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+      {children}
+    </div>
+  );
+}
