@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { DeleteNamespaceForm } from '../../../components/namespaces/DeleteNamespaceForm.js';
+import {
+  NamespaceForm,
+  type NamespaceFormProps,
+} from '../../../components/namespaces/NamespaceForm.js';
+import {
+  conflictView,
+  emptyDeleteForm,
+  emptyNamespaceForm,
+  type NamespaceFormValues,
+  namespaceDetail,
+  noErrors,
+} from '../../../src/views/namespaces.js';
+import { IMG_PAYLOAD, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
+import { byLabel, byTestId, errorFor, parse, textOf } from './html.js';
+
+const typed: NamespaceFormValues = {
+  name: 'Bad Name',
+  description: SCRIPT_PAYLOAD,
+  status: 'read-only',
+  maxSessions: 'many',
+  maxStorage: '10GiB',
+  maxRps: '250',
+  config: 'retention=7d\nregion=eu-west-1',
+  reason: IMG_PAYLOAD,
+  requestId: 'req-00000001',
+  version: '',
+};
+
+async function render(props: Partial<NamespaceFormProps> = {}) {
+  return parse(
+    await (
+      <NamespaceForm
+        mode="create"
+        action="/namespaces"
+        cancelHref="/namespaces"
+        values={emptyNamespaceForm('req-00000000')}
+        errors={noErrors()}
+        {...props}
+      />
+    ),
+  );
+}
+
+describe('NamespaceForm', () => {
+  it('posts to its action, with and without htmx, and labels every field', async () => {
+    const doc = await render();
+    const form = doc.querySelector('form');
+    expect(form?.getAttribute('method')).toBe('post');
+    expect(form?.getAttribute('action')).toBe('/namespaces');
+    expect(form?.getAttribute('hx-post')).toBe('/namespaces');
+    expect(form?.getAttribute('hx-target')).toBe('this');
+    for (const label of [
+      'Name',
+      'Description',
+      'Status',
+      'Max sessions',
+      'Max storage',
+      'Max requests per second',
+      'Configuration',
+      'Reason',
+    ]) {
+      expect(byLabel(doc, label)).toBeTruthy();
+    }
+    expect(doc.querySelector('input[name="request_id"]')?.getAttribute('value')).toBe(
+      'req-00000000',
+    );
+    expect(doc.querySelector('input[name="version"]')).toBeNull();
+    expect(byTestId(doc, 'error-summary')).toHaveLength(0);
+    expect(doc.querySelector('[aria-invalid]')).toBeNull();
+  });
+
+  it('keeps what the operator typed and puts each message beside its field', async () => {
+    const doc = await render({
+      values: typed,
+      errors: {
+        fields: { name: 'Use lower-case letters.', maxSessions: 'Enter a whole number.' },
+        general: ['The control plane said no.'],
+      },
+    });
+    expect(byLabel(doc, 'Name').getAttribute('value')).toBe('Bad Name');
+    expect(byLabel(doc, 'Description').textContent).toBe(SCRIPT_PAYLOAD);
+    expect(byLabel(doc, 'Status').querySelector('option[selected]')?.getAttribute('value')).toBe(
+      'read-only',
+    );
+    expect(byLabel(doc, 'Max sessions').getAttribute('value')).toBe('many');
+    expect(byLabel(doc, 'Max storage').getAttribute('value')).toBe('10GiB');
+    expect(byLabel(doc, 'Configuration').textContent).toBe('retention=7d\nregion=eu-west-1');
+    expect(byLabel(doc, 'Reason').textContent).toBe(IMG_PAYLOAD);
+
+    const name = byLabel(doc, 'Name');
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(errorFor(doc, name)).toBe('Use lower-case letters.');
+    expect(errorFor(doc, byLabel(doc, 'Max sessions'))).toBe('Enter a whole number.');
+    expect(byLabel(doc, 'Max storage').getAttribute('aria-invalid')).toBeNull();
+    expect(errorFor(doc, byLabel(doc, 'Max storage'))).toBeUndefined();
+
+    const summary = byTestId(doc, 'error-summary')[0];
+    expect(summary?.getAttribute('role')).toBe('alert');
+    const items = [...(summary?.querySelectorAll('li') ?? [])].map((li) => textOf(li));
+    expect(items).toEqual([
+      'The control plane said no.',
+      'Name: Use lower-case letters.',
+      'Max sessions: Enter a whole number.',
+    ]);
+    expect(summary?.querySelector('a')?.getAttribute('href')).toBe(`#${name.id}`);
+    // The markup the operator typed is text in the fields, not elements.
+    expect(doc.querySelector('img')).toBeNull();
+    expect(doc.querySelector('script')).toBeNull();
+  });
+
+  it('on edit keeps the name read-only and carries the version it read', async () => {
+    const values = { ...emptyNamespaceForm('req-1'), name: 'orders-prod', version: '3' };
+    const doc = await render({ mode: 'edit', action: '/namespaces/orders-prod', values });
+    expect(byLabel(doc, 'Name').hasAttribute('readonly')).toBe(true);
+    expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('3');
+    expect(textOf(doc.querySelector('button[type="submit"]'))).toBe('Save changes');
+  });
+
+  it('after a conflict, shows the current values beside the operator’s and the new version', async () => {
+    const current = namespace({
+      description: IMG_PAYLOAD,
+      version: 9n,
+      updatedBy: 'carol',
+    });
+    const values = { ...typed, name: 'orders-prod', version: '9', description: 'mine' };
+    const doc = await render({
+      mode: 'edit',
+      action: '/namespaces/orders-prod',
+      values,
+      conflict: conflictView(current),
+    });
+    const panel = byTestId(doc, 'conflict')[0];
+    expect(textOf(panel)).toContain('It is now at version 9');
+    expect(textOf(panel)).toContain('by carol');
+    const description = panel?.querySelector('tr[data-field="description"]');
+    expect(description?.getAttribute('data-differs')).toBe('true');
+    expect(textOf(description?.querySelector('[data-testid="current-value"]'))).toBe(IMG_PAYLOAD);
+    expect(doc.querySelector('img')).toBeNull();
+    expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('9');
+    expect(textOf(doc.querySelector('button[type="submit"]'))).toBe('Save my values');
+  });
+});
+
+describe('DeleteNamespaceForm', () => {
+  it('asks for a reason and the typed name, and carries the version', async () => {
+    const ns = namespace({ name: 'orders-prod', version: 4n });
+    const doc = parse(
+      await (
+        <DeleteNamespaceForm
+          name="orders-prod"
+          namespace={namespaceDetail(ns)}
+          action="/namespaces/orders-prod/delete"
+          cancelHref="/namespaces/orders-prod"
+          values={emptyDeleteForm(ns, 'req-2')}
+          errors={noErrors()}
+        />
+      ),
+    );
+    const form = doc.querySelector('form');
+    expect(form?.getAttribute('method')).toBe('post');
+    expect(form?.getAttribute('action')).toBe('/namespaces/orders-prod/delete');
+    expect(form?.getAttribute('hx-post')).toBe('/namespaces/orders-prod/delete');
+    expect(byLabel(doc, 'Reason').tagName).toBe('TEXTAREA');
+    expect(byLabel(doc, 'Namespace name').getAttribute('name')).toBe('confirm');
+    expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('4');
+    expect(textOf(byTestId(doc, 'active-sessions')[0])).toBe('12 of 100');
+  });
+
+  it('keeps the input and explains a mismatch; shows hostile names as text', async () => {
+    const ns = namespace({ name: IMG_PAYLOAD });
+    const doc = parse(
+      await (
+        <DeleteNamespaceForm
+          name={IMG_PAYLOAD}
+          namespace={undefined}
+          action="/x"
+          cancelHref="/y"
+          values={{ reason: 'cleanup', confirm: 'orders', requestId: 'r-3', version: '3' }}
+          errors={{ fields: { confirm: 'The name you typed does not match.' }, general: [] }}
+        />
+      ),
+    );
+    const confirm = byLabel(doc, 'Namespace name');
+    expect(confirm.getAttribute('value')).toBe('orders');
+    expect(confirm.getAttribute('aria-invalid')).toBe('true');
+    expect(errorFor(doc, confirm)).toBe('The name you typed does not match.');
+    expect(byLabel(doc, 'Reason').textContent).toBe('cleanup');
+    expect(doc.querySelector('img')).toBeNull();
+    expect(doc.body.textContent).toContain(`Type ${ns.name} to confirm.`);
+  });
+});
