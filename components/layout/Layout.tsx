@@ -21,7 +21,9 @@ const htmxConfig = JSON.stringify({
   allowScriptTags: false,
   selfRequestsOnly: true,
   includeIndicatorStyles: false,
+  // Pages hold cluster data: keep them out of localStorage, and reload on a history miss.
   historyCacheSize: 0,
+  refreshOnHistoryMiss: true,
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComponentStatus } from '../../src/gen/prism/admin/v1/cluster_pb.js';
+import { parseHtml, textOf } from '../dom.js';
+import { directClient } from '../grpc.js';
+import { type Stack, startStack } from '../helper.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('GET / (dashboard)', () => {
+  it('shows the Raft leader and members, proxies, launchers, backends and counts', async () => {
+    const cp = directClient(stack.controlPlane.url);
+    const [cluster, proxies, launchers, backends, namespaces, sessions] = await Promise.all([
+      cp.getClusterStatus({}),
+      cp.listProxies({}),
+      cp.listLaunchers({}),
+      cp.listBackends({ pageSize: 100 }),
+      cp.listNamespaces({ pageSize: 1 }),
+      cp.listClientSessions({ pageSize: 1 }),
+    ]);
+
+    const res = await stack.app.inject({ url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const doc = parseHtml(res.body);
+    expect(doc.title).toBe('Dashboard · Prism Console');
+
+    const raft = doc.querySelector('[data-testid="raft"]');
+    expect(textOf(raft)).toContain(`Leader ${cluster.leaderId}, term ${cluster.term}`);
+    expect(raft?.querySelectorAll('tbody tr')).toHaveLength(cluster.members.length);
+
+    const up = (list: { status: ComponentStatus }[]) =>
+      list.filter((c) => c.status === ComponentStatus.UP).length;
+    expect(textOf(doc.querySelector('[data-testid="proxies"]'))).toContain(
+      `${up(proxies.proxies)}/${proxies.proxies.length}`,
+    );
+    expect(textOf(doc.querySelector('[data-testid="launchers"]'))).toContain(
+      `${up(launchers.launchers)}/${launchers.launchers.length}`,
+    );
+    expect(textOf(doc.querySelector('[data-testid="namespaces"]'))).toContain(
+      String(namespaces.totalSize),
+    );
+    expect(textOf(doc.querySelector('[data-testid="sessions"]'))).toContain(
+      sessions.totalSize.toLocaleString('en-US'),
+    );
+    const backendItems = doc.querySelectorAll('[data-testid="backends"] li');
+    expect(backendItems).toHaveLength(backends.backends.length);
+    expect(textOf(doc.querySelector('[data-testid="backends"]'))).toMatch(/degraded/);
+    expect(doc.querySelector('[data-testid="maintenance-banner"]')).toBeNull();
+  });
+
+  it('shows the maintenance banner while maintenance mode is on', async () => {
+    const cp = directClient(stack.controlPlane.url);
+    await cp.setMaintenanceMode({
+      enabled: true,
+      message: 'Upgrading <b>storage</b>',
+      requestId: crypto.randomUUID(),
+      reason: 'test',
+    });
+    try {
+      const doc = parseHtml((await stack.app.inject({ url: '/' })).body);
+      const banner = doc.querySelector('[data-testid="maintenance-banner"]');
+      expect(textOf(banner)).toContain('Maintenance mode is on');
+      // The message is the control plane's text, shown as text.
+      expect(textOf(banner)).toContain('Upgrading <b>storage</b>');
+      expect(banner?.querySelector('b')).toBeNull();
+    } finally {
+      await cp.setMaintenanceMode({
+        enabled: false,
+        requestId: crypto.randomUUID(),
+        reason: 'test',
+      });
+    }
+  });
+
+  it('answers the htmx refresh with the dashboard fragment only', async () => {
+    const res = await stack.app.inject({
+      url: '/',
+      headers: { 'hx-request': 'true', 'hx-target': 'dashboard' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.startsWith('<div id="dashboard"')).toBe(true);
+    expect(res.body).not.toContain('<html');
+    expect(res.headers.vary).toContain('HX-Request');
+  });
+
+  it('stays up and says so when the control plane is down, then recovers', async () => {
+    await stack.controlPlane.stop();
+    try {
+      const res = await stack.app.inject({ url: '/' });
+      expect(res.statusCode).toBe(200);
+      const doc = parseHtml(res.body);
+      expect(textOf(doc.querySelector('[data-testid="error"]'))).toContain(
+        'Control plane unreachable',
+      );
+      expect(textOf(doc.querySelector('[data-testid="proxies"]'))).toContain(
+        'Unavailable: unreachable',
+      );
+    } finally {
+      await stack.controlPlane.start();
+    }
+    const doc = parseHtml((await stack.app.inject({ url: '/' })).body);
+    expect(doc.querySelector('[data-testid="error"]')).toBeNull();
+    expect(textOf(doc.querySelector('[data-testid="raft"]'))).toContain('Leader');
+  });
+});
