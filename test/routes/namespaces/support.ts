@@ -1,0 +1,69 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Document } from 'happy-dom';
+import { parse } from '../../components/namespaces/html.js';
+
+/*
+ * What a browser does with a namespace form: read it (with its hidden fields), change some
+ * values, post it back — as a plain form post, or as htmx does.
+ */
+
+export type Fields = Record<string, string>;
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** htmx request headers for an element with this id as the target. */
+export function htmx(target: string): Record<string, string> {
+  return { 'hx-request': 'true', 'hx-target': target };
+}
+
+/** Every named control of the first form in the document, as a browser would submit it. */
+export function formFields(doc: Document, selector = 'form[method="post"]'): Fields {
+  const form = doc.querySelector(selector);
+  if (!form) throw new Error(`no form ${selector}`);
+  const fields: Fields = {};
+  for (const control of form.querySelectorAll('input[name], textarea[name], select[name]')) {
+    const name = control.getAttribute('name') ?? '';
+    if (control.tagName === 'TEXTAREA') fields[name] = control.textContent ?? '';
+    else if (control.tagName === 'SELECT') {
+      fields[name] = control.querySelector('option[selected]')?.getAttribute('value') ?? '';
+    } else fields[name] = control.getAttribute('value') ?? '';
+  }
+  return fields;
+}
+
+export async function getPage(
+  app: FastifyInstance,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ response: LightMyRequestResponse; doc: Document }> {
+  const response = await app.inject({ method: 'GET', url, headers });
+  return { response, doc: parse(response.body) };
+}
+
+/** Opens a form page and returns what its form would submit. */
+export async function openForm(app: FastifyInstance, url: string): Promise<Fields> {
+  const { response, doc } = await getPage(app, url);
+  if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode}`);
+  return formFields(doc);
+}
+
+export async function postForm(
+  app: FastifyInstance,
+  url: string,
+  fields: Fields,
+  headers: Record<string, string> = {},
+): Promise<{ response: LightMyRequestResponse; doc: Document }> {
+  const response = await app.inject({
+    method: 'POST',
+    url,
+    headers: { ...FORM, ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
+  return { response, doc: parse(response.body) };
+}
+
+/** Where an htmx answer sends the browser (HX-Location), if anywhere. */
+export function hxLocation(response: LightMyRequestResponse): string | undefined {
+  const header = response.headers['hx-location'];
+  return typeof header === 'string' ? (JSON.parse(header) as { path: string }).path : undefined;
+}
