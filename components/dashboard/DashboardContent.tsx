@@ -64,10 +64,18 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
       hx-swap="outerHTML"
       class="space-y-6"
     >
-      {view.controlPlaneDown ? (
+      {view.controlPlaneProblem ? (
         <ErrorView
-          title="Control plane unreachable"
-          message="The console could not reach the Prism control plane. This page refreshes by itself; nothing below is current."
+          title={
+            view.controlPlaneProblem === 'slow'
+              ? 'Control plane too slow'
+              : 'Control plane unreachable'
+          }
+          message={
+            view.controlPlaneProblem === 'slow'
+              ? 'The Prism control plane did not answer in time. This page refreshes by itself; nothing below is current.'
+              : 'The console could not reach the Prism control plane. This page refreshes by itself; nothing below is current.'
+          }
           retryHref={paths.dashboard()}
         />
       ) : (

@@ -59,8 +59,8 @@ export interface DashboardView {
   namespaces: Part<{ total: number }>;
   sessions: Part<{ total: number; active: number }>;
   maintenance: Part<MaintenanceBanner>;
-  /** True when every call failed because the control plane could not be reached. */
-  controlPlaneDown: boolean;
+  /** Set when every call failed for want of the control plane: nothing on the page is current. */
+  controlPlaneProblem: 'unreachable' | 'slow' | undefined;
 }
 
 const roleNames: Record<RaftRole, string> = {

@@ -15,9 +15,19 @@ import {
 import { shortError } from '../../views/errors.js';
 import { paths } from '../paths.js';
 
-const unreachable = (err: unknown) =>
-  err instanceof ConnectError &&
-  (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded);
+/** Why the whole page is stale, when every call failed the same way; undefined otherwise. */
+function controlPlaneProblem(
+  failures: unknown[],
+  calls: number,
+): DashboardView['controlPlaneProblem'] {
+  if (failures.length < calls) return undefined;
+  const codes = failures.map((err) => (err instanceof ConnectError ? err.code : undefined));
+  if (codes.every((code) => code === Code.DeadlineExceeded)) return 'slow';
+  if (codes.every((code) => code === Code.Unavailable || code === Code.DeadlineExceeded)) {
+    return 'unreachable';
+  }
+  return undefined;
+}
 
 export default async function dashboardRoutes(app: FastifyInstance) {
   app.get(paths.dashboard(), async function showDashboard(request, reply) {
@@ -61,7 +71,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
               error: sessions.ok ? (active as { error: string }).error : sessions.error,
             },
       maintenance,
-      controlPlaneDown: failures.length === 8 && failures.every(unreachable),
+      controlPlaneProblem: controlPlaneProblem(failures, 8),
     };
     for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
 
