@@ -1,0 +1,219 @@
+/**
+ * The production image's steps, outside Docker (no engine runs here): compile to dist/, take the
+ * built public/ assets, install production dependencies only into a fresh folder, then start
+ * `node dist/src/server.js` as the Dockerfile's CMD does. It proves that every runtime import is a
+ * production dependency, that serve mode finds its assets from dist/, and that it refuses to
+ * start without its configuration.
+ */
+import { type ChildProcess, type ExecFileOptions, execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Window } from 'happy-dom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoControlPlane, startControlPlane } from '../../src/dev/control-plane/index.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a build step; a failure carries the step's own output (tsc reports on stdout). */
+async function run(file: string, args: string[], options: ExecFileOptions) {
+  try {
+    return await execFileAsync(file, args, { ...options, encoding: 'utf8' });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
+const root = projectRoot();
+/** Node 24 of the project, as in the image; the machine's own node may be older. */
+const node = join(root, 'node_modules', '.bin', 'node');
+
+/** The child's whole environment: nothing leaks in from the test runner or from npm. */
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  if (process.env.HOME) env.HOME = process.env.HOME;
+  return { ...env, ...extra };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(dir: string, env: Record<string, string>): Started {
+  const child = spawn(node, ['--enable-source-maps', 'dist/src/server.js'], {
+    cwd: dir,
+    env: cleanEnv({ NODE_ENV: 'production', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output: () => output, exited };
+}
+
+async function waitForHealth(baseUrl: string, server: Started, timeoutMs = 20_000) {
+  let exitCode: number | null | undefined;
+  void server.exited.then((code) => {
+    exitCode = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      throw new Error(`server exited with ${exitCode}:\n${server.output()}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${server.output()}`);
+}
+
+describe('production build (the Dockerfile steps, without Docker)', () => {
+  let dir: string;
+  let controlPlane: DemoControlPlane;
+  let server: Started;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'prism-console-prod-'));
+    // Build stage: compile into the image folder (not the repo's dist/, which other tests and
+    // a developer's `npm start` may be using), and take the hashed assets `npm test` built.
+    const compiled = run(
+      node,
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(root, 'tsconfig.build.json'),
+        '--outDir',
+        join(dir, 'dist'),
+      ],
+      { cwd: root },
+    );
+    if (!existsSync(join(root, 'public', 'assets', 'manifest.json'))) {
+      await run(node, [join(root, 'node_modules', '.bin', 'tsx'), 'scripts/build-assets.ts'], {
+        cwd: root,
+      });
+    }
+    cpSync(join(root, 'public'), join(dir, 'public'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+    cpSync(join(root, 'package-lock.json'), join(dir, 'package-lock.json'));
+
+    // Runtime stage: production dependencies only, exactly as locked.
+    const installed = run(
+      'npm',
+      ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+      {
+        cwd: dir,
+        env: cleanEnv({ npm_config_update_notifier: 'false' }),
+        timeout: 180_000,
+      },
+    );
+    await Promise.all([compiled, installed]);
+
+    controlPlane = await startControlPlane({ simulate: false });
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = start(dir, {
+      CONTROL_PLANE_URL: controlPlane.url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    });
+    await waitForHealth(baseUrl, server);
+  }, 240_000);
+
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    await controlPlane?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installed no development dependency', () => {
+    expect(existsSync(join(dir, 'node_modules', 'fastify'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', 'vitest'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', 'typescript'))).toBe(false);
+  });
+
+  it('is alive and ready against a real control plane', async () => {
+    const health = await fetch(`${baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('renders the dashboard with hashed assets cached for good', async () => {
+    const res = await fetch(`${baseUrl}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const window = new Window();
+    const document = window.document;
+    document.write(await res.text());
+
+    // The page shows the control plane's data, not "Unavailable".
+    const namespaces = document.querySelector('[data-testid="namespaces"]');
+    expect(namespaces?.textContent).toMatch(/\d/);
+    expect(namespaces?.textContent).not.toContain('Unavailable');
+
+    const manifest = JSON.parse(
+      readFileSync(join(dir, 'public', 'assets', 'manifest.json'), 'utf8'),
+    ) as Record<string, string>;
+    const css = document.querySelector('link[rel="stylesheet"]')?.getAttribute('href');
+    const htmx = document.querySelector('script[src]')?.getAttribute('src');
+    expect(css).toBe(`/assets/${manifest['app.css']}`);
+    expect(htmx).toBe(`/assets/${manifest['htmx.js']}`);
+    await window.happyDOM.close();
+
+    for (const [href, type] of [
+      [css, /^text\/css/],
+      [htmx, /javascript/],
+    ] as const) {
+      const asset = await fetch(`${baseUrl}${href}`);
+      expect(asset.status, String(href)).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(type);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const body = Buffer.from(await asset.arrayBuffer());
+      expect(body.equals(readFileSync(join(dir, 'public', String(href))))).toBe(true);
+    }
+  });
+
+  it('refuses to start without CONTROL_PLANE_URL, saying so', async () => {
+    const port = await freePort();
+    const refused = start(dir, { HOST: '127.0.0.1', PORT: String(port) });
+    const code = await Promise.race([
+      refused.exited,
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000)),
+    ]);
+    if (code === 'timeout') refused.child.kill('SIGKILL');
+    expect(code).not.toBe('timeout');
+    expect(code).not.toBe(0);
+    expect(refused.output()).toContain('refusing to start');
+    expect(refused.output()).toMatch(/CONTROL_PLANE_URL: is required/);
+  });
+});
