@@ -21,7 +21,12 @@ export {
   type IdentifyCaller,
   identifyCaller,
 } from './identity.js';
-export { ControlPlaneState, type RaftStatus, type StateChange } from './state.js';
+export {
+  type AuditEntryInit,
+  ControlPlaneState,
+  type RaftStatus,
+  type StateChange,
+} from './state.js';
 
 export interface DemoControlPlane {
   /** For example 'http://127.0.0.1:45123' (no trailing slash). */

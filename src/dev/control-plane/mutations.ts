@@ -4,7 +4,7 @@
 
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { AuditOutcome } from '../../gen/prism/admin/v1/audit_pb.js';
-import type { IdentifyCaller } from './identity.js';
+import { ANONYMOUS, type IdentifyCaller } from './identity.js';
 import type { ControlPlaneState } from './state.js';
 import { codeName, invalidField, Violations } from './validation.js';
 
@@ -45,23 +45,18 @@ export class MutationRunner {
   ) {}
 
   async run<T>(context: HandlerContext, spec: MutationSpec<T>): Promise<T> {
-    const { actor } = await this.identify(context.requestHeader);
+    const method = context.method.name;
+    let actor: string;
+    try {
+      ({ actor } = await this.identify(context.requestHeader));
+    } catch (err) {
+      // A caller refused before it is known (a bad token): audited too, as DENIED.
+      const error = ConnectError.from(err);
+      this.audit(ANONYMOUS, method, spec, AuditOutcome.DENIED, error);
+      throw error;
+    }
     // From here on everything is synchronous, so two concurrent calls with the same request id
     // cannot both act: the second one sees what the first remembered.
-    const method = context.method.name;
-    const audit = (outcome: Outcome) =>
-      this.state.appendAudit({
-        actor,
-        operation: method,
-        resource: spec.resource,
-        namespace: spec.namespace,
-        outcome: outcome.ok ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
-        errorCode: outcome.ok ? '' : codeName(outcome.error.code),
-        errorMessage: outcome.ok ? '' : outcome.error.rawMessage,
-        reason: spec.reason,
-        requestId: spec.requestId,
-      });
-
     const previous = spec.requestId === '' ? undefined : this.remembered.get(spec.requestId);
     if (previous && previous.method !== method) {
       // Not a retry but a client bug; refuse it and keep the first outcome for real retries.
@@ -69,9 +64,10 @@ export class MutationRunner {
         'request_id',
         `was already used for ${previous.method}; use a new request id for every change`,
       );
-      audit({ ok: false, error });
+      this.audit(actor, method, spec, AuditOutcome.FAILURE, error);
       throw error;
     }
+    // A retry: the first outcome again, without acting or auditing a second time.
     if (previous) return replay(previous.outcome) as T;
 
     let outcome: Outcome;
@@ -82,14 +78,46 @@ export class MutationRunner {
       violations.throwIfAny();
       outcome = { ok: true, value: spec.apply(actor) };
     } catch (err) {
-      outcome = { ok: false, error: ConnectError.from(err) };
+      // Anything but a ConnectError is a bug in this server: INTERNAL, not the caller's fault.
+      const error =
+        err instanceof ConnectError
+          ? err
+          : new ConnectError(
+              `internal error: ${String(err)}`,
+              Code.Internal,
+              undefined,
+              undefined,
+              err,
+            );
+      outcome = { ok: false, error };
     }
-    audit(outcome);
+    if (outcome.ok) this.audit(actor, method, spec, AuditOutcome.SUCCESS);
+    else this.audit(actor, method, spec, AuditOutcome.FAILURE, outcome.error);
     // Internal errors are bugs, not outcomes: a retry should really try again.
     if (spec.requestId !== '' && (outcome.ok || outcome.error.code !== Code.Internal)) {
       this.remember(spec.requestId, { method, outcome });
     }
     return replay(outcome) as T;
+  }
+
+  private audit(
+    actor: string,
+    operation: string,
+    spec: MutationSpec<unknown>,
+    outcome: AuditOutcome,
+    error?: ConnectError,
+  ): void {
+    this.state.appendAudit({
+      actor,
+      operation,
+      resource: spec.resource,
+      namespace: spec.namespace,
+      outcome,
+      errorCode: error ? codeName(error.code) : '',
+      errorMessage: error?.rawMessage ?? '',
+      reason: spec.reason,
+      requestId: spec.requestId,
+    });
   }
 
   private remember(requestId: string, remembered: Remembered): void {

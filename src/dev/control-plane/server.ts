@@ -21,6 +21,7 @@ export class ControlPlaneServer {
   private shutdown: AbortController | undefined;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private port: number;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: ServerOptions) {
     this.port = options.port;
@@ -35,8 +36,16 @@ export class ControlPlaneServer {
     return this.server !== undefined;
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
+  /** Concurrent start() calls share one attempt. */
+  start(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    this.starting ??= this.listen().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async listen(): Promise<void> {
     // A fresh shutdown signal per run: the previous one is aborted for good.
     const shutdown = new AbortController();
     const handler = connectNodeAdapter({

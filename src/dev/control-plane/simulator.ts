@@ -179,7 +179,7 @@ export class Simulator {
         (ns) =>
           ns.status === NamespaceStatus.ACTIVE &&
           !this.drains.isDraining(ns.name) &&
-          (ns.quota?.maxSessions === 0 ||
+          ((ns.quota?.maxSessions ?? 0) === 0 ||
             (ns.metrics?.activeSessions ?? 0) < (ns.quota?.maxSessions ?? 0)),
       )
       .map((ns) => [ns.name, Math.sqrt((ns.metrics?.rps ?? 0) + 1)] as const);
