@@ -20,7 +20,7 @@ import {
 } from '../../views/namespaces.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
-import { getNamespace, type NameParams, unreachable } from './read.js';
+import { getNamespace, type NameParams, postRpc, unreachable } from './read.js';
 
 interface DeleteAnswer {
   status: number;
@@ -102,7 +102,7 @@ export default async function deleteRoutes(app: FastifyInstance) {
       try {
         await app.controlPlane.deleteNamespace(
           { name, version: input.version, requestId: input.requestId, reason: input.reason },
-          request.rpc(),
+          postRpc(request),
         );
         return reply.seeOther(paths.namespaces.list({ notice: 'deleted' }));
       } catch (err) {

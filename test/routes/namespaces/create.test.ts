@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditOutcome } from '../../../src/gen/prism/admin/v1/audit_pb.js';
 import { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
 import { byLabel, byTestId, errorFor, textOf } from '../../components/namespaces/html.js';
-import { type Stack, startStack } from '../../helper.js';
+import { listen, type Stack, startStack } from '../../helper.js';
 import {
   type Fields,
   formFields,
@@ -192,5 +192,22 @@ describe('POST /namespaces', () => {
       stack.controlPlane.faults.latencyMs = 0;
     }
     expect(stack.controlPlane.state.namespaces.has('slow-space')).toBe(false);
+  });
+});
+
+describe('over a real connection', () => {
+  it('a form post reaches the control plane (its body being read does not cancel the call)', async () => {
+    // app.inject never closes the request the way a socket does; this goes through the network.
+    const base = await listen(stack.app);
+    const fields = await newForm({ name: 'over-http', reason: 'Posted over HTTP' });
+    const response = await fetch(`${base}/namespaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/namespaces/over-http?notice=created');
+    expect(stack.controlPlane.state.namespaces.has('over-http')).toBe(true);
   });
 });
