@@ -173,7 +173,8 @@ export class Simulator {
     // New arrivals, about enough to keep the number of open sessions steady.
     const open = state.openSessions().length;
     const deficit = Math.max(0, this.targetOpenSessions - open);
-    const arrivals = Math.min(5, Math.round(deficit * 0.1) + (random.chance(0.3) ? 1 : 0));
+    // Below the usual number, clients come back a few at a time (not all in one tick).
+    const arrivals = deficit === 0 ? 0 : Math.min(5, Math.ceil(deficit * random.float(0, 0.2)));
     const candidates = [...state.namespaces.values()]
       .filter(
         (ns) =>
