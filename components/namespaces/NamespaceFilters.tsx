@@ -4,7 +4,7 @@ import { buttonClass } from '../ui/buttons.js';
 import { FILTERS_ID, RESULTS_ID } from './NamespaceResults.js';
 
 const fieldClass =
-  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
+  'block h-9 w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
 /**
  * Search and status filter. A plain GET form (with a submit button) without JavaScript; with

@@ -48,8 +48,13 @@ const COMPARED: readonly NamespaceField[] = [
   'config',
 ];
 
+const QUOTA_FIELDS: readonly NamespaceField[] = ['maxSessions', 'maxStorage', 'maxRps'];
+
 function show(field: NamespaceField, value: string): string {
   if (field === 'status') return statusLabel(value);
+  if (QUOTA_FIELDS.includes(field) && (value.trim() === '0' || value.trim() === '')) {
+    return '0 (unlimited)';
+  }
   return value === '' ? '(empty)' : value;
 }
 

@@ -61,8 +61,9 @@ const NOTICES = {
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 
-export function noticeText(key: unknown): string | undefined {
-  return typeof key === 'string' && Object.hasOwn(NOTICES, key)
+/** The fixed message for a notice key, if it is one this page shows. */
+export function noticeText(key: unknown, shownHere: readonly NoticeKey[]): string | undefined {
+  return typeof key === 'string' && shownHere.includes(key as NoticeKey)
     ? NOTICES[key as NoticeKey]
     : undefined;
 }

@@ -165,10 +165,12 @@ describe('rows and detail', () => {
 
 describe('notices', () => {
   it('maps only known keys to fixed messages', () => {
-    expect(noticeText('created')).toBe('Namespace created.');
-    expect(noticeText('<script>alert(1)</script>')).toBeUndefined();
-    expect(noticeText('toString')).toBeUndefined();
-    expect(noticeText(['created'])).toBeUndefined();
+    const here = ['created', 'updated'] as const;
+    expect(noticeText('created', here)).toBe('Namespace created.');
+    expect(noticeText('deleted', here)).toBeUndefined();
+    expect(noticeText('<script>alert(1)</script>', here)).toBeUndefined();
+    expect(noticeText('toString', here)).toBeUndefined();
+    expect(noticeText(['created'], here)).toBeUndefined();
   });
 });
 

@@ -12,7 +12,7 @@ export default async function detailRoutes(app: FastifyInstance) {
     async function showNamespace(request, reply) {
       // NOT_FOUND and an unreachable control plane are thrown to the error handler.
       const detail = namespaceDetail(await getNamespace(request, request.params.name));
-      const notice = noticeText(request.query.notice);
+      const notice = noticeText(request.query.notice, ['created', 'updated']);
       return sendPage(request, reply, {
         title: detail.name,
         subtitle: 'Namespace',

@@ -47,7 +47,7 @@ export default async function listRoutes(app: FastifyInstance) {
       }
     }
 
-    const notice = noticeText((request.query as Record<string, unknown>).notice);
+    const notice = noticeText((request.query as Record<string, unknown>).notice, ['deleted']);
     return sendPageOrFragment(request, reply, RESULTS_ID, <NamespaceResults view={view} />, () => ({
       title: 'Namespaces',
       subtitle: 'Tenants of the Prism cluster: their status, quotas and live usage.',
