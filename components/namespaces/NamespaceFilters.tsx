@@ -1,7 +1,9 @@
 import { paths } from '../../src/routes/paths.js';
-import { type ListQuery, statusOptions } from '../../src/views/namespaces.js';
+import { DEFAULT_PAGE_SIZE, type ListQuery, statusOptions } from '../../src/views/namespaces.js';
 import { buttonClass } from '../ui/buttons.js';
 import { FILTERS_ID, RESULTS_ID } from './NamespaceResults.js';
+
+const PAGE_SIZES = [25, DEFAULT_PAGE_SIZE, 100, 200];
 
 const fieldClass =
   'block h-9 w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
@@ -66,6 +68,26 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
                 {option.label}
               </option>
             ))}
+          </select>
+        </div>
+        <div class="w-28">
+          <label for="namespace-size" class="block text-sm font-medium text-slate-900">
+            Per page
+          </label>
+          <select
+            id="namespace-size"
+            name="size"
+            class={['mt-1.5', fieldClass]}
+            {...htmx}
+            hx-trigger="change"
+          >
+            {[...new Set([...PAGE_SIZES, query.size])]
+              .sort((a, b) => a - b)
+              .map((size) => (
+                <option value={String(size)} selected={size === query.size} safe>
+                  {String(size)}
+                </option>
+              ))}
           </select>
         </div>
         <div class="flex items-center gap-3">

@@ -1,11 +1,6 @@
 import { paths } from '../../src/routes/paths.js';
 import { formatNumber } from '../../src/views/format.js';
-import {
-  DEFAULT_PAGE_SIZE,
-  type NamespaceListView,
-  type SortHeader,
-  sortParam,
-} from '../../src/views/namespaces.js';
+import { type NamespaceListView, type SortHeader, sortParam } from '../../src/views/namespaces.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import { type HtmxLinkAttributes, Pagination } from '../ui/Pagination.js';
@@ -111,16 +106,11 @@ export function NamespaceResults({ view }: { view: NamespaceListView }): JSX.Ele
   return (
     <section id={RESULTS_ID} aria-label="Namespace list" class="space-y-3">
       {/*
-       * The current order and page size belong to the filter form (form="..."), but live here so
-       * they are replaced together with the table: a search then keeps the order just chosen.
+       * The current order belongs to the filter form (form="..."), but lives here so it is
+       * replaced together with the table: a search then keeps the order just chosen.
        */}
       {nonDefaultSort ? (
         <input type="hidden" name="sort" value={sortParam(query.sort)} form={FILTERS_ID} />
-      ) : (
-        ''
-      )}
-      {query.size !== DEFAULT_PAGE_SIZE ? (
-        <input type="hidden" name="size" value={String(query.size)} form={FILTERS_ID} />
       ) : (
         ''
       )}

@@ -85,7 +85,7 @@ describe('NamespaceResults', () => {
 
   it('links to the previous and next pages with their tokens, keeping the filters', async () => {
     const doc = await render(
-      listView({ q: 'o', status: 'active', size: '2', page: 'p2' }, three, {
+      listView({ q: 'o', status: 'active', sort: '-created', size: '2', page: 'p2' }, three, {
         next: 'p3',
         previous: 'p1',
         total: 9,
@@ -93,18 +93,18 @@ describe('NamespaceResults', () => {
     );
     const nav = doc.querySelector('nav[aria-label="Namespace pages"]');
     expect(nav?.querySelector('a[rel="next"]')?.getAttribute('href')).toBe(
-      '/namespaces?q=o&status=active&page=p3&size=2',
+      '/namespaces?q=o&status=active&sort=-created&page=p3&size=2',
     );
     expect(nav?.querySelector('a[rel="prev"]')?.getAttribute('href')).toBe(
-      '/namespaces?q=o&status=active&page=p1&size=2',
+      '/namespaces?q=o&status=active&sort=-created&page=p1&size=2',
     );
     expect(textOf(byTestId(doc, 'namespace-total')[0])).toBe(
       '9 namespaces match these filters · showing 3 on this page',
     );
-    // The order and page size ride along with the next search (form="namespace-filters").
+    // The order rides along with the next search (form="namespace-filters").
     const hidden = [...doc.querySelectorAll('input[type="hidden"][form="namespace-filters"]')];
     expect(hidden.map((i) => [i.getAttribute('name'), i.getAttribute('value')])).toEqual([
-      ['size', '2'],
+      ['sort', '-created'],
     ]);
   });
 
@@ -169,6 +169,9 @@ describe('NamespaceFilters', () => {
     expect(search.getAttribute('hx-push-url')).toBe('true');
     const status = byLabel(doc, 'Status');
     expect(status.querySelector('option[selected]')?.getAttribute('value')).toBe('suspended');
+    const size = byLabel(doc, 'Per page');
+    expect(size.getAttribute('name')).toBe('size');
+    expect(size.querySelector('option[selected]')?.getAttribute('value')).toBe('50');
     expect(doc.querySelector('img')).toBeNull();
   });
 });
