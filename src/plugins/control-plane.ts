@@ -27,6 +27,13 @@ export const kAccessToken = createContextKey<string | undefined>(undefined, {
   description: 'operator access token',
 });
 
+/*
+ * Aborted when the response closes before it is finished: the browser went away. (Fastify's
+ * request.signal follows the request stream instead, which Node closes as soon as a body has
+ * been read — every form post would cancel its own calls.)
+ */
+const kDisconnect = Symbol('browser disconnect');
+
 declare module 'fastify' {
   interface FastifyInstance {
     controlPlane: ControlPlaneClient;
@@ -34,6 +41,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Call options for the control plane on behalf of this request (token, request id). */
     rpc(): CallOptions;
+    [kDisconnect]: AbortController;
   }
 }
 
@@ -94,14 +102,25 @@ function callOptions(request: FastifyRequest): CallOptions {
   const contextValues: ContextValues = createContextValues().set(kRequestId, request.id);
   const token = request.operator?.accessToken;
   if (token) contextValues.set(kAccessToken, token);
-  // A browser that gives up on a page cancels the upstream calls made for it.
-  return { contextValues, signal: request.signal };
+  // A browser that gives up on a page cancels the reads made for it. A change it submitted
+  // is not cancelled: it gets the control plane's answer (and its audit entry) either way,
+  // bounded by the deadline.
+  if (request.method !== 'GET' && request.method !== 'HEAD') return { contextValues };
+  return { contextValues, signal: request[kDisconnect].signal };
 }
 
 export default fp(
   async (app: FastifyInstance, options: ControlPlaneOptions) => {
     const transport = options.transport ?? createControlPlaneTransport(options);
     app.decorate('controlPlane', createClient(AdminService, transport));
+    app.decorateRequest(kDisconnect, null as unknown as AbortController);
+    app.addHook('onRequest', async (request, reply) => {
+      const controller = new AbortController();
+      request[kDisconnect] = controller;
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+    });
     app.decorateRequest('rpc', function (this: FastifyRequest) {
       return callOptions(this);
     });

@@ -14,7 +14,7 @@ export default async function healthRoutes(app: FastifyInstance) {
     reply.header('cache-control', 'no-store');
     if (app.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
     try {
-      await app.controlPlane.getClusterStatus({}, { timeoutMs: 1000, signal: request.signal });
+      await app.controlPlane.getClusterStatus({}, { ...request.rpc(), timeoutMs: 1000 });
       return { status: 'ready', controlPlane: 'reachable' };
     } catch (err) {
       request.log.warn({ err }, 'readiness: control plane unreachable');

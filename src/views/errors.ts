@@ -93,6 +93,14 @@ export function describeError(err: unknown): ErrorDescription {
   };
 }
 
+/** True for failures that mean the control plane was not reached or did not answer. */
+export function isUnreachable(err: unknown): boolean {
+  return (
+    err instanceof ConnectError &&
+    (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded)
+  );
+}
+
 /** A short word for a dashboard card whose call failed. */
 export function shortError(err: unknown): string {
   if (err instanceof ConnectError) {

@@ -6,6 +6,7 @@ import {
   type DeleteNamespaceFormProps,
 } from '../../../components/namespaces/DeleteNamespaceForm.js';
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
+import { isUnreachable } from '../../views/errors.js';
 import {
   DELETE_FIELDS,
   type DeleteField,
@@ -20,7 +21,7 @@ import {
 } from '../../views/namespaces.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
-import { getNamespace, type NameParams, postRpc, unreachable } from './read.js';
+import { getNamespace, type NameParams } from './read.js';
 
 interface DeleteAnswer {
   status: number;
@@ -51,7 +52,7 @@ function sendDeleteForm(
     request,
     reply,
     DELETE_FORM_ID,
-    <DeleteNamespaceForm {...props} />,
+    () => <DeleteNamespaceForm {...props} />,
     () => ({
       title: `Delete ${name}`,
       crumbs: [{ label: name, href: paths.namespaces.detail(name) }, { label: 'Delete' }],
@@ -65,7 +66,7 @@ async function readForForm(request: FastifyRequest, name: string): Promise<Names
   try {
     return await getNamespace(request, name);
   } catch (err) {
-    if (unreachable(err)) return undefined;
+    if (isUnreachable(err)) return undefined;
     throw err;
   }
 }
@@ -102,7 +103,7 @@ export default async function deleteRoutes(app: FastifyInstance) {
       try {
         await app.controlPlane.deleteNamespace(
           { name, version: input.version, requestId: input.requestId, reason: input.reason },
-          postRpc(request),
+          request.rpc(),
         );
         return reply.seeOther(paths.namespaces.list({ notice: 'deleted' }));
       } catch (err) {

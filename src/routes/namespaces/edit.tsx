@@ -22,7 +22,7 @@ import {
 } from '../../views/namespaces.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
-import { getNamespace, type NameParams, postRpc } from './read.js';
+import { getNamespace, type NameParams } from './read.js';
 
 /** Every field the edit form holds; sent as the update mask so nothing else is touched. */
 const UPDATE_MASK = ['description', 'status', 'quota', 'config'];
@@ -50,7 +50,7 @@ function sendCreateForm(
     request,
     reply,
     NAMESPACE_FORM_ID,
-    <NamespaceForm {...props} />,
+    () => <NamespaceForm {...props} />,
     () => ({
       title: 'New namespace',
       crumbs: [{ label: 'New namespace' }],
@@ -76,7 +76,7 @@ function sendEditForm(
     request,
     reply,
     NAMESPACE_FORM_ID,
-    <NamespaceForm {...props} />,
+    () => <NamespaceForm {...props} />,
     () => ({
       title: `Edit ${name}`,
       crumbs: [{ label: name, href: paths.namespaces.detail(name) }, { label: 'Edit' }],
@@ -122,7 +122,7 @@ export default async function editRoutes(app: FastifyInstance) {
     try {
       const { namespace } = await app.controlPlane.createNamespace(
         { namespace: namespaceMessage(input), requestId: input.requestId, reason: input.reason },
-        postRpc(request),
+        request.rpc(),
       );
       return reply.seeOther(
         paths.namespaces.detail(namespace?.name ?? input.name, { notice: 'created' }),
@@ -177,7 +177,7 @@ export default async function editRoutes(app: FastifyInstance) {
             requestId: input.requestId,
             reason: input.reason,
           },
-          postRpc(request),
+          request.rpc(),
         );
         return reply.seeOther(paths.namespaces.detail(name, { notice: 'updated' }));
       } catch (err) {

@@ -48,7 +48,8 @@ export default async function listRoutes(app: FastifyInstance) {
     }
 
     const notice = noticeText((request.query as Record<string, unknown>).notice, ['deleted']);
-    return sendPageOrFragment(request, reply, RESULTS_ID, <NamespaceResults view={view} />, () => ({
+    const results = () => <NamespaceResults view={view} />;
+    return sendPageOrFragment(request, reply, RESULTS_ID, results, () => ({
       title: 'Namespaces',
       subtitle: 'Tenants of the Prism cluster: their status, quotas and live usage.',
       actions: (
@@ -66,7 +67,7 @@ export default async function listRoutes(app: FastifyInstance) {
             ''
           )}
           <NamespaceFilters query={query} />
-          <NamespaceResults view={view} />
+          {results()}
         </>
       ),
     }));

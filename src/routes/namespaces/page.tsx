@@ -39,17 +39,20 @@ export function sendPage(
   );
 }
 
-/** Answers with just `fragment` when htmx asked for the element `id`, else with the page. */
+/**
+ * Answers with just the fragment when htmx asked for the element `id`, else with the page.
+ * Both are thunks, so only the answer that is sent gets rendered.
+ */
 export function sendPageOrFragment(
   request: FastifyRequest,
   reply: FastifyReply,
   id: string,
-  fragment: JSX.Element,
+  fragment: () => JSX.Element,
   page: () => NamespacePage,
 ): Promise<FastifyReply> {
   if (request.wantsFragment(id)) {
     reply.header('cache-control', 'no-store');
-    return reply.html(fragment);
+    return reply.html(fragment());
   }
   return sendPage(request, reply, page());
 }
