@@ -27,6 +27,9 @@ const htmxConfig = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
+    // A form sent back with its messages (invalid, or changed meanwhile) is an answer, not a fault.
+    { code: '422', swap: true },
+    { code: '409', swap: true },
     { code: '[45]..', swap: true, error: true },
   ],
 });
