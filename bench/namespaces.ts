@@ -16,6 +16,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Transport } from '@connectrpc/connect';
@@ -117,6 +118,21 @@ async function autocannon(url: string, durationS: number): Promise<Result> {
 
 const fixed = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
 async function main() {
   const controlPlane = await startControlPlaneProcess();
   const config = loadConfig({ CONTROL_PLANE_URL: controlPlane.url, LOG_LEVEL: 'silent' });
@@ -194,9 +210,19 @@ async function main() {
 
     const results: Record<'real' | 'prebuilt', Result[]> = { real: [], prebuilt: [] };
     out(`${'run'.padEnd(10)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
+    const cpu: Record<'real' | 'prebuilt', { console: number; controlPlane: number; n: number }> = {
+      real: { console: 0, controlPlane: 0, n: 0 },
+      prebuilt: { console: 0, controlPlane: 0, n: 0 },
+    };
     for (const name of ['real', 'prebuilt', 'prebuilt', 'real'] as const) {
       const callsBefore = counted.calls.length;
+      const consoleBefore = process.cpuUsage();
+      const controlPlaneBefore = cpuSecondsOf(controlPlane.child.pid);
       const r = await autocannon(targets[name], settings.durationS);
+      const consoleUsed = process.cpuUsage(consoleBefore);
+      cpu[name].console += (consoleUsed.user + consoleUsed.system) / 1000;
+      cpu[name].controlPlane += (cpuSecondsOf(controlPlane.child.pid) - controlPlaneBefore) * 1000;
+      cpu[name].n += r.requests;
       results[name].push(r);
       let note = '';
       if (name === 'real') {
@@ -216,6 +242,14 @@ async function main() {
       out(
         `${`${name} avg`.padEnd(10)}${fixed(mean(results[name], 'rps'))}` +
           `${fixed(mean(results[name], 'p50'), 1)}${fixed(mean(results[name], 'p99'), 1)}`,
+      );
+    }
+    out();
+    out('CPU time per request (ms):  console  control plane');
+    for (const name of ['real', 'prebuilt'] as const) {
+      const c = cpu[name];
+      out(
+        `${name.padEnd(26)}${fixed(c.console / c.n, 3)}${fixed(c.controlPlane / c.n, 3).padStart(15)}`,
       );
     }
     const ratio = mean(results.real, 'rps') / mean(results.prebuilt, 'rps');
