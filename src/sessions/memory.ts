@@ -1,0 +1,103 @@
+import {
+  type ConsoleSession,
+  isLive,
+  isSessionId,
+  newestFirst,
+  type SessionStore,
+  SessionStoreClosedError,
+  touchIntervalMs,
+} from './session.js';
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Sessions in this process's memory: the default, for a single replica. Sessions are copied
+ * in and out, so a caller changing an object it got back changes nothing stored — as with Redis.
+ */
+export function createMemorySessionStore(options: { now?: () => number } = {}): SessionStore {
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, ConsoleSession>();
+  let closed = false;
+
+  function ensureOpen(): void {
+    if (closed) throw new SessionStoreClosedError();
+  }
+
+  /** The stored session if it is still live at `at`; an expired one is dropped on the way. */
+  function live(id: string, at: number): ConsoleSession | undefined {
+    const session = sessions.get(id);
+    if (!session) return undefined;
+    if (!isLive(session, at)) {
+      sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  // Sessions nobody asks for again would otherwise stay until the process ends.
+  const sweep = setInterval(() => {
+    const at = now();
+    for (const [id, session] of sessions) if (!isLive(session, at)) sessions.delete(id);
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  return {
+    async create(session) {
+      ensureOpen();
+      sessions.set(session.id, structuredClone(session));
+    },
+
+    async get(id) {
+      ensureOpen();
+      if (!isSessionId(id)) return undefined;
+      const session = live(id, now());
+      return session && structuredClone(session);
+    },
+
+    async touch(id, at) {
+      ensureOpen();
+      if (!isSessionId(id)) return;
+      const session = live(id, at);
+      if (!session || at - session.lastSeenAt < touchIntervalMs(session)) return;
+      session.lastSeenAt = at;
+    },
+
+    async update(id, patch) {
+      ensureOpen();
+      if (!isSessionId(id)) return;
+      const at = now();
+      const session = live(id, at);
+      if (!session) return;
+      const updated: Record<string, unknown> = { ...session };
+      for (const [key, value] of Object.entries(patch)) {
+        if (key === 'id') continue;
+        if (value === undefined) delete updated[key];
+        else updated[key] = structuredClone(value);
+      }
+      sessions.set(id, updated as unknown as ConsoleSession);
+      live(id, at);
+    },
+
+    async delete(id) {
+      ensureOpen();
+      sessions.delete(id);
+    },
+
+    async list() {
+      ensureOpen();
+      const at = now();
+      const result: ConsoleSession[] = [];
+      for (const id of [...sessions.keys()]) {
+        const session = live(id, at);
+        if (session) result.push(structuredClone(session));
+      }
+      return result.sort(newestFirst);
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(sweep);
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../plugins/operator.js';
+
+/**
+ * A signed-in operator's console session. It lives on the server only: the browser's cookie
+ * holds the id and nothing else, so tokens of any size never leave the server.
+ */
+export interface ConsoleSession {
+  /** 32 random bytes, base64url: the only thing the cookie carries. */
+  id: string;
+  subject: string;
+  username: string;
+  name: string;
+  role: Role;
+  accessToken: string;
+  /** Epoch milliseconds. */
+  accessTokenExpiresAt: number;
+  refreshToken?: string;
+  idToken: string;
+  /** Epoch milliseconds, like every time below. */
+  createdAt: number;
+  lastSeenAt: number;
+  absoluteExpiresAt: number;
+  idleTimeoutMs: number;
+  ip: string;
+  userAgent: string;
+}
+
+/**
+ * Where sessions live: in memory for one process, in Redis when several replicas share them.
+ * Both implementations behave the same (one test suite runs against both).
+ */
+export interface SessionStore {
+  create(session: ConsoleSession): Promise<void>;
+  /** Undefined when missing, idle for too long or past its absolute expiry (then deleted). */
+  get(id: string): Promise<ConsoleSession | undefined>;
+  /**
+   * Records activity at `now`. Writes at most once per {@link touchIntervalMs} of a session,
+   * so a busy operator does not cost a write per request.
+   */
+  touch(id: string, now: number): Promise<void>;
+  /**
+   * Changes some fields (refreshed tokens, say) in one step, without losing a concurrent
+   * touch or update from another replica. A field set to undefined is removed; the id stays.
+   * Does nothing to a session that is gone.
+   */
+  update(id: string, patch: Partial<ConsoleSession>): Promise<void>;
+  /** Sign-out or revocation: gone for every replica at once. */
+  delete(id: string): Promise<void>;
+  /** The live sessions, newest first (for the admin page). */
+  list(): Promise<ConsoleSession[]>;
+  close(): Promise<void>;
+}
+
+/** What a store does after close(): a bug in the caller, never a missing session. */
+export class SessionStoreClosedError extends Error {
+  constructor() {
+    super('The session store is closed.');
+    this.name = 'SessionStoreClosedError';
+  }
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** A new session id: 32 bytes from the CSPRNG (256 bits), base64url without padding. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Whether a value can be a session id at all. Stores check it before any lookup, so a
+ * tampered cookie never reaches Redis as a key pattern or a name of some other key.
+ */
+export function isSessionId(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
+/** The longest a store waits between two writes of lastSeenAt for one session. */
+export const TOUCH_INTERVAL_MS = 15_000;
+
+/**
+ * How long a touch may go unwritten: 15 s, or a quarter of the idle timeout when that is
+ * shorter, so a short idle timeout (in tests, say) is never cut short by the throttling.
+ */
+export function touchIntervalMs(session: Pick<ConsoleSession, 'idleTimeoutMs'>): number {
+  return Math.min(TOUCH_INTERVAL_MS, Math.floor(session.idleTimeoutMs / 4));
+}
+
+/** When the session ends unless it is used again: the earlier of idle and absolute expiry. */
+export function sessionEndsAt(
+  session: Pick<ConsoleSession, 'lastSeenAt' | 'idleTimeoutMs' | 'absoluteExpiresAt'>,
+): number {
+  return Math.min(session.lastSeenAt + session.idleTimeoutMs, session.absoluteExpiresAt);
+}
+
+export function isLive(session: ConsoleSession, now: number): boolean {
+  return now < sessionEndsAt(session);
+}
+
+/** Newest first; ties (same millisecond) in a stable order. */
+export function newestFirst(a: ConsoleSession, b: ConsoleSession): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
