@@ -1,7 +1,14 @@
-// Who is calling. This is the one place that turns request headers into an identity; the
-// sign-in issue replaces it with real verification (JWT signature, issuer and audience checked
-// with jose) and adds roles. Until then nothing is verified: the development control plane only
-// needs a name to write into the audit log.
+// Who is calling. One interceptor (auth.ts) establishes the caller of every RPC and hands it to
+// the handlers as a context value; the mutation runner writes its actor into the audit log and
+// into created_by / updated_by.
+//
+// With `auth` configured the caller comes from a verified access token (auth.ts). Without it —
+// tests of other behaviour, and callers that have not moved to sign-in yet — nothing is
+// verified: the name comes from identifyCaller below and every call is allowed.
+
+import type { ConnectError } from '@connectrpc/connect';
+import { createContextKey } from '@connectrpc/connect';
+import type { Role } from './roles.js';
 
 export interface CallerIdentity {
   /** Written to audit entries and to created_by / updated_by. */
@@ -10,12 +17,29 @@ export interface CallerIdentity {
 
 export type IdentifyCaller = (headers: Headers) => CallerIdentity | Promise<CallerIdentity>;
 
+/** What the interceptor established about the caller of one RPC. */
+export interface Caller extends CallerIdentity {
+  /** The verified role; absent without auth (everything allowed) or when the token has none. */
+  readonly role?: Role;
+  /**
+   * Set when the call is refused (UNAUTHENTICATED, PERMISSION_DENIED). Refused reads never reach
+   * a handler; a refused mutation does, so that the mutation runner audits it as DENIED with its
+   * resource, reason and request id, and then throws this error without acting.
+   */
+  readonly refusal?: ConnectError;
+}
+
+/** The caller of the current RPC, set by the auth interceptor for every call. */
+export const callerKey = createContextKey<Caller | undefined>(undefined, {
+  description: 'the caller of this RPC',
+});
+
 export const ACTOR_HEADER = 'x-prism-actor';
 export const ANONYMOUS = 'anonymous';
 
 /**
- * Bearer JWT → its preferred_username (or sub), read WITHOUT verifying the signature (dev only,
- * see above). Without a usable token: the x-prism-actor header, else "anonymous".
+ * Bearer JWT → its preferred_username (or sub), read WITHOUT verifying the signature (used only
+ * without auth, see above). Without a usable token: the x-prism-actor header, else "anonymous".
  */
 export const identifyCaller: IdentifyCaller = (headers) => {
   const fromToken = actorFromBearerToken(headers.get('authorization'));

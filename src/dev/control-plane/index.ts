@@ -3,6 +3,7 @@
 // and by tests only — never by `serve` mode.
 
 import { AdminService } from '../../gen/prism/admin/v1/admin_service_pb.js';
+import { authInterceptor, type ControlPlaneAuth } from './auth.js';
 import { DrainManager } from './drain.js';
 import { type FaultSettings, faultInterceptor, noFaults } from './faults.js';
 import { identifyCaller } from './identity.js';
@@ -13,6 +14,7 @@ import { createAdminService } from './service/index.js';
 import { Simulator } from './simulator.js';
 import { ControlPlaneState } from './state.js';
 
+export type { ControlPlaneAuth } from './auth.js';
 export type { FaultSettings } from './faults.js';
 export {
   ACTOR_HEADER,
@@ -21,6 +23,17 @@ export {
   type IdentifyCaller,
   identifyCaller,
 } from './identity.js';
+export {
+  type AdminMethodName,
+  DEFAULT_ROLE_CLAIM,
+  DEFAULT_ROLE_MAPPING,
+  type Role,
+  RPC_ACCESS,
+  type RpcAccess,
+  requiredRole,
+  roleAllows,
+  roleFromClaim,
+} from './roles.js';
 export {
   type AuditEntryInit,
   ControlPlaneState,
@@ -52,8 +65,13 @@ export interface ControlPlaneOptions {
   tickMs?: number;
   /** Seed of all generated data; default 42. */
   seed?: number;
-  /** The clock for every timestamp; default the real one. */
+  /** The clock for every timestamp; default the real one. (Token expiry uses the real clock.) */
   now?: () => Date;
+  /**
+   * Verify every call's bearer token and check its role. Without it nothing is verified: the
+   * actor is the token's unverified name, else x-prism-actor, else anonymous; all calls allowed.
+   */
+  auth?: ControlPlaneAuth;
 }
 
 export async function startControlPlane(
@@ -67,12 +85,16 @@ export async function startControlPlane(
 
   const faults = noFaults();
   const drains = new DrainManager(state, new Random(seed + 1));
-  const service = createAdminService({ state, drains, identifyCaller });
+  const service = createAdminService({ state, drains });
   const server = new ControlPlaneServer({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     routes: (router) => router.service(AdminService, service),
-    interceptors: [faultInterceptor(faults, new Random(seed + 2))],
+    // Faults first (outermost): an unreachable or slow control plane is so for every caller.
+    interceptors: [
+      faultInterceptor(faults, new Random(seed + 2)),
+      authInterceptor(options.auth, identifyCaller),
+    ],
   });
   const simulator =
     (options.simulate ?? true) ? new Simulator(state, drains, { tickMs, seed }) : undefined;

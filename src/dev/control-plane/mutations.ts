@@ -4,7 +4,7 @@
 
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { AuditOutcome } from '../../gen/prism/admin/v1/audit_pb.js';
-import { ANONYMOUS, type IdentifyCaller } from './identity.js';
+import { ANONYMOUS, type Caller, callerKey } from './identity.js';
 import type { ControlPlaneState } from './state.js';
 import { codeName, invalidField, Violations } from './validation.js';
 
@@ -36,24 +36,41 @@ interface Remembered {
 /** How many request ids are remembered for replay; the oldest are forgotten first. */
 export const REMEMBERED_REQUEST_IDS = 10_000;
 
+/** How the runner learns who calls; by default what the auth interceptor established. */
+export type IdentifyContext = (context: HandlerContext) => Caller | Promise<Caller>;
+
+export const callerFromContext: IdentifyContext = (context) => {
+  const caller = context.values.get(callerKey);
+  if (!caller) {
+    throw new ConnectError('no caller: the auth interceptor is not installed', Code.Internal);
+  }
+  return caller;
+};
+
 export class MutationRunner {
   private readonly remembered = new Map<string, Remembered>();
 
   constructor(
     private readonly state: ControlPlaneState,
-    private readonly identify: IdentifyCaller,
+    private readonly identify: IdentifyContext = callerFromContext,
   ) {}
 
   async run<T>(context: HandlerContext, spec: MutationSpec<T>): Promise<T> {
     const method = context.method.name;
-    let actor: string;
+    let caller: Caller;
     try {
-      ({ actor } = await this.identify(context.requestHeader));
+      caller = await this.identify(context);
     } catch (err) {
-      // A caller refused before it is known (a bad token): audited too, as DENIED.
       const error = ConnectError.from(err);
       this.audit(ANONYMOUS, method, spec, AuditOutcome.DENIED, error);
       throw error;
+    }
+    const { actor, refusal } = caller;
+    if (refusal) {
+      // Refused callers (a bad token, a role that may not do this) are audited too, as DENIED,
+      // with their name when the token was valid. Nothing is remembered: a retry is checked again.
+      this.audit(actor, method, spec, AuditOutcome.DENIED, refusal);
+      throw refusal;
     }
     // From here on everything is synchronous, so two concurrent calls with the same request id
     // cannot both act: the second one sees what the first remembered.

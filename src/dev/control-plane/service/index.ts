@@ -2,7 +2,6 @@
 // ServiceImpl makes the compiler refuse a missing RPC.
 
 import type { DrainManager } from '../drain.js';
-import type { IdentifyCaller } from '../identity.js';
 import { MutationRunner } from '../mutations.js';
 import type { ControlPlaneState } from '../state.js';
 import { auditAndWatchHandlers } from './audit-and-watch.js';
@@ -16,14 +15,13 @@ import { operationHandlers } from './operations.js';
 export interface AdminServiceOptions {
   readonly state: ControlPlaneState;
   readonly drains: DrainManager;
-  readonly identifyCaller: IdentifyCaller;
 }
 
 export function createAdminService(options: AdminServiceOptions): AdminServiceImpl {
   const deps: ServiceDeps = {
     state: options.state,
     drains: options.drains,
-    mutations: new MutationRunner(options.state, options.identifyCaller),
+    mutations: new MutationRunner(options.state),
   };
   return {
     ...namespaceHandlers(deps),
