@@ -8,6 +8,7 @@ import controlPlane from './plugins/control-plane.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
 import operator from './plugins/operator.js';
+import securityHeaders from './plugins/security-headers.js';
 import staticAssets from './plugins/static.js';
 import { projectRoot } from './project-root.js';
 import dashboardRoutes from './routes/dashboard/index.js';
@@ -53,6 +54,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
 
+  // First, so that every answer carries the headers: 404s, errors and static files too.
+  await app.register(securityHeaders, {
+    hsts: config.publicUrl.protocol === 'https:',
+    // Sign-out posts a form that is redirected to the identity provider: its origin belongs
+    // here (config.oidc.issuer) as soon as the configuration has it.
+    formActionOrigins: [],
+  });
   await app.register(formbody);
   await app.register(operator);
   await app.register(htmx);
