@@ -16,7 +16,15 @@ import {
 } from 'oidc-provider';
 import { handleInteraction, INTERACTION_ROUTE, PAGE_HEADERS } from './interactions.js';
 import { createMemoryAdapter } from './memory-adapter.js';
-import { LogoutPage, ProblemPage, SignedOutPage, STYLESHEET, STYLESHEET_PATH } from './pages.js';
+import {
+  ICON,
+  ICON_PATH,
+  LogoutPage,
+  ProblemPage,
+  SignedOutPage,
+  STYLESHEET,
+  STYLESHEET_PATH,
+} from './pages.js';
 import { type DemoUser, findUser } from './users.js';
 
 export { DEMO_USERS, type DemoUser } from './users.js';
@@ -59,6 +67,12 @@ export interface DemoIdentityProvider {
   /** Closes the listener and every connection. */
   stop(): Promise<void>;
 }
+
+/** What the pages link to, served by this server itself. */
+const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  [STYLESHEET_PATH, { type: 'text/css; charset=utf-8', body: STYLESHEET }],
+  [ICON_PATH, { type: 'image/svg+xml', body: ICON }],
+]);
 
 const TWELVE_HOURS = 12 * 60 * 60;
 const ID_TOKEN_TTL = 60 * 60;
@@ -119,13 +133,14 @@ export async function startIdentityProvider(
 
   handler = (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    if (path === STYLESHEET_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+    const asset = ASSETS.get(path);
+    if (asset && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, {
-        'content-type': 'text/css; charset=utf-8',
+        'content-type': asset.type,
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
       });
-      res.end(req.method === 'HEAD' ? undefined : STYLESHEET);
+      res.end(req.method === 'HEAD' ? undefined : asset.body);
       return;
     }
     const interaction = INTERACTION_ROUTE.exec(path);

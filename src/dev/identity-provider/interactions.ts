@@ -144,7 +144,9 @@ export async function handleInteraction(
   }
   const username = (form.get('username') ?? '').trim();
   const user = authenticate(username, form.get('password') ?? '');
-  if (!user) return signInPage(401, username, WRONG_CREDENTIALS);
+  // 200, not 401: this is the form again for a person to correct (401 would also need a
+  // WWW-Authenticate challenge, and browsers log it as a failed load).
+  if (!user) return signInPage(200, username, WRONG_CREDENTIALS);
 
   return provider.interactionFinished(
     req,

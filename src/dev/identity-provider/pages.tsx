@@ -4,6 +4,13 @@ import type { DemoUser } from './users.js';
 /** The identity provider's own stylesheet, served by its server (no inline style or script). */
 export const STYLESHEET_PATH = '/idp.css';
 
+/** Its icon, so that browsers do not ask for a /favicon.ico that is not there. */
+export const ICON_PATH = '/idp-icon.svg';
+
+export const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><title>Prism demo identity provider</title>' +
+  '<rect width="16" height="16" rx="3" fill="#1d4ed8"/><path d="M8 3l4 10H4z" fill="#fff"/></svg>';
+
 export const STYLESHEET = `
 body { font-family: system-ui, sans-serif; color: #0f172a; background: #f1f5f9; margin: 0; }
 main { max-width: 28rem; margin: 3rem auto; padding: 2rem; background: #fff; border-radius: .5rem;
@@ -37,6 +44,7 @@ function Page({ title, children }: { title: string; children: Children }): JSX.E
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="no-referrer" />
           <title safe>{`${title} · Prism demo identity provider`}</title>
+          <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
           <link rel="stylesheet" href={STYLESHEET_PATH} />
         </head>
         <body>
