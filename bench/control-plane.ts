@@ -5,7 +5,14 @@
  */
 import { startControlPlane } from '../src/dev/control-plane/index.js';
 
-const controlPlane = await startControlPlane({ simulate: false, host: '127.0.0.1', port: 0 });
+const { BENCH_ISSUER: issuer, BENCH_JWKS_URI: jwksUri } = process.env;
+if (!issuer || !jwksUri) throw new Error('BENCH_ISSUER and BENCH_JWKS_URI are required');
+const controlPlane = await startControlPlane({
+  simulate: false,
+  host: '127.0.0.1',
+  port: 0,
+  auth: { issuer, audience: 'prism-admin', jwks: new URL(jwksUri) },
+});
 process.stdout.write(`${JSON.stringify({ url: controlPlane.url })}\n`);
 process.once('SIGTERM', () => {
   void controlPlane.stop().then(() => process.exit(0));

@@ -14,7 +14,7 @@
  * Settings: BENCH_CONNECTIONS (10), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds (3).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -23,9 +23,17 @@ import type { Transport } from '@connectrpc/connect';
 import { Window } from 'happy-dom';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
 import { createControlPlaneTransport } from '../src/plugins/control-plane.js';
 import { projectRoot } from '../src/project-root.js';
 import { paths } from '../src/routes/paths.js';
+import { freePort } from '../test/helper.js';
+import {
+  type CookieJar,
+  cookieHeader,
+  signInAtIdentityProvider,
+  storeCookies,
+} from '../test/sign-in.js';
 
 const TARGET_RATIO = 0.35;
 const ROWS = 50;
@@ -55,11 +63,15 @@ function countingTransport(inner: Transport): { transport: Transport; calls: str
   return { transport, calls };
 }
 
-async function startControlPlaneProcess(): Promise<{ url: string; child: ChildProcess }> {
+async function startControlPlaneProcess(auth: {
+  issuer: string;
+  jwksUri: string;
+}): Promise<{ url: string; child: ChildProcess }> {
   // The same node flags as this process: tsx's loader, and --cpu-prof when profiling.
   const child = spawn(process.execPath, [...process.execArgv, 'bench/control-plane.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_ISSUER: auth.issuer, BENCH_JWKS_URI: auth.jwksUri },
   });
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`control plane exited with ${code} before it was ready`);
@@ -85,12 +97,14 @@ interface Result {
 }
 
 /** One autocannon run in its own process; its --json output is one line of results. */
-async function autocannon(url: string, durationS: number): Promise<Result> {
+async function autocannon(url: string, durationS: number, cookie: string): Promise<Result> {
   const { stdout } = await run(
     process.execPath,
     [
       `${root}/node_modules/autocannon/autocannon.js`,
       '--json',
+      '--headers',
+      `cookie=${cookie}`,
       '--connections',
       String(settings.connections),
       '--duration',
@@ -133,9 +147,55 @@ function cpuSecondsOf(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;
 
+/** Signs the admin in through the demo identity provider; returns the session cookie. */
+async function signIn(base: string): Promise<string> {
+  const jar: CookieJar = new Map();
+  const start = await fetch(`${base}/auth/sign-in?return=/`, { redirect: 'manual' });
+  storeCookies(jar, start);
+  const callback = await signInAtIdentityProvider(
+    String(start.headers.get('location')),
+    'admin',
+    'admin-pass',
+    `${base}/auth/callback`,
+  );
+  const done = await fetch(callback, {
+    headers: { cookie: cookieHeader(jar) },
+    redirect: 'manual',
+  });
+  if (done.status !== 200) throw new Error(`sign-in callback answered ${done.status}`);
+  storeCookies(jar, done);
+  return cookieHeader(jar);
+}
+
 async function main() {
-  const controlPlane = await startControlPlaneProcess();
-  const config = loadConfig({ CONTROL_PLANE_URL: controlPlane.url, LOG_LEVEL: 'silent' });
+  // Both targets are served to a signed-in operator, as in use: sign-in, session lookup and
+  // CSRF hooks run for each. The token the page's call carries is verified by the control plane.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const identityProvider = await startIdentityProvider({
+    clients: [
+      {
+        clientId: 'prism-console',
+        clientSecret,
+        redirectUris: [`${base}/auth/callback`],
+        postLogoutRedirectUris: [`${base}/auth/signed-out`],
+      },
+    ],
+    accessTokenTtlSeconds: 3600,
+  });
+  const controlPlane = await startControlPlaneProcess(identityProvider);
+  const config = loadConfig({
+    CONTROL_PLANE_URL: controlPlane.url,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: base,
+    OIDC_ISSUER: identityProvider.issuer,
+    OIDC_CLIENT_ID: 'prism-console',
+    OIDC_CLIENT_SECRET: clientSecret,
+    SESSION_KEY: randomBytes(32).toString('base64'),
+  });
   const counted = countingTransport(createControlPlaneTransport(config.controlPlane));
   const app = await buildApp({ config, transport: counted.transport });
 
@@ -146,10 +206,11 @@ async function main() {
       return reply.type(prebuilt.type).send(prebuilt.body);
     });
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  const base = `http://127.0.0.1:${address.port}`;
+  await app.listen({ host: '127.0.0.1', port });
+  const cookie = await signIn(base);
+  const session = (await app.sessions.list())[0];
+  if (!session) throw new Error('signed in, but no session');
+  const asAdmin = { headers: { authorization: `Bearer ${session.accessToken}` } };
   const targets = {
     real: `${base}${paths.namespaces.list({ size: ROWS })}`,
     prebuilt: `${base}/__bench/prebuilt`,
@@ -159,21 +220,24 @@ async function main() {
   try {
     // The seed has fewer than 50 namespaces: top it up so the page really has 50 rows. These
     // calls happen before counting starts.
-    const { totalSize } = await app.controlPlane.listNamespaces({ pageSize: 1 });
+    const { totalSize } = await app.controlPlane.listNamespaces({ pageSize: 1 }, asAdmin);
     for (let i = totalSize; i < ROWS; i++) {
-      await app.controlPlane.createNamespace({
-        namespace: {
-          name: `bench-filler-${i}`,
-          description: 'Added by npm run bench so the page has 50 rows',
-          quota: { maxSessions: 100, maxStorageBytes: 1n << 30n, maxRps: 500 },
+      await app.controlPlane.createNamespace(
+        {
+          namespace: {
+            name: `bench-filler-${i}`,
+            description: 'Added by npm run bench so the page has 50 rows',
+            quota: { maxSessions: 100, maxStorageBytes: 1n << 30n, maxRps: 500 },
+          },
+          requestId: randomUUID(),
+          reason: 'benchmark setup',
         },
-        requestId: randomUUID(),
-        reason: 'benchmark setup',
-      });
+        asAdmin,
+      );
     }
 
     // The page is what we think it is: 50 rows, one control-plane call per request.
-    const page = await fetch(targets.real);
+    const page = await fetch(targets.real, { headers: { cookie } });
     const body = Buffer.from(await page.arrayBuffer());
     const type = page.headers.get('content-type') ?? '';
     if (page.status !== 200) throw new Error(`GET ${targets.real} answered ${page.status}`);
@@ -187,12 +251,13 @@ async function main() {
     const check = 5;
     const before = counted.calls.length;
     if (before === 0) throw new Error('the counting transport saw no call');
-    for (let i = 0; i < check; i++) await (await fetch(targets.real)).arrayBuffer();
+    for (let i = 0; i < check; i++)
+      await (await fetch(targets.real, { headers: { cookie } })).arrayBuffer();
     const made = counted.calls.slice(before);
     if (made.length !== check) {
       throw new Error(`${check} pages made ${made.length} control-plane calls: ${made.join(', ')}`);
     }
-    const check2 = await fetch(targets.prebuilt);
+    const check2 = await fetch(targets.prebuilt, { headers: { cookie } });
     if (!Buffer.from(await check2.arrayBuffer()).equals(body)) {
       throw new Error('the prebuilt route does not serve the captured page');
     }
@@ -205,8 +270,8 @@ async function main() {
     );
     out();
 
-    await autocannon(targets.real, settings.warmupS);
-    await autocannon(targets.prebuilt, settings.warmupS);
+    await autocannon(targets.real, settings.warmupS, cookie);
+    await autocannon(targets.prebuilt, settings.warmupS, cookie);
 
     const results: Record<'real' | 'prebuilt', Result[]> = { real: [], prebuilt: [] };
     out(`${'run'.padEnd(10)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
@@ -218,7 +283,7 @@ async function main() {
       const callsBefore = counted.calls.length;
       const consoleBefore = process.cpuUsage();
       const controlPlaneBefore = cpuSecondsOf(controlPlane.child.pid);
-      const r = await autocannon(targets[name], settings.durationS);
+      const r = await autocannon(targets[name], settings.durationS, cookie);
       const consoleUsed = process.cpuUsage(consoleBefore);
       cpu[name].console += (consoleUsed.user + consoleUsed.system) / 1000;
       cpu[name].controlPlane += (cpuSecondsOf(controlPlane.child.pid) - controlPlaneBefore) * 1000;
@@ -264,6 +329,7 @@ async function main() {
     await app.close();
     controlPlane.child.kill('SIGTERM');
     await once(controlPlane.child, 'exit');
+    await identityProvider.stop();
   }
   process.exitCode = failed ? 1 : 0;
 }

@@ -4,16 +4,21 @@ import type { Transport } from '@connectrpc/connect';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import auth from './plugins/auth.js';
 import controlPlane from './plugins/control-plane.js';
+import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
 import operator from './plugins/operator.js';
 import securityHeaders from './plugins/security-headers.js';
+import session from './plugins/session.js';
 import staticAssets from './plugins/static.js';
 import { projectRoot } from './project-root.js';
+import authRoutes from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import healthRoutes from './routes/health.js';
 import namespaceRoutes from './routes/namespaces/index.js';
+import type { SessionStore } from './sessions/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,6 +33,8 @@ export interface AppOptions {
   /** Replaces the HTTP/2 control-plane transport (narrow unit tests only). */
   transport?: Transport;
   logger?: FastifyServerOptions['logger'];
+  /** Several console instances in one test process share a store (as replicas share Redis). */
+  sessionStore?: SessionStore;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,9 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // First, so that every answer carries the headers: 404s, errors and static files too.
   await app.register(securityHeaders, {
     hsts: config.publicUrl.protocol === 'https:',
-    // Sign-out posts a form that is redirected to the identity provider: its origin belongs
-    // here (config.oidc.issuer) as soon as the configuration has it.
-    formActionOrigins: [],
+    // Sign-out posts a form that is redirected to the identity provider's end-session page.
+    formActionOrigins: [config.oidc.issuer.origin],
   });
   await app.register(formbody);
   await app.register(operator);
@@ -72,8 +78,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.transport ? { transport: options.transport } : {}),
   });
   await app.register(errors);
+  await app.register(session, {
+    key: config.session.key,
+    secure: config.publicUrl.protocol === 'https:',
+    redisUrl: config.session.redisUrl,
+    ...(options.sessionStore ? { store: options.sessionStore } : {}),
+  });
+  await app.register(auth, { oidc: config.oidc, publicUrl: config.publicUrl });
+  await app.register(csrf, { key: config.session.key, publicUrl: config.publicUrl });
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
   await app.register(dashboardRoutes);
   await app.register(namespaceRoutes);
   return app;

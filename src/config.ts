@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import type { Role } from './plugins/operator.js';
 
 /** Everything the console reads from its environment, validated once at start. */
 export interface Config {
   host: string;
   port: number;
-  /** The address operators use to reach the console; links and redirects are built from it. */
+  /**
+   * The address operators use to reach the console: the sign-in redirect URI, cookie security
+   * and the Origin check come from it, never from request headers.
+   */
   publicUrl: URL;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   controlPlane: {
@@ -16,6 +20,26 @@ export interface Config {
   };
   /** On SIGTERM, how long readiness fails before the listener closes. */
   shutdownGraceMs: number;
+  oidc: {
+    issuer: URL;
+    clientId: string;
+    clientSecret: string;
+    scopes: string;
+    /** Resource indicator for the control plane's access tokens; unset sends none. */
+    audience: string | undefined;
+    /** Claim holding the groups (or roles) that map to console roles. */
+    roleClaim: string;
+    /** Claim value → role; several matches give the highest role. */
+    roleMapping: Record<string, Role>;
+  };
+  session: {
+    /** 32 bytes: encrypts the session and sign-in cookies, and keys CSRF tokens. */
+    key: Buffer;
+    idleTimeoutMs: number;
+    absoluteTimeoutMs: number;
+    /** Shared session store for several replicas; in memory when unset. */
+    redisUrl: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -49,7 +73,7 @@ const integer = (min: number, max: number) =>
 const schema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(8000),
-  PUBLIC_URL: httpUrl.optional(),
+  PUBLIC_URL: httpUrl,
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -59,11 +83,64 @@ const schema = z.object({
   CONTROL_PLANE_TIMEOUT_MS: integer(50, 120_000).default(5000),
   CONTROL_PLANE_READ_RETRIES: integer(0, 5).default(2),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(0),
+  OIDC_ISSUER: httpUrl,
+  OIDC_CLIENT_ID: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  OIDC_CLIENT_SECRET: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  OIDC_SCOPES: z.string().trim().min(1).default('openid profile email groups'),
+  OIDC_AUDIENCE: z.string().trim().min(1).optional(),
+  OIDC_ROLE_CLAIM: z.string().trim().min(1).default('groups'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .trim()
+    .default('prism-admins=admin,prism-operators=operator,prism-viewers=viewer')
+    .transform((value, ctx) => {
+      const mapping: Record<string, Role> = {};
+      for (const pair of value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [claim, role] = pair.split('=').map((p) => p.trim());
+        if (!claim || (role !== 'admin' && role !== 'operator' && role !== 'viewer')) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair}" is not claim=role with a role of admin, operator or viewer`,
+          });
+          return z.NEVER;
+        }
+        mapping[claim] = role;
+      }
+      if (Object.keys(mapping).length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'maps no claim value to a role' });
+        return z.NEVER;
+      }
+      return mapping;
+    }),
+  SESSION_KEY: z
+    .string({ error: 'is required (32 random bytes, base64: openssl rand -base64 32)' })
+    .trim()
+    .transform((value, ctx) => {
+      const key = Buffer.from(value, 'base64');
+      if (!/^[A-Za-z0-9+/]{43}=?$/.test(value) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+        });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  SESSION_IDLE_TIMEOUT_SECONDS: integer(1, 86_400).default(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: integer(60, 30 * 86_400).default(12 * 3600),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
 });
 
 /** Variables the console knows; anything else with a console prefix is a typo worth refusing. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape);
-const OWN_PREFIXES = ['CONTROL_PLANE_', 'CONSOLE_', 'SHUTDOWN_'];
+const OWN_PREFIXES = ['CONTROL_PLANE_', 'CONSOLE_', 'SHUTDOWN_', 'OIDC_', 'SESSION_', 'REDIS_'];
 
 /**
  * Reads and validates the configuration. Throws a ConfigError naming every problem at once,
@@ -87,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     host: v.HOST,
     port: v.PORT,
-    publicUrl: new URL(v.PUBLIC_URL ?? `http://${v.HOST}:${v.PORT}`),
+    publicUrl: new URL(v.PUBLIC_URL),
     logLevel: v.LOG_LEVEL,
     controlPlane: {
       url: v.CONTROL_PLANE_URL.replace(/\/+$/, ''),
@@ -95,5 +172,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readRetries: v.CONTROL_PLANE_READ_RETRIES,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    oidc: {
+      issuer: new URL(v.OIDC_ISSUER),
+      clientId: v.OIDC_CLIENT_ID,
+      clientSecret: v.OIDC_CLIENT_SECRET,
+      scopes: v.OIDC_SCOPES,
+      audience: v.OIDC_AUDIENCE,
+      roleClaim: v.OIDC_ROLE_CLAIM,
+      roleMapping: v.OIDC_ROLE_MAP,
+    },
+    session: {
+      key: v.SESSION_KEY,
+      idleTimeoutMs: v.SESSION_IDLE_TIMEOUT_SECONDS * 1000,
+      absoluteTimeoutMs: v.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000,
+      redisUrl: v.REDIS_URL,
+    },
   };
 }

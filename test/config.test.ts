@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const REQUIRED = {
+  CONTROL_PLANE_URL: 'http://127.0.0.1:8981/',
+  PUBLIC_URL: 'https://console.example',
+  OIDC_ISSUER: 'https://login.example/realms/prism',
+  OIDC_CLIENT_ID: 'prism-console',
+  OIDC_CLIENT_SECRET: 's3cret',
+  SESSION_KEY: KEY,
+};
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -12,24 +22,67 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  it('fills defaults around the one required setting', () => {
-    const config = loadConfig({ CONTROL_PLANE_URL: 'http://127.0.0.1:8981/' });
+  it('fills defaults around the required settings', () => {
+    const config = loadConfig(REQUIRED);
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 8000,
       logLevel: 'info',
       controlPlane: { url: 'http://127.0.0.1:8981', timeoutMs: 5000, readRetries: 2 },
       shutdownGraceMs: 0,
+      oidc: {
+        clientId: 'prism-console',
+        scopes: 'openid profile email groups',
+        roleClaim: 'groups',
+        roleMapping: {
+          'prism-admins': 'admin',
+          'prism-operators': 'operator',
+          'prism-viewers': 'viewer',
+        },
+      },
+      session: {
+        idleTimeoutMs: 30 * 60_000,
+        absoluteTimeoutMs: 12 * 3_600_000,
+        redisUrl: undefined,
+      },
     });
-    expect(config.publicUrl.href).toBe('http://127.0.0.1:8000/');
+    expect(config.publicUrl.href).toBe('https://console.example/');
+    expect(config.session.key).toHaveLength(32);
   });
 
-  it('refuses to start without the control plane, saying which variable is missing', () => {
-    expect(problemsOf({})).toEqual(['CONTROL_PLANE_URL: is required']);
+  it('refuses to start without what serve mode needs, naming each missing variable', () => {
+    expect(
+      problemsOf({})
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual([
+      'CONTROL_PLANE_URL',
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_SECRET',
+      'OIDC_ISSUER',
+      'PUBLIC_URL',
+      'SESSION_KEY',
+    ]);
+  });
+
+  it('refuses a malformed session key, role mapping or Redis URL', () => {
+    expect(
+      problemsOf({
+        ...REQUIRED,
+        SESSION_KEY: 'too-short',
+        OIDC_ROLE_MAP: 'prism-admins=root',
+        REDIS_URL: 'localhost:6379',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^OIDC_ROLE_MAP: "prism-admins=root" is not claim=role/),
+      expect.stringMatching(/^SESSION_KEY: must be 32 random bytes in base64/),
+      'REDIS_URL: must be a redis:// or rediss:// URL',
+    ]);
   });
 
   it('names every problem at once', () => {
     const problems = problemsOf({
+      ...REQUIRED,
       CONTROL_PLANE_URL: 'localhost:8981',
       PORT: 'eighty',
       LOG_LEVEL: 'verbose',
@@ -51,7 +104,7 @@ describe('loadConfig', () => {
   });
 
   it('puts the problems in the error message an operator reads', () => {
-    expect(() => loadConfig({ PORT: '70000' })).toThrow(
+    expect(() => loadConfig({ ...REQUIRED, PORT: '70000' })).toThrow(
       /Invalid configuration:\n {2}- .*PORT: must be at most 65535/s,
     );
   });

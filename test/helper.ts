@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import {
@@ -6,43 +8,215 @@ import {
   type DemoControlPlane,
   startControlPlane,
 } from '../src/dev/control-plane/index.js';
+import {
+  type DemoIdentityProvider,
+  startIdentityProvider,
+} from '../src/dev/identity-provider/index.js';
+import type { SessionStore } from '../src/sessions/index.js';
+import { signInAtIdentityProvider } from './sign-in.js';
+
+export type DemoUsername = 'admin' | 'operator' | 'viewer' | 'nobody';
+
+/** A console session as a test holds it: its cookie, CSRF token and access token. */
+export interface SignedIn {
+  username: DemoUsername;
+  cookie: string;
+  csrfToken: string;
+  accessToken: string;
+  /** app.inject with this operator's cookie, CSRF header and same-origin Origin. */
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
 
 export interface Stack {
   controlPlane: DemoControlPlane;
+  identityProvider: DemoIdentityProvider;
   app: FastifyInstance;
+  /** The console's public URL; `listen(app)` serves it there. */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Signs in through the identity provider's sign-in page (over HTTP) as a demo user. */
+  signIn(username: DemoUsername, app?: FastifyInstance): Promise<SignedIn>;
+  /** The admin signed in at start: what tests about other things act as. */
+  admin: SignedIn;
+  /** Another console process on the same control plane and identity provider (a replica). */
+  replica(options?: {
+    sessionStore?: SessionStore;
+    env?: Record<string, string>;
+  }): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
+export const PASSWORDS: Record<DemoUsername, string> = {
+  admin: 'admin-pass',
+  operator: 'operator-pass',
+  viewer: 'viewer-pass',
+  nobody: 'nobody-pass',
+};
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** name=value of every cookie a response sets, as the browser sends them back (still encoded). */
+function cookiesOf(response: LightMyRequestResponse): string[] {
+  const header = response.headers['set-cookie'];
+  const lines = Array.isArray(header) ? header : header ? [header] : [];
+  return lines.map((line) => line.split(';')[0] ?? '').filter(Boolean);
+}
+
 /**
- * The console wired to a real demo control plane over HTTP/2 — what route and browser tests run
- * against. The simulator is off unless asked for, so what a test sees is what it did.
+ * The console wired to a real demo control plane (HTTP/2, checking tokens) and a real demo
+ * identity provider, with the admin signed in — what route and browser tests run against.
+ * The simulator is off unless asked for, so what a test sees is what it did.
  */
 export async function startStack(
-  options: { env?: Record<string, string>; controlPlane?: ControlPlaneOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    controlPlane?: ControlPlaneOptions;
+    accessTokenTtlSeconds?: number;
+    sessionStore?: SessionStore;
+    /** Sign the admin in at start (default); off for tests of what a stranger gets. */
+    signInAdmin?: boolean;
+  } = {},
 ): Promise<Stack> {
-  const controlPlane = await startControlPlane({ simulate: false, ...options.controlPlane });
-  const config = loadConfig({
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const publicUrl = options.env?.PUBLIC_URL ?? baseUrl;
+  const clientId = 'prism-console';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const identityProvider = await startIdentityProvider({
+    clients: [
+      {
+        clientId,
+        clientSecret,
+        redirectUris: [`${publicUrl}/auth/callback`],
+        postLogoutRedirectUris: [`${publicUrl}/auth/signed-out`],
+      },
+    ],
+    ...(options.accessTokenTtlSeconds
+      ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
+      : {}),
+  });
+  const controlPlane = await startControlPlane({
+    simulate: false,
+    auth: {
+      issuer: identityProvider.issuer,
+      audience: 'prism-admin',
+      jwks: new URL(identityProvider.jwksUri),
+    },
+    ...options.controlPlane,
+  });
+  const sessionKey = randomBytes(32).toString('base64');
+  const env = (extra: Record<string, string> = {}) => ({
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
     CONTROL_PLANE_URL: controlPlane.url,
     CONTROL_PLANE_TIMEOUT_MS: '2000',
+    OIDC_ISSUER: identityProvider.issuer,
+    OIDC_CLIENT_ID: clientId,
+    OIDC_CLIENT_SECRET: clientSecret,
+    SESSION_KEY: sessionKey,
     LOG_LEVEL: 'silent',
     ...options.env,
+    ...extra,
   });
-  const app = await buildApp({ config });
+  const app = await buildApp({
+    config: loadConfig(env()),
+    ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}),
+  });
   await app.ready();
+  const replicas: FastifyInstance[] = [];
+
+  async function signIn(username: DemoUsername, target: FastifyInstance = app): Promise<SignedIn> {
+    const start = await target.inject({ url: '/auth/sign-in?return=/' });
+    const authorizationUrl = start.headers.location;
+    if (start.statusCode !== 303 || typeof authorizationUrl !== 'string') {
+      throw new Error(`sign-in did not redirect: ${start.statusCode} ${start.body}`);
+    }
+    const callback = new URL(
+      await signInAtIdentityProvider(
+        authorizationUrl,
+        username,
+        PASSWORDS[username],
+        `${baseUrl}/auth/callback`,
+      ),
+    );
+    const done = await target.inject({
+      url: `${callback.pathname}${callback.search}`,
+      headers: { cookie: cookiesOf(start).join('; ') },
+    });
+    if (done.statusCode !== 200) throw new Error(`callback: ${done.statusCode} ${done.body}`);
+    const cookie = cookiesOf(done).find((c) => c.startsWith('prism-session='));
+    if (!cookie) throw new Error('no session cookie after sign-in');
+    const sid = (await target.sessions.list()).find((s) => s.username === username)?.id;
+    const session = sid ? await target.sessions.get(sid) : undefined;
+    const page = await target.inject({ url: '/', headers: { cookie } });
+    const csrfToken = /hx-headers="\{&#34;X-CSRF-Token&#34;:&#34;([^&]+)&#34;\}"/.exec(
+      page.body,
+    )?.[1];
+    if (!session || !csrfToken) throw new Error('signed in, but no session or CSRF token');
+    return {
+      username,
+      cookie,
+      csrfToken,
+      accessToken: session.accessToken,
+      inject: (opts) =>
+        target.inject({
+          ...opts,
+          headers: {
+            cookie,
+            'x-csrf-token': csrfToken,
+            origin: baseUrl,
+            ...(opts.headers as Record<string, string> | undefined),
+          },
+        }),
+    };
+  }
+
+  const admin: SignedIn =
+    options.signInAdmin === false
+      ? new Proxy({} as SignedIn, {
+          get() {
+            throw new Error('this stack was started without signing the admin in');
+          },
+        })
+      : await signIn('admin');
   return {
     controlPlane,
+    identityProvider,
     app,
+    baseUrl,
+    clientId,
+    clientSecret,
+    signIn,
+    admin,
+    async replica(replicaOptions = {}) {
+      const replica = await buildApp({
+        config: loadConfig(env(replicaOptions.env)),
+        ...(replicaOptions.sessionStore ? { sessionStore: replicaOptions.sessionStore } : {}),
+      });
+      await replica.ready();
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
+      for (const replica of replicas) await replica.close();
       await app.close();
       await controlPlane.stop();
+      await identityProvider.stop();
     },
   };
 }
 
-/** Listens on a free loopback port, for browser tests; returns the base URL. */
+/** Listens on the stack's public URL (its port), for browser tests; returns that URL. */
 export async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return `http://127.0.0.1:${address.port}`;
+  await app.listen({ host: '127.0.0.1', port: app.config.port });
+  return app.config.publicUrl.origin;
 }

@@ -8,6 +8,8 @@ export interface LayoutProps {
   area: Area | undefined;
   assets: Assets;
   operator: Operator | null;
+  /** Sent back by htmx on every request and by the sign-out form; undefined when signed out. */
+  csrfToken: string | undefined;
   children?: Children;
 }
 
@@ -34,7 +36,14 @@ const htmxConfig = JSON.stringify({
   ],
 });
 
-export function Layout({ title, area, assets, operator, children }: LayoutProps): JSX.Element {
+export function Layout({
+  title,
+  area,
+  assets,
+  operator,
+  csrfToken,
+  children,
+}: LayoutProps): JSX.Element {
   return (
     <>
       {'<!doctype html>'}
@@ -48,7 +57,10 @@ export function Layout({ title, area, assets, operator, children }: LayoutProps)
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
         </head>
-        <body class="h-full text-slate-900 antialiased">
+        <body
+          class="h-full text-slate-900 antialiased"
+          hx-headers={csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : undefined}
+        >
           <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white">
             Skip to content
           </a>
@@ -91,9 +103,24 @@ export function Layout({ title, area, assets, operator, children }: LayoutProps)
               </ul>
               <div class="px-5 py-4 text-xs text-slate-400 border-t border-slate-800">
                 {operator ? (
-                  <span safe>{`${operator.name} · ${operator.role}`}</span>
+                  <div class="space-y-2" data-testid="operator">
+                    <p>
+                      <span class="block text-slate-200" safe>
+                        {operator.name}
+                      </span>
+                      <span safe>{`${operator.username} · ${operator.role}`}</span>
+                    </p>
+                    <form method="post" action="/auth/sign-out">
+                      <input type="hidden" name="_csrf" value={csrfToken} />
+                      <button type="submit" class="text-slate-300 underline hover:text-white">
+                        Sign out
+                      </button>
+                    </form>
+                  </div>
                 ) : (
-                  <span>Not signed in</span>
+                  <a href="/auth/sign-in" class="underline hover:text-white">
+                    Sign in
+                  </a>
                 )}
               </div>
             </nav>

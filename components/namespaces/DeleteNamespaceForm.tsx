@@ -33,6 +33,8 @@ export interface DeleteNamespaceFormProps {
   errors: FormErrors<DeleteField>;
   /** Someone else changed the namespace after the operator opened this page. */
   changedMeanwhile?: boolean;
+  /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
+  csrfToken: string | undefined;
 }
 
 /** Deleting asks for a reason and the name typed out, so it is never one careless click. */
@@ -78,6 +80,7 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
       ) : (
         ''
       )}
+      <input type="hidden" name="_csrf" value={props.csrfToken} />
       <input type="hidden" name="request_id" value={values.requestId} />
       <input type="hidden" name="version" value={values.version} />
 

@@ -37,6 +37,8 @@ export interface NamespaceFormProps {
   /** Set when someone else changed the namespace since the operator read it. */
   conflict?: ConflictView | undefined;
   cancelHref: string;
+  /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
+  csrfToken: string | undefined;
 }
 
 const COMPARED: readonly NamespaceField[] = [
@@ -157,6 +159,7 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         ''
       )}
       {conflict ? <ConflictPanel conflict={conflict} values={values} /> : ''}
+      <input type="hidden" name="_csrf" value={props.csrfToken} />
       <input type="hidden" name="request_id" value={values.requestId} />
       {mode === 'edit' ? <input type="hidden" name="version" value={values.version} /> : ''}
 

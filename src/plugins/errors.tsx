@@ -38,6 +38,7 @@ export function sendError(
       area={undefined}
       assets={request.server.assets}
       operator={request.operator}
+      csrfToken={request.csrfToken()}
     >
       {view}
     </Layout>,

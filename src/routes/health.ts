@@ -1,24 +1,42 @@
+import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { paths } from './paths.js';
 
 export default async function healthRoutes(app: FastifyInstance) {
-  // Alive: the process answers. Never depends on anything else, so a control-plane outage
-  // does not get every console replica restarted.
-  app.get(paths.healthz(), async (_request, reply) => {
+  // Alive: the process answers. Never depends on anything else, so an outage upstream does not
+  // get every console replica restarted.
+  app.get(paths.healthz(), { config: { public: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   });
 
-  // Ready: this replica can serve pages, which needs the control plane. Fails first on shutdown.
-  app.get(paths.readyz(), async (request, reply) => {
+  // Ready: this replica can serve operators, which needs the control plane and the identity
+  // provider. Fails first on shutdown.
+  app.get(paths.readyz(), { config: { public: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (app.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
-    try {
-      await app.controlPlane.getClusterStatus({}, { ...request.rpc(), timeoutMs: 1000 });
-      return { status: 'ready', controlPlane: 'reachable' };
-    } catch (err) {
-      request.log.warn({ err }, 'readiness: control plane unreachable');
-      return reply.code(503).send({ status: 'not ready', controlPlane: 'unreachable' });
-    }
+    const [controlPlane, identityProvider] = await Promise.all([
+      app.controlPlane.getClusterStatus({}, { ...request.rpc(), timeoutMs: 1000 }).then(
+        () => 'reachable',
+        (err) => {
+          // Refusing a call without a token is an answer: the control plane is there.
+          const code = ConnectError.from(err).code;
+          if (code === Code.Unauthenticated || code === Code.PermissionDenied) return 'reachable';
+          request.log.warn({ err }, 'readiness: control plane unreachable');
+          return 'unreachable';
+        },
+      ),
+      app.oidcConfiguration().then(
+        () => 'reachable',
+        (err) => {
+          request.log.warn({ err }, 'readiness: identity provider unreachable');
+          return 'unreachable';
+        },
+      ),
+    ]);
+    const ready = controlPlane === 'reachable' && identityProvider === 'reachable';
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', controlPlane, identityProvider });
   });
 }

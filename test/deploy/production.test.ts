@@ -5,7 +5,9 @@
  * production dependency, that serve mode finds its assets from dist/, and that it refuses to
  * start without its configuration.
  */
+
 import { type ChildProcess, type ExecFileOptions, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,17 @@ import { promisify } from 'node:util';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoControlPlane, startControlPlane } from '../../src/dev/control-plane/index.js';
+import {
+  type DemoIdentityProvider,
+  startIdentityProvider,
+} from '../../src/dev/identity-provider/index.js';
 import { projectRoot } from '../../src/project-root.js';
+import {
+  type CookieJar,
+  cookieHeader,
+  signInAtIdentityProvider,
+  storeCookies,
+} from '../sign-in.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -94,6 +106,7 @@ async function waitForHealth(baseUrl: string, server: Started, timeoutMs = 20_00
 describe('production build (the Dockerfile steps, without Docker)', () => {
   let dir: string;
   let controlPlane: DemoControlPlane;
+  let identityProvider: DemoIdentityProvider;
   let server: Started;
   let baseUrl: string;
 
@@ -133,13 +146,36 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     );
     await Promise.all([compiled, installed]);
 
-    controlPlane = await startControlPlane({ simulate: false });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+    identityProvider = await startIdentityProvider({
+      clients: [
+        {
+          clientId: 'prism-console',
+          clientSecret,
+          redirectUris: [`${baseUrl}/auth/callback`],
+          postLogoutRedirectUris: [`${baseUrl}/auth/signed-out`],
+        },
+      ],
+    });
+    controlPlane = await startControlPlane({
+      simulate: false,
+      auth: {
+        issuer: identityProvider.issuer,
+        audience: 'prism-admin',
+        jwks: new URL(identityProvider.jwksUri),
+      },
+    });
     server = start(dir, {
       CONTROL_PLANE_URL: controlPlane.url,
       HOST: '127.0.0.1',
       PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      OIDC_ISSUER: identityProvider.issuer,
+      OIDC_CLIENT_ID: 'prism-console',
+      OIDC_CLIENT_SECRET: clientSecret,
+      SESSION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
     });
     await waitForHealth(baseUrl, server);
@@ -151,6 +187,7 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
       await server.exited;
     }
     await controlPlane?.stop();
+    await identityProvider?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -168,8 +205,23 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
 
-  it('renders the dashboard with hashed assets cached for good', async () => {
-    const res = await fetch(`${baseUrl}/`);
+  it('signs in through the identity provider and renders the dashboard with hashed assets', async () => {
+    const jar: CookieJar = new Map();
+    const start = await fetch(`${baseUrl}/auth/sign-in?return=/`, { redirect: 'manual' });
+    storeCookies(jar, start);
+    const callback = await signInAtIdentityProvider(
+      String(start.headers.get('location')),
+      'viewer',
+      'viewer-pass',
+      `${baseUrl}/auth/callback`,
+    );
+    const signedIn = await fetch(callback, {
+      headers: { cookie: cookieHeader(jar) },
+      redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(200);
+    storeCookies(jar, signedIn);
+    const res = await fetch(`${baseUrl}/`, { headers: { cookie: cookieHeader(jar) } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const window = new Window();
@@ -203,7 +255,7 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     }
   });
 
-  it('refuses to start without CONTROL_PLANE_URL, saying so', async () => {
+  it('refuses to start without its configuration, naming each missing setting', async () => {
     const port = await freePort();
     const refused = start(dir, { HOST: '127.0.0.1', PORT: String(port) });
     const code = await Promise.race([
@@ -214,6 +266,15 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     expect(code).not.toBe('timeout');
     expect(code).not.toBe(0);
     expect(refused.output()).toContain('refusing to start');
-    expect(refused.output()).toMatch(/CONTROL_PLANE_URL: is required/);
+    for (const name of [
+      'CONTROL_PLANE_URL',
+      'PUBLIC_URL',
+      'OIDC_ISSUER',
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_SECRET',
+      'SESSION_KEY',
+    ]) {
+      expect(refused.output()).toMatch(new RegExp(`${name}: is required`));
+    }
   });
 });

@@ -1,17 +1,19 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import { rowNames, WAIT } from './namespaces-support.js';
 
 let stack: Stack;
 let base: string;
 let browser: Browser;
+let signedIn: StorageState;
 
 beforeAll(async () => {
   stack = await startStack();
   base = await listen(stack.app);
   browser = await launchBrowser();
+  signedIn = await signedInState(browser, base, 'admin');
 });
 afterAll(async () => {
   await browser?.close();
@@ -31,7 +33,7 @@ interface Watched {
  * messages about the Content Security Policy.
  */
 async function openWatched(): Promise<Watched> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ storageState: signedIn });
   await context.addInitScript(() => {
     const found: string[] = [];
     (window as { __cspViolations?: string[] }).__cspViolations = found;

@@ -1,16 +1,18 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage, type StorageState, signedInState } from './browser.js';
 
 let stack: Stack;
 let base: string;
 let browser: Browser;
+let signedIn: StorageState;
 
 beforeAll(async () => {
   stack = await startStack();
   base = await listen(stack.app);
   browser = await launchBrowser();
+  signedIn = await signedInState(browser, base, 'admin');
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,7 +21,7 @@ afterAll(async () => {
 
 describe('dashboard in Chromium', () => {
   it('shows the cluster at a glance, styled, with htmx loaded and no errors', async () => {
-    const { page, pageErrors, context } = await openPage(browser);
+    const { page, pageErrors, context } = await openPage(browser, { storageState: signedIn });
     await page.goto(`${base}/`);
     await expect(page.title()).resolves.toBe('Dashboard · Prism Console');
     await expect(page.getByTestId('raft').textContent()).resolves.toMatch(/Leader \S+, term \d+/);
@@ -34,7 +36,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('says when the control plane stops mid-session, and recovers when it is back', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(browser, { storageState: signedIn });
     await page.goto(`${base}/`);
     await expect(page.getByTestId('error').count()).resolves.toBe(0);
 

@@ -2,7 +2,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directClient } from '../grpc.js';
 import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
   auditEntries,
   currentPath,
@@ -19,20 +19,23 @@ import {
 let stack: Stack;
 let base: string;
 let browser: Browser;
+let signedIn: StorageState;
 let direct: DirectClient;
 
 beforeAll(async () => {
   stack = await startStack();
   base = await listen(stack.app);
   browser = await launchBrowser();
-  direct = directClient(stack.controlPlane.url);
+  signedIn = await signedInState(browser, base, 'admin');
+  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
 
-const openWithoutJs = () => openWatched(browser, { javaScriptEnabled: false });
+const openWithoutJs = () =>
+  openWatched(browser, { javaScriptEnabled: false, storageState: signedIn });
 
 /** Clicks a submit button; returns the form post it caused once the answer's page has loaded. */
 async function submit(page: Page, button: string, action: string): Promise<Request> {

@@ -69,7 +69,7 @@ export async function rowNames(page: Page): Promise<string[]> {
 /** openPage, with every locator wait and navigation bounded by WAIT instead of the test timeout. */
 export async function openWatched(
   browser: Browser,
-  options: { javaScriptEnabled?: boolean } = {},
+  options: Parameters<typeof openPage>[1] = {},
 ): Promise<Watched> {
   const watched = await openPage(browser, options);
   watched.page.setDefaultTimeout(WAIT.timeout);

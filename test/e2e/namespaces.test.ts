@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NamespaceStatus } from '../../src/gen/prism/admin/v1/namespace_pb.js';
 import { directClient } from '../grpc.js';
 import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
   auditEntries,
   currentPath,
@@ -23,13 +23,15 @@ import {
 let stack: Stack;
 let base: string;
 let browser: Browser;
+let signedIn: StorageState;
 let direct: DirectClient;
 
 beforeAll(async () => {
   stack = await startStack();
   base = await listen(stack.app);
   browser = await launchBrowser();
-  direct = directClient(stack.controlPlane.url);
+  signedIn = await signedInState(browser, base, 'admin');
+  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
 });
 afterAll(async () => {
   await browser?.close();
@@ -64,7 +66,7 @@ async function listed(query: {
 
 describe('namespaces in Chromium, with htmx', () => {
   it('creates a namespace from the form and lands on it', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     const name = uniqueName('e2e-create');
     await page.goto(`${base}/namespaces`);
     await page.getByRole('link', { name: 'New namespace' }).click();
@@ -107,7 +109,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('keeps what was typed and says why beside the field when the name is invalid', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces/new`);
     await page.getByLabel('Name', { exact: true }).fill('Bad Name!');
     await page.getByLabel('Description').fill('typed before the error');
@@ -136,7 +138,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('explains a version conflict, keeps the input, shows current values, then saves on the new version', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     const name = uniqueName('e2e-edit');
     await seedNamespace(direct, {
       name,
@@ -204,7 +206,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('searches as you type, without a page load, with the search in the URL; back restores the list', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces`);
     const everything = await rowNames(page);
     expect(everything.length).toBeGreaterThan(10);
@@ -232,7 +234,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('pages through the list with Next and Previous', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces?size=10`);
     const first = await rowNames(page);
     expect(first).toEqual(await listed({ pageSize: 10 }));
@@ -261,7 +263,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('sorts by a column header, and says so with aria-sort', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces?size=10`);
     const nameHeader = page.getByRole('columnheader', { name: /^Name/ });
     expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
@@ -289,7 +291,7 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('deletes only after the name is typed right, then shows the list with a notice', async () => {
-    const { page, pageErrors, context } = await openWatched(browser);
+    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
     const name = uniqueName('e2e-delete');
     await seedNamespace(direct, { name, description: 'to be deleted' });
 

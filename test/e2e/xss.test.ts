@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directClient } from '../grpc.js';
 import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
   type DirectClient,
   exists,
@@ -21,30 +21,44 @@ import {
  */
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '"><script>alert(2)</script>';
-/** Becomes created_by / updated_by: the demo control plane takes the caller's name from it. */
+/**
+ * Put into created_by / updated_by. The control plane takes those from the verified token, and
+ * no identity provider account is named like this, so the test writes it into the demo control
+ * plane's state directly: what matters is how the console shows a hostile name.
+ */
 const ACTOR = '<img src=x onerror=alert(3)>';
-const asActor = { headers: { 'x-prism-actor': ACTOR } };
+
+function signedByActor(name: string): void {
+  const namespace = stack.controlPlane.state.namespaces.get(name);
+  if (!namespace) throw new Error(`${name} missing`);
+  namespace.createdBy = ACTOR;
+  namespace.updatedBy = ACTOR;
+}
 
 let stack: Stack;
 let base: string;
 let browser: Browser;
+let signedIn: StorageState;
 let direct: DirectClient;
 
 beforeAll(async () => {
   stack = await startStack();
   base = await listen(stack.app);
   browser = await launchBrowser();
-  direct = directClient(stack.controlPlane.url);
+  signedIn = await signedInState(browser, base, 'admin');
+  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
   await seedNamespace(
     direct,
     { name: 'xss-img', description: IMG, config: { note: IMG, other: SCRIPT } },
-    { reason: SCRIPT, callOptions: asActor },
+    { reason: SCRIPT },
   );
+  signedByActor('xss-img');
   await seedNamespace(
     direct,
     { name: 'xss-script', description: SCRIPT, config: { note: SCRIPT } },
-    { reason: IMG, callOptions: asActor },
+    { reason: IMG },
   );
+  signedByActor('xss-script');
 });
 afterAll(async () => {
   await browser?.close();
@@ -73,20 +87,18 @@ function descriptionCell(page: Page, name: string) {
 async function bumpBehindTheConsole(name: string, description: string): Promise<void> {
   const { namespace } = await direct.getNamespace({ name });
   if (!namespace) throw new Error(`${name} missing`);
-  await direct.updateNamespace(
-    {
-      namespace: { ...namespace, description },
-      updateMask: { paths: ['description'] },
-      requestId: randomUUID(),
-      reason: SCRIPT,
-    },
-    asActor,
-  );
+  await direct.updateNamespace({
+    namespace: { ...namespace, description },
+    updateMask: { paths: ['description'] },
+    requestId: randomUUID(),
+    reason: SCRIPT,
+  });
+  signedByActor(name);
 }
 
 describe('payloads are shown as text, never run (Chromium, JavaScript on)', () => {
   it('list: a search (in the URL, and typed with htmx) finds them and shows them as text', async () => {
-    const { page, dialogs, context } = await openWatched(browser);
+    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces?q=${encodeURIComponent(IMG)}`);
     expect(await rowNames(page)).toEqual(['xss-img']);
     expect(await descriptionCell(page, 'xss-img').textContent()).toBe(IMG);
@@ -108,7 +120,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
   });
 
   it('detail: description, config values and who made it are text', async () => {
-    const { page, dialogs, context } = await openWatched(browser);
+    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces/xss-img`);
     expect(await page.getByTestId('namespace-description').textContent()).toBe(IMG);
     expect(await page.getByTestId('config-entry').locator('td').allTextContents()).toEqual([
@@ -128,7 +140,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
   });
 
   it('edit form: the payloads are the fields’ values, also in a conflict with another change', async () => {
-    const { page, dialogs, context } = await openWatched(browser);
+    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces/xss-img/edit`);
     expect(await page.getByLabel('Description').inputValue()).toBe(IMG);
     expect(await page.getByLabel('Configuration').inputValue()).toBe(
@@ -160,7 +172,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
   });
 
   it('delete confirmation: shown plainly, also when the namespace changed meanwhile', async () => {
-    const { page, dialogs, context } = await openWatched(browser);
+    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
     await page.goto(`${base}/namespaces/xss-img/delete`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Delete xss-img');
     await expectInert(page, dialogs);
@@ -182,7 +194,10 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
     it(`create form re-rendered after an error keeps the payloads as values (JavaScript ${
       javaScriptEnabled ? 'on, htmx swap' : 'off, whole page'
     })`, async () => {
-      const { page, dialogs, context } = await openWatched(browser, { javaScriptEnabled });
+      const { page, dialogs, context } = await openWatched(browser, {
+        javaScriptEnabled,
+        storageState: signedIn,
+      });
       await page.goto(`${base}/namespaces/new`);
       const badName = `"><img src=x onerror=alert(4)>`;
       await page.getByLabel('Name', { exact: true }).fill(badName);

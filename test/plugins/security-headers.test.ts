@@ -48,12 +48,12 @@ describe('security headers on every answer of the console', () => {
   });
 
   it('on a page and on an htmx fragment', async () => {
-    const page = await stack.app.inject({ url: '/namespaces' });
+    const page = await stack.admin.inject({ url: '/namespaces' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/^<!doctype html>/i);
     expectSecurityHeaders(page);
 
-    const fragment = await stack.app.inject({
+    const fragment = await stack.admin.inject({
       url: '/namespaces?q=orders',
       headers: { 'hx-request': 'true', 'hx-target': 'namespace-results' },
     });
@@ -64,26 +64,26 @@ describe('security headers on every answer of the console', () => {
 
   it('on static files: the stylesheet, htmx and the icon', async () => {
     for (const url of [stack.app.assets.css, stack.app.assets.htmx, '/favicon.svg']) {
-      const res = await stack.app.inject({ url });
+      const res = await stack.admin.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expectSecurityHeaders(res);
     }
   });
 
   it('on a 404, as a page and as an htmx fragment', async () => {
-    const page = await stack.app.inject({ url: '/no-such-page' });
+    const page = await stack.admin.inject({ url: '/no-such-page' });
     expect(page.statusCode).toBe(404);
     expect(page.body).toContain('Page not found');
     expectSecurityHeaders(page);
 
-    const fragment = await stack.app.inject({
+    const fragment = await stack.admin.inject({
       url: '/no-such-page',
       headers: { 'hx-request': 'true', 'hx-target': 'main' },
     });
     expect(fragment.statusCode).toBe(404);
     expectSecurityHeaders(fragment);
 
-    const asset = await stack.app.inject({ url: '/assets/app.0000000000.css' });
+    const asset = await stack.admin.inject({ url: '/assets/app.0000000000.css' });
     expect(asset.statusCode).toBe(404);
     expectSecurityHeaders(asset);
   });
@@ -91,12 +91,12 @@ describe('security headers on every answer of the console', () => {
   it('on errors: the control plane stopped, and a body the console cannot read', async () => {
     await stack.controlPlane.stop();
     try {
-      const page = await stack.app.inject({ url: '/namespaces' });
+      const page = await stack.admin.inject({ url: '/namespaces' });
       expect(page.statusCode).toBeGreaterThanOrEqual(500);
       expect(page.body).toContain('Control plane unreachable');
       expectSecurityHeaders(page);
 
-      const fragment = await stack.app.inject({
+      const fragment = await stack.admin.inject({
         url: '/namespaces?q=orders',
         headers: { 'hx-request': 'true', 'hx-target': 'namespace-results' },
       });
@@ -107,7 +107,7 @@ describe('security headers on every answer of the console', () => {
       await stack.controlPlane.start();
     }
 
-    const unreadable = await stack.app.inject({
+    const unreadable = await stack.admin.inject({
       method: 'POST',
       url: '/namespaces',
       headers: { 'content-type': 'application/json' },
@@ -119,7 +119,7 @@ describe('security headers on every answer of the console', () => {
   });
 
   it('sends no Strict-Transport-Security over plain http', async () => {
-    const res = await stack.app.inject({ url: '/' });
+    const res = await stack.admin.inject({ url: '/' });
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 });
@@ -127,7 +127,10 @@ describe('security headers on every answer of the console', () => {
 describe('security headers behind https', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { PUBLIC_URL: 'https://console.example' } });
+    stack = await startStack({
+      env: { PUBLIC_URL: 'https://console.example' },
+      signInAdmin: false,
+    });
   });
   afterAll(async () => {
     await stack?.close();

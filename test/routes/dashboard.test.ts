@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe('GET / (dashboard)', () => {
   it('shows the Raft leader and members, proxies, launchers, backends and counts', async () => {
-    const cp = directClient(stack.controlPlane.url);
+    const cp = directClient(stack.controlPlane.url, stack.admin.accessToken);
     const [cluster, proxies, launchers, backends, namespaces, sessions] = await Promise.all([
       cp.getClusterStatus({}),
       cp.listProxies({}),
@@ -24,7 +24,7 @@ describe('GET / (dashboard)', () => {
       cp.listClientSessions({ pageSize: 1 }),
     ]);
 
-    const res = await stack.app.inject({ url: '/' });
+    const res = await stack.admin.inject({ url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const doc = parseHtml(res.body);
@@ -55,7 +55,7 @@ describe('GET / (dashboard)', () => {
   });
 
   it('shows the maintenance banner while maintenance mode is on', async () => {
-    const cp = directClient(stack.controlPlane.url);
+    const cp = directClient(stack.controlPlane.url, stack.admin.accessToken);
     await cp.setMaintenanceMode({
       enabled: true,
       message: 'Upgrading <b>storage</b>',
@@ -63,7 +63,7 @@ describe('GET / (dashboard)', () => {
       reason: 'test',
     });
     try {
-      const doc = parseHtml((await stack.app.inject({ url: '/' })).body);
+      const doc = parseHtml((await stack.admin.inject({ url: '/' })).body);
       const banner = doc.querySelector('[data-testid="maintenance-banner"]');
       expect(textOf(banner)).toContain('Maintenance mode is on');
       // The message is the control plane's text, shown as text.
@@ -79,7 +79,7 @@ describe('GET / (dashboard)', () => {
   });
 
   it('answers the htmx refresh with the dashboard fragment only', async () => {
-    const res = await stack.app.inject({
+    const res = await stack.admin.inject({
       url: '/',
       headers: { 'hx-request': 'true', 'hx-target': 'dashboard' },
     });
@@ -92,7 +92,7 @@ describe('GET / (dashboard)', () => {
   it('stays up and says so when the control plane is down, then recovers', async () => {
     await stack.controlPlane.stop();
     try {
-      const res = await stack.app.inject({ url: '/' });
+      const res = await stack.admin.inject({ url: '/' });
       expect(res.statusCode).toBe(200);
       const doc = parseHtml(res.body);
       expect(textOf(doc.querySelector('[data-testid="error"]'))).toContain(
@@ -104,7 +104,7 @@ describe('GET / (dashboard)', () => {
     } finally {
       await stack.controlPlane.start();
     }
-    const doc = parseHtml((await stack.app.inject({ url: '/' })).body);
+    const doc = parseHtml((await stack.admin.inject({ url: '/' })).body);
     expect(doc.querySelector('[data-testid="error"]')).toBeNull();
     expect(textOf(doc.querySelector('[data-testid="raft"]'))).toContain('Leader');
   });

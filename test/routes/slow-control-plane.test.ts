@@ -19,7 +19,7 @@ describe('a slow control plane', () => {
   it('gets a dashboard that says it is too slow, within the deadline', async () => {
     stack.controlPlane.faults.latencyMs = 2000;
     const started = Date.now();
-    const res = await stack.app.inject({ url: '/' });
+    const res = await stack.admin.inject({ url: '/' });
     expect(Date.now() - started).toBeLessThan(1900);
     expect(res.statusCode).toBe(200);
     const doc = parseHtml(res.body);
@@ -29,7 +29,7 @@ describe('a slow control plane', () => {
 
   it('gets a 504 page with a retry link for a list', async () => {
     stack.controlPlane.faults.latencyMs = 2000;
-    const res = await stack.app.inject({ url: '/namespaces?q=orders' });
+    const res = await stack.admin.inject({ url: '/namespaces?q=orders' });
     expect(res.statusCode).toBe(504);
     const doc = parseHtml(res.body);
     const error = doc.querySelector('[data-testid="error"]');
@@ -39,7 +39,7 @@ describe('a slow control plane', () => {
 
   it('gets htmx an error fragment in the alert region, leaving the table alone', async () => {
     stack.controlPlane.faults.latencyMs = 2000;
-    const res = await stack.app.inject({
+    const res = await stack.admin.inject({
       url: '/namespaces?q=orders',
       headers: { 'hx-request': 'true', 'hx-target': 'namespace-results' },
     });
@@ -53,14 +53,14 @@ describe('a slow control plane', () => {
 describe('a failing control plane', () => {
   it('gets a 503 page once the read retries are spent, then recovers by itself', async () => {
     stack.controlPlane.faults.errorRate = 1;
-    const failed = await stack.app.inject({ url: '/namespaces' });
+    const failed = await stack.admin.inject({ url: '/namespaces' });
     expect(failed.statusCode).toBe(503);
     expect(textOf(parseHtml(failed.body).querySelector('[data-testid="error"]'))).toContain(
       'Control plane unreachable',
     );
 
     stack.controlPlane.faults.errorRate = 0;
-    const recovered = await stack.app.inject({ url: '/namespaces' });
+    const recovered = await stack.admin.inject({ url: '/namespaces' });
     expect(recovered.statusCode).toBe(200);
   });
 });

@@ -79,7 +79,13 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     reply.header('cache-control', 'no-store');
     if (request.wantsFragment('dashboard')) return reply.html(content);
     return reply.html(
-      <Layout title="Dashboard" area="dashboard" assets={app.assets} operator={request.operator}>
+      <Layout
+        title="Dashboard"
+        area="dashboard"
+        assets={app.assets}
+        operator={request.operator}
+        csrfToken={request.csrfToken()}
+      >
         <PageHeader title="Dashboard" subtitle="The cluster at a glance." />
         {content}
       </Layout>,

@@ -46,6 +46,7 @@ function sendDeleteForm(
     values: answer.values,
     errors: answer.errors,
     changedMeanwhile: answer.changedMeanwhile ?? false,
+    csrfToken: request.csrfToken(),
   };
   reply.code(answer.status);
   return sendPageOrFragment(

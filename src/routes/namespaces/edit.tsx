@@ -43,6 +43,7 @@ function sendCreateForm(
     mode: 'create',
     action: paths.namespaces.createAction(),
     cancelHref: paths.namespaces.list(),
+    csrfToken: request.csrfToken(),
     ...answer,
   };
   reply.code(answer.status);
@@ -69,6 +70,7 @@ function sendEditForm(
     mode: 'edit',
     action: paths.namespaces.detail(name),
     cancelHref: paths.namespaces.detail(name),
+    csrfToken: request.csrfToken(),
     ...answer,
   };
   reply.code(answer.status);

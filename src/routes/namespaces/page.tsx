@@ -31,6 +31,7 @@ export function sendPage(
       area="namespaces"
       assets={request.server.assets}
       operator={request.operator}
+      csrfToken={request.csrfToken()}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       <PageHeader title={page.title} subtitle={page.subtitle} actions={page.actions} />

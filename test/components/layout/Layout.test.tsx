@@ -8,7 +8,13 @@ const assets = { css: '/assets/app.0.css', htmx: '/assets/htmx.0.js' };
 describe('Layout', () => {
   it('lists every area of the console, linking only those that are built', async () => {
     const html = await (
-      <Layout title="Namespaces" area="namespaces" assets={assets} operator={null}>
+      <Layout
+        title="Namespaces"
+        area="namespaces"
+        assets={assets}
+        operator={null}
+        csrfToken={undefined}
+      >
         <p>content</p>
       </Layout>
     );
@@ -29,7 +35,9 @@ describe('Layout', () => {
 
   it('configures htmx without eval, to this origin only, without inline styles', async () => {
     const doc = parseHtml(
-      await (<Layout title="x" area={undefined} assets={assets} operator={null} />),
+      await (
+        <Layout title="x" area={undefined} assets={assets} operator={null} csrfToken={undefined} />
+      ),
     );
     const config = JSON.parse(
       doc.querySelector('meta[name="htmx-config"]')?.getAttribute('content') ?? '{}',
@@ -49,6 +57,7 @@ describe('Layout', () => {
           area={undefined}
           assets={assets}
           operator={null}
+          csrfToken={undefined}
         />
       ),
     );

@@ -37,6 +37,7 @@ async function render(props: Partial<NamespaceFormProps> = {}) {
         cancelHref="/namespaces"
         values={emptyNamespaceForm('req-00000000')}
         errors={noErrors()}
+        csrfToken="csrf-token-1"
         {...props}
       />
     ),
@@ -155,6 +156,7 @@ describe('DeleteNamespaceForm', () => {
           cancelHref="/namespaces/orders-prod"
           values={emptyDeleteForm(ns, 'req-2')}
           errors={noErrors()}
+          csrfToken="csrf-token-2"
         />
       ),
     );
@@ -165,6 +167,8 @@ describe('DeleteNamespaceForm', () => {
     expect(byLabel(doc, 'Reason').tagName).toBe('TEXTAREA');
     expect(byLabel(doc, 'Namespace name').getAttribute('name')).toBe('confirm');
     expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('4');
+    // A post without JavaScript carries the CSRF token as a field.
+    expect(doc.querySelector('input[name="_csrf"]')?.getAttribute('value')).toBe('csrf-token-2');
     expect(textOf(byTestId(doc, 'active-sessions')[0])).toBe('12 of 100');
   });
 
@@ -177,6 +181,7 @@ describe('DeleteNamespaceForm', () => {
           namespace={undefined}
           action="/x"
           cancelHref="/y"
+          csrfToken={undefined}
           values={{ reason: 'cleanup', confirm: 'orders', requestId: 'r-3', version: '3' }}
           errors={{ fields: { confirm: 'The name you typed does not match.' }, general: [] }}
         />

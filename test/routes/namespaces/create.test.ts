@@ -24,18 +24,18 @@ afterAll(async () => {
 const IMG = '<img src=x onerror=alert(1)>';
 
 async function newForm(changes: Fields): Promise<Fields> {
-  return { ...(await openForm(stack.app, '/namespaces/new')), ...changes };
+  return { ...(await openForm(stack.admin, '/namespaces/new')), ...changes };
 }
 
 describe('GET /namespaces/new', () => {
   it('renders an empty form with a fresh request id each time', async () => {
-    const { response, doc } = await getPage(stack.app, '/namespaces/new');
+    const { response, doc } = await getPage(stack.admin, '/namespaces/new');
     expect(response.statusCode).toBe(200);
     const form = doc.querySelector('form#namespace-form');
     expect(form?.getAttribute('action')).toBe('/namespaces');
     expect(form?.getAttribute('hx-post')).toBe('/namespaces');
     const first = formFields(doc);
-    const second = await openForm(stack.app, '/namespaces/new');
+    const second = await openForm(stack.admin, '/namespaces/new');
     expect(first.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(second.request_id).not.toBe(first.request_id);
     expect(first).toMatchObject({ name: '', status: 'active', reason: '' });
@@ -54,7 +54,7 @@ describe('POST /namespaces', () => {
       config: 'retention=7d\nregion=eu-west-1',
       reason: 'New checkout launch',
     });
-    const { response } = await postForm(stack.app, '/namespaces', fields);
+    const { response } = await postForm(stack.admin, '/namespaces', fields);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/namespaces/checkout-v2?notice=created');
 
@@ -74,15 +74,15 @@ describe('POST /namespaces', () => {
       outcome: AuditOutcome.SUCCESS,
     });
 
-    const detail = await getPage(stack.app, response.headers.location ?? '');
+    const detail = await getPage(stack.admin, response.headers.location ?? '');
     expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe('Namespace created.');
     expect(textOf(detail.doc.querySelector('h1'))).toBe('checkout-v2');
   });
 
   it('does not create twice when the same form is submitted twice', async () => {
     const fields = await newForm({ name: 'double-click', reason: 'Testing a double submit' });
-    const first = await postForm(stack.app, '/namespaces', fields);
-    const second = await postForm(stack.app, '/namespaces', fields);
+    const first = await postForm(stack.admin, '/namespaces', fields);
+    const second = await postForm(stack.admin, '/namespaces', fields);
     expect(first.response.statusCode).toBe(303);
     // The control plane recognises the request id and answers with the first outcome.
     expect(second.response.statusCode).toBe(303);
@@ -100,7 +100,7 @@ describe('POST /namespaces', () => {
       config: 'retention',
       reason: '',
     });
-    const { response, doc } = await postForm(stack.app, '/namespaces', fields);
+    const { response, doc } = await postForm(stack.admin, '/namespaces', fields);
     expect(response.statusCode).toBe(422);
     expect(stack.controlPlane.state.namespaces.has('Not A Name')).toBe(false);
     expect(stack.controlPlane.state.auditEntriesForRequest(fields.request_id ?? '')).toHaveLength(
@@ -129,7 +129,7 @@ describe('POST /namespaces', () => {
       description: 'x'.repeat(300),
       reason: 'Testing limits',
     });
-    const { response, doc } = await postForm(stack.app, '/namespaces', fields);
+    const { response, doc } = await postForm(stack.admin, '/namespaces', fields);
     expect(response.statusCode).toBe(422);
     expect(errorFor(doc, byLabel(doc, 'Description'))).toMatch(/at most 256 characters/);
     expect(byLabel(doc, 'Description').textContent).toBe('x'.repeat(300));
@@ -146,7 +146,7 @@ describe('POST /namespaces', () => {
       description: 'Impostor',
       reason: 'Trying a duplicate',
     });
-    const { response, doc } = await postForm(stack.app, '/namespaces', fields);
+    const { response, doc } = await postForm(stack.admin, '/namespaces', fields);
     expect(response.statusCode).toBe(409);
     expect(errorFor(doc, byLabel(doc, 'Name'))).toMatch(/already exists/);
     expect(byLabel(doc, 'Description').textContent).toBe('Impostor');
@@ -155,7 +155,7 @@ describe('POST /namespaces', () => {
 
   it('with htmx: the form fragment on error, HX-Location on success', async () => {
     const bad = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces',
       await newForm({ name: 'htmx-space', reason: '' }),
       htmx('namespace-form'),
@@ -166,7 +166,7 @@ describe('POST /namespaces', () => {
     expect(errorFor(bad.doc, byLabel(bad.doc, 'Reason'))).toMatch(/reason/i);
 
     const good = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces',
       { ...formFields(bad.doc), reason: 'Created with htmx' },
       htmx('namespace-form'),
@@ -180,7 +180,7 @@ describe('POST /namespaces', () => {
     const fields = await newForm({ name: 'slow-space', reason: 'Testing a timeout' });
     stack.controlPlane.faults.latencyMs = 5_000;
     try {
-      const { response, doc } = await postForm(stack.app, '/namespaces', fields);
+      const { response, doc } = await postForm(stack.admin, '/namespaces', fields);
       expect(response.statusCode).toBe(504);
       expect(textOf(byTestId(doc, 'error-summary')[0])).toMatch(/did not answer in time/);
       expect(formFields(doc)).toMatchObject({
@@ -202,7 +202,11 @@ describe('over a real connection', () => {
     const fields = await newForm({ name: 'over-http', reason: 'Posted over HTTP' });
     const response = await fetch(`${base}/namespaces`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: stack.admin.cookie,
+        origin: base,
+      },
       body: new URLSearchParams(fields),
       redirect: 'manual',
     });

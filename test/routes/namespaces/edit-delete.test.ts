@@ -26,14 +26,14 @@ const state = () => stack.controlPlane.state;
 describe('edit', () => {
   it('opens with the current values and the version read', async () => {
     const ns = state().namespaces.get('payments-gateway');
-    const fields = await openForm(stack.app, '/namespaces/payments-gateway/edit');
+    const fields = await openForm(stack.admin, '/namespaces/payments-gateway/edit');
     expect(fields).toMatchObject({
       name: 'payments-gateway',
       description: ns?.description,
       version: String(ns?.version),
       reason: '',
     });
-    const { doc } = await getPage(stack.app, '/namespaces/payments-gateway/edit');
+    const { doc } = await getPage(stack.admin, '/namespaces/payments-gateway/edit');
     expect(byLabel(doc, 'Name').hasAttribute('readonly')).toBe(true);
     expect(doc.querySelector('form#namespace-form')?.getAttribute('action')).toBe(
       '/namespaces/payments-gateway',
@@ -44,14 +44,14 @@ describe('edit', () => {
     const before = state().namespaces.get('user-profiles');
     const version = before?.version ?? 0n;
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/user-profiles/edit')),
+      ...(await openForm(stack.admin, '/namespaces/user-profiles/edit')),
       description: 'Profiles, v2',
       status: 'suspended',
       max_rps: '1234',
       config: 'retention=30d',
       reason: 'Quarterly review',
     };
-    const { response } = await postForm(stack.app, '/namespaces/user-profiles', fields);
+    const { response } = await postForm(stack.admin, '/namespaces/user-profiles', fields);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/namespaces/user-profiles?notice=updated');
     const after = state().namespaces.get('user-profiles');
@@ -67,19 +67,19 @@ describe('edit', () => {
       reason: 'Quarterly review',
       outcome: AuditOutcome.SUCCESS,
     });
-    const detail = await getPage(stack.app, response.headers.location ?? '');
+    const detail = await getPage(stack.admin, response.headers.location ?? '');
     expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe('Changes saved.');
   });
 
   it('ignores a name in the body: the URL says what is edited', async () => {
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/sms-gateway/edit')),
+      ...(await openForm(stack.admin, '/namespaces/sms-gateway/edit')),
       name: 'orders-prod',
       description: 'Only the SMS gateway changes',
       reason: 'Checking the name',
     };
     const orders = state().namespaces.get('orders-prod')?.description;
-    const { response } = await postForm(stack.app, '/namespaces/sms-gateway', fields);
+    const { response } = await postForm(stack.admin, '/namespaces/sms-gateway', fields);
     expect(response.statusCode).toBe(303);
     expect(state().namespaces.get('sms-gateway')?.description).toBe('Only the SMS gateway changes');
     expect(state().namespaces.get('orders-prod')?.description).toBe(orders);
@@ -87,9 +87,9 @@ describe('edit', () => {
 
   it('on a stale version: 409, the operator’s input kept, the current values and the new version', async () => {
     // Two operators open the same form; the other one saves first.
-    const mine = await openForm(stack.app, '/namespaces/email-outbox/edit');
-    const theirs = await openForm(stack.app, '/namespaces/email-outbox/edit');
-    const saved = await postForm(stack.app, '/namespaces/email-outbox', {
+    const mine = await openForm(stack.admin, '/namespaces/email-outbox/edit');
+    const theirs = await openForm(stack.admin, '/namespaces/email-outbox/edit');
+    const saved = await postForm(stack.admin, '/namespaces/email-outbox', {
       ...theirs,
       description: 'Changed by the other operator',
       reason: 'Their change',
@@ -97,7 +97,7 @@ describe('edit', () => {
     expect(saved.response.statusCode).toBe(303);
     const current = state().namespaces.get('email-outbox');
 
-    const { response, doc } = await postForm(stack.app, '/namespaces/email-outbox', {
+    const { response, doc } = await postForm(stack.admin, '/namespaces/email-outbox', {
       ...mine,
       description: 'My change',
       max_sessions: '77',
@@ -123,7 +123,7 @@ describe('edit', () => {
     );
 
     // Re-applying on the current version works.
-    const reapplied = await postForm(stack.app, '/namespaces/email-outbox', again);
+    const reapplied = await postForm(stack.admin, '/namespaces/email-outbox', again);
     expect(reapplied.response.statusCode).toBe(303);
     expect(state().namespaces.get('email-outbox')).toMatchObject({
       description: 'My change',
@@ -133,20 +133,20 @@ describe('edit', () => {
 
   it('refuses invalid input with 422 and keeps it', async () => {
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/presence/edit')),
+      ...(await openForm(stack.admin, '/namespaces/presence/edit')),
       max_storage: 'huge',
       reason: 'x',
     };
-    const { response, doc } = await postForm(stack.app, '/namespaces/presence', fields);
+    const { response, doc } = await postForm(stack.admin, '/namespaces/presence', fields);
     expect(response.statusCode).toBe(422);
     expect(errorFor(doc, byLabel(doc, 'Max storage'))).toMatch(/bytes/);
     expect(formFields(doc)).toMatchObject({ max_storage: 'huge', version: fields.version });
   });
 
   it('with htmx: HX-Location on success, the form fragment on a conflict', async () => {
-    const fields = await openForm(stack.app, '/namespaces/clickstream/edit');
+    const fields = await openForm(stack.admin, '/namespaces/clickstream/edit');
     const ok = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces/clickstream',
       { ...fields, description: 'via htmx', reason: 'htmx edit' },
       htmx('namespace-form'),
@@ -155,7 +155,7 @@ describe('edit', () => {
     expect(hxLocation(ok.response)).toBe('/namespaces/clickstream?notice=updated');
 
     const stale = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces/clickstream',
       { ...fields, request_id: crypto.randomUUID(), reason: 'stale htmx edit' },
       htmx('namespace-form'),
@@ -169,7 +169,7 @@ describe('edit', () => {
 describe('delete', () => {
   it('asks for a reason and the name, and carries the version', async () => {
     const ns = state().namespaces.get('geo-locations');
-    const { response, doc } = await getPage(stack.app, '/namespaces/geo-locations/delete');
+    const { response, doc } = await getPage(stack.admin, '/namespaces/geo-locations/delete');
     expect(response.statusCode).toBe(200);
     expect(byLabel(doc, 'Reason')).toBeTruthy();
     expect(byLabel(doc, 'Namespace name').getAttribute('value')).toBe('');
@@ -178,11 +178,15 @@ describe('delete', () => {
 
   it('refuses a wrongly typed name with 422 and deletes nothing', async () => {
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/geo-locations/delete')),
+      ...(await openForm(stack.admin, '/namespaces/geo-locations/delete')),
       reason: 'Cleanup',
       confirm: 'geo-location',
     };
-    const { response, doc } = await postForm(stack.app, '/namespaces/geo-locations/delete', fields);
+    const { response, doc } = await postForm(
+      stack.admin,
+      '/namespaces/geo-locations/delete',
+      fields,
+    );
     expect(response.statusCode).toBe(422);
     expect(errorFor(doc, byLabel(doc, 'Namespace name'))).toMatch(/does not match/);
     expect(formFields(doc)).toMatchObject({ reason: 'Cleanup', confirm: 'geo-location' });
@@ -192,11 +196,11 @@ describe('delete', () => {
 
   it('deletes with the typed name and reason, then confirms on the list', async () => {
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/geo-locations/delete')),
+      ...(await openForm(stack.admin, '/namespaces/geo-locations/delete')),
       reason: 'Stores moved to the new platform',
       confirm: 'geo-locations',
     };
-    const { response } = await postForm(stack.app, '/namespaces/geo-locations/delete', fields);
+    const { response } = await postForm(stack.admin, '/namespaces/geo-locations/delete', fields);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/namespaces?notice=deleted');
     expect(state().namespaces.has('geo-locations')).toBe(false);
@@ -205,22 +209,22 @@ describe('delete', () => {
       reason: 'Stores moved to the new platform',
       outcome: AuditOutcome.SUCCESS,
     });
-    const list = await getPage(stack.app, response.headers.location ?? '');
+    const list = await getPage(stack.admin, response.headers.location ?? '');
     expect(textOf(byTestId(list.doc, 'notice')[0])).toBe('Namespace deleted.');
     expect(list.doc.querySelector('tr[data-name="geo-locations"]')).toBeNull();
   });
 
   it('refuses when the namespace changed since the page was opened, with the new version', async () => {
     const fields: Fields = {
-      ...(await openForm(stack.app, '/namespaces/mobile-push/delete')),
+      ...(await openForm(stack.admin, '/namespaces/mobile-push/delete')),
       reason: 'Retire push',
       confirm: 'mobile-push',
     };
-    const edit = await openForm(stack.app, '/namespaces/mobile-push/edit');
-    await postForm(stack.app, '/namespaces/mobile-push', { ...edit, reason: 'Meanwhile' });
+    const edit = await openForm(stack.admin, '/namespaces/mobile-push/edit');
+    await postForm(stack.admin, '/namespaces/mobile-push', { ...edit, reason: 'Meanwhile' });
     const current = state().namespaces.get('mobile-push')?.version;
 
-    const { response, doc } = await postForm(stack.app, '/namespaces/mobile-push/delete', fields);
+    const { response, doc } = await postForm(stack.admin, '/namespaces/mobile-push/delete', fields);
     expect(response.statusCode).toBe(409);
     expect(textOf(byTestId(doc, 'conflict')[0])).toContain(`version ${current}`);
     expect(formFields(doc)).toMatchObject({ version: String(current), confirm: 'mobile-push' });
@@ -228,9 +232,9 @@ describe('delete', () => {
   });
 
   it('with htmx: the form fragment on a mismatch, HX-Location on success', async () => {
-    const fields = await openForm(stack.app, '/namespaces/chat-messages/delete');
+    const fields = await openForm(stack.admin, '/namespaces/chat-messages/delete');
     const wrong = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces/chat-messages/delete',
       { ...fields, reason: 'r', confirm: 'nope' },
       htmx('delete-namespace-form'),
@@ -238,7 +242,7 @@ describe('delete', () => {
     expect(wrong.response.statusCode).toBe(422);
     expect(wrong.response.body.startsWith('<form id="delete-namespace-form"')).toBe(true);
     const ok = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces/chat-messages/delete',
       { ...formFields(wrong.doc), confirm: 'chat-messages' },
       htmx('delete-namespace-form'),
@@ -249,7 +253,7 @@ describe('delete', () => {
   });
 
   it('is a 404 for a namespace that is not there', async () => {
-    const { response } = await getPage(stack.app, '/namespaces/never-was/delete');
+    const { response } = await getPage(stack.admin, '/namespaces/never-was/delete');
     expect(response.statusCode).toBe(404);
   });
 });

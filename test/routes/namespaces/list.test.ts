@@ -17,7 +17,7 @@ const rowNames = (doc: Parameters<typeof byTestId>[0]) =>
 
 describe('GET /namespaces', () => {
   it('lists the first page of namespaces by name, with the total', async () => {
-    const { response, doc } = await getPage(stack.app, '/namespaces');
+    const { response, doc } = await getPage(stack.admin, '/namespaces');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers.vary).toMatch(/HX-Request/);
@@ -33,21 +33,21 @@ describe('GET /namespaces', () => {
 
   it('pages with the size and the control plane’s page tokens', async () => {
     const all = [...stack.controlPlane.state.namespaces.keys()].sort();
-    const first = await getPage(stack.app, '/namespaces?size=10');
+    const first = await getPage(stack.admin, '/namespaces?size=10');
     expect(rowNames(first.doc)).toEqual(all.slice(0, 10));
     expect(first.doc.querySelector('a[rel="prev"]')).toBeNull();
     const next = first.doc.querySelector('a[rel="next"]')?.getAttribute('href');
     expect(next).toMatch(/^\/namespaces\?page=[^&]+&size=10$/);
 
-    const second = await getPage(stack.app, next ?? '');
+    const second = await getPage(stack.admin, next ?? '');
     expect(second.response.statusCode).toBe(200);
     expect(rowNames(second.doc)).toEqual(all.slice(10, 20));
     const back = second.doc.querySelector('a[rel="prev"]')?.getAttribute('href') ?? '';
-    expect(rowNames((await getPage(stack.app, back)).doc)).toEqual(all.slice(0, 10));
+    expect(rowNames((await getPage(stack.admin, back)).doc)).toEqual(all.slice(0, 10));
   });
 
   it('searches names and descriptions', async () => {
-    const { doc } = await getPage(stack.app, '/namespaces?q=ORDERS');
+    const { doc } = await getPage(stack.admin, '/namespaces?q=ORDERS');
     const expected = [...stack.controlPlane.state.namespaces.values()]
       .filter((ns) => `${ns.name} ${ns.description}`.toLowerCase().includes('orders'))
       .map((ns) => ns.name)
@@ -60,7 +60,7 @@ describe('GET /namespaces', () => {
   });
 
   it('filters by status', async () => {
-    const { doc } = await getPage(stack.app, '/namespaces?status=suspended');
+    const { doc } = await getPage(stack.admin, '/namespaces?status=suspended');
     const expected = [...stack.controlPlane.state.namespaces.values()]
       .filter((ns) => ns.status === NamespaceStatus.SUSPENDED)
       .map((ns) => ns.name)
@@ -74,12 +74,12 @@ describe('GET /namespaces', () => {
 
   it('sorts by the column in the URL, either way', async () => {
     const all = [...stack.controlPlane.state.namespaces.keys()].sort();
-    const desc = await getPage(stack.app, '/namespaces?sort=-name&size=5');
+    const desc = await getPage(stack.admin, '/namespaces?sort=-name&size=5');
     expect(rowNames(desc.doc)).toEqual(all.slice(-5).reverse());
     expect(desc.doc.querySelector('th[data-sort-key="name"]')?.getAttribute('aria-sort')).toBe(
       'descending',
     );
-    const busiest = await getPage(stack.app, '/namespaces?sort=-sessions&size=10');
+    const busiest = await getPage(stack.admin, '/namespaces?sort=-sessions&size=10');
     const sessions = rowNames(busiest.doc).map(
       (name) => stack.controlPlane.state.namespaces.get(name)?.metrics?.activeSessions ?? -1,
     );
@@ -90,7 +90,7 @@ describe('GET /namespaces', () => {
   });
 
   it('answers htmx with only the results region, and everything else with the page', async () => {
-    const fragment = await stack.app.inject({
+    const fragment = await stack.admin.inject({
       url: '/namespaces?q=orders',
       headers: htmx('namespace-results'),
     });
@@ -106,7 +106,7 @@ describe('GET /namespaces', () => {
       { 'hx-request': 'true', 'hx-target': 'main' },
       { ...htmx('namespace-results'), 'hx-history-restore-request': 'true' },
     ]) {
-      const page = await stack.app.inject({ url: '/namespaces?q=orders', headers });
+      const page = await stack.admin.inject({ url: '/namespaces?q=orders', headers });
       expect(page.body).toMatch(/^<!doctype html>/i);
       expect(page.body).toContain('id="namespace-filters"');
     }
@@ -119,7 +119,7 @@ describe('GET /namespaces', () => {
       ['size=100000', /page size/],
       ['status=deleted', /status/],
     ] as const) {
-      const { response, doc } = await getPage(stack.app, `/namespaces?${query}`);
+      const { response, doc } = await getPage(stack.admin, `/namespaces?${query}`);
       expect(response.statusCode).toBe(400);
       const problems = byTestId(doc, 'list-problems')[0];
       expect(textOf(problems)).toMatch(words);
@@ -129,15 +129,15 @@ describe('GET /namespaces', () => {
   });
 
   it('explains a page token the control plane refuses, in the page or the fragment', async () => {
-    const { response, doc } = await getPage(stack.app, '/namespaces?page=not-a-token');
+    const { response, doc } = await getPage(stack.admin, '/namespaces?page=not-a-token');
     expect(response.statusCode).toBe(400);
     expect(textOf(byTestId(doc, 'list-problems')[0])).toMatch(/page token/);
 
     // A token from one search does not fit another.
-    const first = await getPage(stack.app, '/namespaces?size=5');
+    const first = await getPage(stack.admin, '/namespaces?size=5');
     const next = first.doc.querySelector('a[rel="next"]')?.getAttribute('href') ?? '';
     const token = new URL(next, 'http://x').searchParams.get('page') ?? '';
-    const fragment = await stack.app.inject({
+    const fragment = await stack.admin.inject({
       url: `/namespaces?q=orders&page=${encodeURIComponent(token)}`,
       headers: htmx('namespace-results'),
     });
@@ -147,17 +147,17 @@ describe('GET /namespaces', () => {
   });
 
   it('says so when nothing matches', async () => {
-    const { response, doc } = await getPage(stack.app, '/namespaces?q=no-such-thing-anywhere');
+    const { response, doc } = await getPage(stack.admin, '/namespaces?q=no-such-thing-anywhere');
     expect(response.statusCode).toBe(200);
     expect(byTestId(doc, 'namespace-row')).toHaveLength(0);
     expect(textOf(byTestId(doc, 'namespaces-empty')[0])).toContain('No namespaces match');
   });
 
   it('shows a fixed confirmation for a known notice, and nothing for anything else', async () => {
-    const deleted = await getPage(stack.app, '/namespaces?notice=deleted');
+    const deleted = await getPage(stack.admin, '/namespaces?notice=deleted');
     expect(textOf(byTestId(deleted.doc, 'notice')[0])).toBe('Namespace deleted.');
     const crafted = await getPage(
-      stack.app,
+      stack.admin,
       `/namespaces?notice=${encodeURIComponent('Your account is locked, call 555')}`,
     );
     expect(byTestId(crafted.doc, 'notice')).toHaveLength(0);
@@ -169,7 +169,7 @@ describe('GET /namespaces/:name', () => {
   it('shows quota against usage, config, placement and provenance', async () => {
     const ns = stack.controlPlane.state.namespaces.get('orders-prod');
     expect(ns).toBeDefined();
-    const { response, doc } = await getPage(stack.app, '/namespaces/orders-prod');
+    const { response, doc } = await getPage(stack.admin, '/namespaces/orders-prod');
     expect(response.statusCode).toBe(200);
     expect(textOf(doc.querySelector('h1'))).toBe('orders-prod');
     expect(byTestId(doc, 'quota-usage').map((c) => c.getAttribute('data-quota'))).toEqual([
@@ -189,7 +189,7 @@ describe('GET /namespaces/:name', () => {
   });
 
   it('shows a description with markup as text', async () => {
-    const { doc } = await getPage(stack.app, '/namespaces/legacy-import');
+    const { doc } = await getPage(stack.admin, '/namespaces/legacy-import');
     expect(textOf(byTestId(doc, 'namespace-description')[0])).toContain(
       'the old <Shop v1> system & its "CSV" files',
     );
@@ -198,7 +198,7 @@ describe('GET /namespaces/:name', () => {
 
   it('is a 404 page for a namespace that does not exist', async () => {
     for (const url of ['/namespaces/no-such-namespace', '/namespaces/no-such-namespace/edit']) {
-      const { response, doc } = await getPage(stack.app, url);
+      const { response, doc } = await getPage(stack.admin, url);
       expect(response.statusCode).toBe(404);
       expect(textOf(byTestId(doc, 'error')[0])).toMatch(/not found/i);
     }

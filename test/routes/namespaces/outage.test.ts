@@ -19,19 +19,19 @@ describe('with the control plane stopped', () => {
   beforeAll(async () => {
     // Forms opened while it was up, submitted while it is down.
     create = {
-      ...(await openForm(stack.app, '/namespaces/new')),
+      ...(await openForm(stack.admin, '/namespaces/new')),
       name: 'during-outage',
       description: 'Typed carefully',
       max_storage: '5GiB',
       reason: 'Created during an outage',
     };
     edit = {
-      ...(await openForm(stack.app, '/namespaces/risk-scoring/edit')),
+      ...(await openForm(stack.admin, '/namespaces/risk-scoring/edit')),
       description: 'Edited during an outage',
       reason: 'Outage edit',
     };
     remove = {
-      ...(await openForm(stack.app, '/namespaces/tax-calculation/delete')),
+      ...(await openForm(stack.admin, '/namespaces/tax-calculation/delete')),
       reason: 'Outage delete',
       confirm: 'tax-calculation',
     };
@@ -39,7 +39,7 @@ describe('with the control plane stopped', () => {
   });
 
   it('the list is a 503 page that offers to try again', async () => {
-    const { response, doc } = await getPage(stack.app, '/namespaces?q=orders');
+    const { response, doc } = await getPage(stack.admin, '/namespaces?q=orders');
     expect(response.statusCode).toBe(503);
     const error = byTestId(doc, 'error')[0];
     expect(textOf(error)).toMatch(/could not reach/i);
@@ -47,7 +47,7 @@ describe('with the control plane stopped', () => {
   });
 
   it('an htmx search gets the error in the alert region, not the results', async () => {
-    const response = await stack.app.inject({
+    const response = await stack.admin.inject({
       url: '/namespaces?q=orders',
       headers: htmx('namespace-results'),
     });
@@ -57,7 +57,7 @@ describe('with the control plane stopped', () => {
   });
 
   it('a create gives the form back with the input, the same request id and a message', async () => {
-    const { response, doc } = await postForm(stack.app, '/namespaces', create);
+    const { response, doc } = await postForm(stack.admin, '/namespaces', create);
     expect(response.statusCode).toBe(503);
     expect(textOf(byTestId(doc, 'error-summary')[0])).toMatch(
       /could not be reached; nothing was confirmed/,
@@ -67,12 +67,12 @@ describe('with the control plane stopped', () => {
   });
 
   it('an edit and a delete keep their input too', async () => {
-    const edited = await postForm(stack.app, '/namespaces/risk-scoring', edit);
+    const edited = await postForm(stack.admin, '/namespaces/risk-scoring', edit);
     expect(edited.response.statusCode).toBe(503);
     expect(formFields(edited.doc)).toEqual({ ...edit, name: 'risk-scoring' });
 
     const deleted = await postForm(
-      stack.app,
+      stack.admin,
       '/namespaces/tax-calculation/delete',
       remove,
       htmx('delete-namespace-form'),
@@ -84,18 +84,18 @@ describe('with the control plane stopped', () => {
 
   it('after start() everything works again, and the kept forms go through', async () => {
     await stack.controlPlane.start();
-    const list = await getPage(stack.app, '/namespaces');
+    const list = await getPage(stack.admin, '/namespaces');
     expect(list.response.statusCode).toBe(200);
     expect(byTestId(list.doc, 'namespace-row').length).toBeGreaterThan(0);
 
-    const created = await postForm(stack.app, '/namespaces', create);
+    const created = await postForm(stack.admin, '/namespaces', create);
     expect(created.response.statusCode).toBe(303);
     expect(stack.controlPlane.state.namespaces.get('during-outage')?.quota?.maxStorageBytes).toBe(
       5n * 1024n ** 3n,
     );
-    const edited = await postForm(stack.app, '/namespaces/risk-scoring', edit);
+    const edited = await postForm(stack.admin, '/namespaces/risk-scoring', edit);
     expect(edited.response.statusCode).toBe(303);
-    const deleted = await postForm(stack.app, '/namespaces/tax-calculation/delete', remove);
+    const deleted = await postForm(stack.admin, '/namespaces/tax-calculation/delete', remove);
     expect(deleted.response.statusCode).toBe(303);
     expect(stack.controlPlane.state.namespaces.has('tax-calculation')).toBe(false);
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Document } from 'happy-dom';
 import { parse } from '../../components/namespaces/html.js';
 
@@ -9,6 +9,11 @@ import { parse } from '../../components/namespaces/html.js';
 
 export type Fields = Record<string, string>;
 
+/** Whoever sends the requests: a signed-in operator (`stack.admin`, `stack.signIn(...)`). */
+export interface Injector {
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** htmx request headers for an element with this id as the target. */
@@ -17,7 +22,11 @@ export function htmx(target: string): Record<string, string> {
 }
 
 /** Every named control of the first form in the document, as a browser would submit it. */
-export function formFields(doc: Document, selector = 'form[method="post"]'): Fields {
+export function formFields(
+  doc: Document,
+  // The first form that is not the layout's sign-out form (fragments have no layout).
+  selector = 'form[method="post"]:not([action="/auth/sign-out"])',
+): Fields {
   const form = doc.querySelector(selector);
   if (!form) throw new Error(`no form ${selector}`);
   const fields: Fields = {};
@@ -32,7 +41,7 @@ export function formFields(doc: Document, selector = 'form[method="post"]'): Fie
 }
 
 export async function getPage(
-  app: FastifyInstance,
+  app: Injector,
   url: string,
   headers: Record<string, string> = {},
 ): Promise<{ response: LightMyRequestResponse; doc: Document }> {
@@ -41,14 +50,14 @@ export async function getPage(
 }
 
 /** Opens a form page and returns what its form would submit. */
-export async function openForm(app: FastifyInstance, url: string): Promise<Fields> {
+export async function openForm(app: Injector, url: string): Promise<Fields> {
   const { response, doc } = await getPage(app, url);
   if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode}`);
   return formFields(doc);
 }
 
 export async function postForm(
-  app: FastifyInstance,
+  app: Injector,
   url: string,
   fields: Fields,
   headers: Record<string, string> = {},

@@ -1,0 +1,176 @@
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import * as oidc from 'openid-client';
+import type { Config } from '../config.js';
+import { describeError } from '../views/errors.js';
+import { sendError } from './errors.js';
+import { hasRole, type Role } from './operator.js';
+import { endSession } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The identity provider's metadata and our client registration, discovered once. */
+    oidcConfiguration(): Promise<oidc.Configuration>;
+    /** preHandler for routes that need at least `role`; answers 403 otherwise. */
+    requireRole(role: Role): preHandlerAsyncHookHandler;
+  }
+  interface FastifyContextConfig {
+    /** Served without signing in (health, assets, the sign-in flow itself). */
+    public?: boolean;
+  }
+}
+
+/** Paths served without a session besides routes marked `config: { public: true }`. */
+const PUBLIC_PREFIXES = ['/assets/', '/favicon.svg', '/auth/'];
+
+/** Refresh a little before expiry, so a call never leaves with a token about to lapse. */
+const REFRESH_MARGIN_MS = 60_000;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Only a local path may follow sign-in: no scheme, no host, no `//` or `/\` (browsers read both
+ * as another host), no control characters.
+ */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2048) return '/';
+  const hasControl = [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (value.startsWith('//') || value.includes('\\') || hasControl) return '/';
+  const url = new URL(value, 'http://console.invalid');
+  if (url.origin !== 'http://console.invalid') return '/';
+  return `${url.pathname}${url.search}`;
+}
+
+export function signInPath(returnTo: string): string {
+  return `/auth/sign-in?return=${encodeURIComponent(returnTo)}`;
+}
+
+/** Where the operator was, as a local path: the page itself, or for htmx the page it came from. */
+function currentPage(request: FastifyRequest): string {
+  if (request.htmx.request) {
+    const current = request.headers['hx-current-url'];
+    if (typeof current === 'string') {
+      try {
+        const url = new URL(current);
+        if (url.origin === request.server.config.publicUrl.origin) {
+          return safeReturnTo(`${url.pathname}${url.search}`);
+        }
+      } catch {
+        // fall through
+      }
+    }
+    return '/';
+  }
+  return request.method === 'GET' ? safeReturnTo(request.url) : '/';
+}
+
+/** Sends the operator to sign in, and back to where they were afterwards. */
+function toSignIn(request: FastifyRequest, reply: FastifyReply, message: string) {
+  const target = signInPath(currentPage(request));
+  reply.header('cache-control', 'no-store');
+  if (request.htmx.request) {
+    // htmx would swap a redirect's page into a fragment; HX-Redirect makes it a navigation.
+    return reply.code(401).header('hx-redirect', target).send('');
+  }
+  if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(target, 303);
+  return sendError(request, reply, {
+    status: 401,
+    title: 'Signed out',
+    message: `${message} Sign in again; nothing was changed.`,
+    serverFault: false,
+  });
+}
+
+async function refreshIfDue(request: FastifyRequest, config: oidc.Configuration): Promise<boolean> {
+  const session = request.consoleSession;
+  if (!session || session.accessTokenExpiresAt - Date.now() > REFRESH_MARGIN_MS) return true;
+  if (!session.refreshToken) return session.accessTokenExpiresAt > Date.now();
+  try {
+    const tokens = await oidc.refreshTokenGrant(config, session.refreshToken);
+    const patch = {
+      accessToken: tokens.access_token,
+      accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
+      refreshToken: tokens.refresh_token ?? session.refreshToken,
+      ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
+    };
+    await request.server.sessions.update(session.id, patch);
+    Object.assign(session, patch);
+    if (request.operator) request.operator.accessToken = patch.accessToken;
+    return true;
+  } catch (err) {
+    request.log.info({ err }, 'access token refresh failed; ending the session');
+    return false;
+  }
+}
+
+export interface AuthOptions {
+  oidc: Config['oidc'];
+  publicUrl: URL;
+}
+
+export default fp(
+  async (app: FastifyInstance, options: AuthOptions) => {
+    let discovered: Promise<oidc.Configuration> | undefined;
+    app.decorate('oidcConfiguration', () => {
+      discovered ??= (async () => {
+        const { issuer, clientId, clientSecret } = options.oidc;
+        const execute = LOOPBACK.has(issuer.hostname) ? [oidc.allowInsecureRequests] : [];
+        return oidc.discovery(issuer, clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+          execute,
+          timeout: 5,
+        });
+      })();
+      // A failed discovery (identity provider down) is tried again on the next sign-in.
+      discovered.catch(() => {
+        discovered = undefined;
+      });
+      return discovered;
+    });
+
+    app.decorate(
+      'requireRole',
+      (role: Role) => async (request: FastifyRequest, reply: FastifyReply) => {
+        if (hasRole(request.operator?.role, role)) return;
+        return sendError(request, reply, {
+          status: 403,
+          title: 'Not allowed',
+          message: `This needs the ${role} role; you are signed in as ${request.operator?.role ?? 'nobody'}.`,
+          serverFault: false,
+        });
+      },
+    );
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.routeOptions.config.public) return;
+      if (PUBLIC_PREFIXES.some((prefix) => request.url.startsWith(prefix))) return;
+      if (!request.consoleSession) {
+        return toSignIn(request, reply, 'Your session has ended.');
+      }
+      reply.header('cache-control', 'no-store');
+      let config: oidc.Configuration;
+      try {
+        config = await app.oidcConfiguration();
+      } catch (err) {
+        // Without the identity provider a due token cannot be refreshed; a fresh one still works.
+        if (request.consoleSession.accessTokenExpiresAt > Date.now()) return;
+        return sendError(request, reply, {
+          ...describeError(err),
+          status: 503,
+          title: 'Identity provider unreachable',
+          message:
+            'Your access token expired and the identity provider could not be reached to renew it. Try again in a moment.',
+        });
+      }
+      if (!(await refreshIfDue(request, config))) {
+        await endSession(request);
+        return toSignIn(request, reply, 'Your session could not be renewed.');
+      }
+    });
+  },
+  { name: 'auth', dependencies: ['session', 'htmx', 'errors'] },
+);

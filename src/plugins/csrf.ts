@@ -1,0 +1,76 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sendError } from './errors.js';
+import { deriveKey } from './keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The token forms and htmx send back; undefined when nobody is signed in. */
+    csrfToken(): string | undefined;
+  }
+}
+
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface CsrfOptions {
+  key: Buffer;
+  publicUrl: URL;
+}
+
+/**
+ * CSRF defence in depth for every state-changing request: the browser must say the request
+ * comes from this origin (Origin, or Sec-Fetch-Site), and it must carry a token bound to the
+ * server-side session — a hidden form field, or the header htmx sends for every request.
+ */
+export default fp(
+  async (app: FastifyInstance, options: CsrfOptions) => {
+    const key = deriveKey(options.key, 'csrf');
+    const tokenFor = (sid: string) => createHmac('sha256', key).update(sid).digest('base64url');
+
+    app.decorateRequest('csrfToken', function (this: FastifyRequest) {
+      return this.consoleSession ? tokenFor(this.consoleSession.id) : undefined;
+    });
+
+    function refusal(request: FastifyRequest): string | undefined {
+      const origin = request.headers.origin;
+      if (origin !== undefined) {
+        // "null" is what sandboxed frames and some redirects send: never this console.
+        if (origin !== options.publicUrl.origin) return `origin ${origin} is not this console`;
+      } else {
+        const site = request.headers['sec-fetch-site'];
+        if (site !== undefined && site !== 'same-origin') return `sec-fetch-site is ${site}`;
+      }
+      const session = request.consoleSession;
+      if (!session) return 'no session';
+      const body = request.body as Record<string, unknown> | undefined;
+      const sent = request.headers[CSRF_HEADER] ?? body?.[CSRF_FIELD];
+      if (typeof sent !== 'string') return 'no token';
+      const expected = Buffer.from(tokenFor(session.id));
+      const given = Buffer.from(sent);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return 'wrong token';
+      return undefined;
+    }
+
+    // preHandler: after the body is parsed (the token may be a form field) and after sign-in
+    // checks, so a signed-out post is sent to sign in rather than called forged.
+    app.addHook('preHandler', async (request, reply) => {
+      if (SAFE_METHODS.has(request.method)) return;
+      const why = refusal(request);
+      if (!why) return;
+      request.log.warn({ why }, 'CSRF check refused a request');
+      return sendError(request, reply, {
+        status: 403,
+        title: 'Request refused',
+        message:
+          'This request could not be verified as coming from your console page (it may have expired, or come from another site). Reload the page and try again; nothing was changed.',
+        serverFault: false,
+      });
+    });
+  },
+  { name: 'csrf', dependencies: ['session', 'auth', 'errors'] },
+);

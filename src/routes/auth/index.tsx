@@ -1,0 +1,198 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import * as oidc from 'openid-client';
+import {
+  ContinuePage,
+  NoAccessPage,
+  SignedOutPage,
+  SignInProblemPage,
+} from '../../../components/auth/AuthPages.js';
+import { safeReturnTo } from '../../plugins/auth.js';
+import { roleFromClaim } from '../../plugins/operator.js';
+import { beginSession, endSession } from '../../plugins/session.js';
+import { newSessionId } from '../../sessions/index.js';
+
+const SIGN_IN_WINDOW = { max: 30, timeWindow: '1 minute' } as const;
+
+export default async function authRoutes(app: FastifyInstance) {
+  const { publicUrl, oidc: settings, session: sessionSettings } = app.config;
+  const redirectUri = new URL('/auth/callback', publicUrl).href;
+  const signedOutUri = new URL('/auth/signed-out', publicUrl).href;
+
+  // Sign-in and its return are what an attacker would hammer: limited per client address.
+  await app.register(rateLimit, { global: false });
+
+  const problem = (title: string, message: string) => (
+    <SignInProblemPage assets={app.assets} title={title} message={message} />
+  );
+
+  app.get(
+    '/auth/sign-in',
+    { config: { public: true, rateLimit: SIGN_IN_WINDOW } },
+    async function signIn(request, reply) {
+      const returnTo = safeReturnTo((request.query as { return?: unknown }).return);
+      reply.header('cache-control', 'no-store');
+      if (request.consoleSession) return reply.redirect(returnTo, 303);
+      let config: oidc.Configuration;
+      try {
+        config = await app.oidcConfiguration();
+      } catch (err) {
+        request.log.error({ err }, 'identity provider discovery failed');
+        return reply
+          .code(503)
+          .html(
+            problem(
+              'Identity provider unreachable',
+              'Sign-in is not possible right now. Try again in a moment.',
+            ),
+          );
+      }
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      request.loginCookie.set('state', state);
+      request.loginCookie.set('nonce', nonce);
+      request.loginCookie.set('codeVerifier', codeVerifier);
+      request.loginCookie.set('returnTo', returnTo);
+      request.loginCookie.set('startedAt', Date.now());
+      const parameters: Record<string, string> = {
+        redirect_uri: redirectUri,
+        scope: settings.scopes,
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      };
+      if (settings.audience) parameters.resource = settings.audience;
+      return reply.redirect(oidc.buildAuthorizationUrl(config, parameters).href, 303);
+    },
+  );
+
+  app.get(
+    '/auth/callback',
+    { config: { public: true, rateLimit: SIGN_IN_WINDOW } },
+    async function signInCallback(request, reply) {
+      reply.header('cache-control', 'no-store');
+      const state = request.loginCookie.get('state');
+      const nonce = request.loginCookie.get('nonce');
+      const codeVerifier = request.loginCookie.get('codeVerifier');
+      const returnTo = safeReturnTo(request.loginCookie.get('returnTo'));
+      // One use only: whatever happens next, this transaction is spent.
+      request.loginCookie.delete();
+      if (!state || !nonce || !codeVerifier) {
+        return reply
+          .code(400)
+          .html(
+            problem(
+              'Sign-in expired',
+              'This sign-in was not started here or took too long. Start again.',
+            ),
+          );
+      }
+      let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      try {
+        const config = await app.oidcConfiguration();
+        // The URL the identity provider sent the browser to, rebuilt from the configured
+        // public URL, never from Host or X-Forwarded-* headers.
+        const currentUrl = new URL(request.url, publicUrl);
+        tokens = await oidc.authorizationCodeGrant(
+          config,
+          currentUrl,
+          {
+            pkceCodeVerifier: codeVerifier,
+            expectedState: state,
+            expectedNonce: nonce,
+            idTokenExpected: true,
+          },
+          settings.audience ? { resource: settings.audience } : undefined,
+        );
+      } catch (err) {
+        request.log.warn({ err }, 'sign-in callback refused');
+        return reply
+          .code(400)
+          .html(
+            problem(
+              'Sign-in failed',
+              'The identity provider’s answer could not be verified. Start again.',
+            ),
+          );
+      }
+      const claims = tokens.claims();
+      if (!claims) {
+        return reply
+          .code(400)
+          .html(problem('Sign-in failed', 'No ID token came back. Start again.'));
+      }
+      const username = String(claims.preferred_username ?? claims.email ?? claims.sub);
+      const name = String(claims.name ?? username);
+      const role = roleFromClaim(claims[settings.roleClaim], settings.roleMapping);
+      if (!role) {
+        request.log.info({ subject: claims.sub, username }, 'signed in without a console role');
+        const config = await app.oidcConfiguration();
+        const signOutUrl = config.serverMetadata().end_session_endpoint
+          ? oidc.buildEndSessionUrl(config, {
+              id_token_hint: tokens.id_token ?? '',
+              post_logout_redirect_uri: signedOutUri,
+            }).href
+          : undefined;
+        return reply
+          .code(403)
+          .html(<NoAccessPage assets={app.assets} name={name} signOutUrl={signOutUrl} />);
+      }
+      const now = Date.now();
+      // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
+      const previous = request.sessionCookie.get('sid');
+      if (previous) await app.sessions.delete(previous);
+      await beginSession(request, {
+        id: newSessionId(),
+        subject: claims.sub,
+        username,
+        name,
+        role,
+        accessToken: tokens.access_token,
+        accessTokenExpiresAt: now + (tokens.expiresIn() ?? 300) * 1000,
+        ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+        idToken: tokens.id_token ?? '',
+        createdAt: now,
+        lastSeenAt: now,
+        absoluteExpiresAt: now + sessionSettings.absoluteTimeoutMs,
+        idleTimeoutMs: sessionSettings.idleTimeoutMs,
+        ip: request.ip,
+        userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
+      });
+      request.log.info({ username, role }, 'signed in');
+      return reply.html(<ContinuePage returnTo={returnTo} />);
+    },
+  );
+
+  app.post('/auth/sign-out', async function signOut(request, reply) {
+    const idToken = request.consoleSession?.idToken;
+    await endSession(request);
+    let target = signedOutUri;
+    try {
+      const config = await app.oidcConfiguration();
+      if (config.serverMetadata().end_session_endpoint) {
+        target = oidc.buildEndSessionUrl(config, {
+          ...(idToken ? { id_token_hint: idToken } : {}),
+          client_id: settings.clientId,
+          post_logout_redirect_uri: signedOutUri,
+        }).href;
+      }
+    } catch (err) {
+      // Signed out here regardless; the identity provider's session ends when it is back.
+      request.log.warn({ err }, 'sign-out: identity provider unreachable');
+    }
+    reply.header('cache-control', 'no-store');
+    if (request.htmx.request) return reply.header('hx-redirect', target).send('');
+    return reply.redirect(target, 303);
+  });
+
+  app.get(
+    '/auth/signed-out',
+    { config: { public: true } },
+    async function signedOut(_request, reply) {
+      reply.header('cache-control', 'no-store');
+      return reply.html(<SignedOutPage assets={app.assets} />);
+    },
+  );
+}
