@@ -23,19 +23,28 @@ declare module 'fastify' {
   }
 }
 
-const rank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+const rank: Readonly<Record<Role, number>> = { viewer: 1, operator: 2, admin: 3 };
 
-/** True when `role` includes everything `needed` may do. */
+/** True when `role` includes everything `needed` may do (admin ⊇ operator ⊇ viewer). */
 export function hasRole(role: Role | undefined, needed: Role): boolean {
   return role !== undefined && rank[role] >= rank[needed];
 }
 
-/** The highest role that any of the claim's values maps to; undefined when none does. */
-export function roleFromClaim(claim: unknown, mapping: Record<string, Role>): Role | undefined {
+/**
+ * The highest role any of the claim's values maps to (a list of strings or one string);
+ * undefined when none does. Shared by the console and the demo control plane, so both read a
+ * token's groups the same way.
+ */
+export function roleFromClaim(
+  claim: unknown,
+  mapping: Readonly<Record<string, Role>>,
+): Role | undefined {
   const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? [claim] : [];
   let best: Role | undefined;
   for (const value of values) {
-    const role = typeof value === 'string' ? mapping[value] : undefined;
+    // Own keys only: a group called "constructor" must not find Object.prototype's.
+    if (typeof value !== 'string' || !Object.hasOwn(mapping, value)) continue;
+    const role = mapping[value];
     if (role && (!best || rank[role] > rank[best])) best = role;
   }
   return best;

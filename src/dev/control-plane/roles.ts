@@ -7,6 +7,8 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { AdminService } from '../../gen/prism/admin/v1/admin_service_pb.js';
 import type { Role } from '../../plugins/operator.js';
 
+import { roleFromClaim as consoleRoleFromClaim, hasRole } from '../../plugins/operator.js';
+
 export type { Role } from '../../plugins/operator.js';
 
 /** The RPCs of AdminService by their generated (camelCase) names, e.g. 'createNamespace'. */
@@ -85,11 +87,9 @@ function adminMethodName(method: DescMethod): string {
     : `${method.parent.typeName}/${method.name}`;
 }
 
-const RANK: Readonly<Record<Role, number>> = { viewer: 1, operator: 2, admin: 3 };
-
 /** Whether `role` may do what `required` may (admin ⊇ operator ⊇ viewer). */
 export function roleAllows(role: Role, required: Role): boolean {
-  return RANK[role] >= RANK[required];
+  return hasRole(role, required);
 }
 
 export const DEFAULT_ROLE_CLAIM = 'groups';
@@ -100,20 +100,10 @@ export const DEFAULT_ROLE_MAPPING: Readonly<Record<string, Role>> = {
   'prism-viewers': 'viewer',
 };
 
-/**
- * The role a claim value grants through the mapping: the highest of every mapped value, or
- * undefined when none maps. The claim may be a list of strings or one string.
- */
+/** The role a token's claim grants: the console's own rule, with the demo's default mapping. */
 export function roleFromClaim(
   value: unknown,
   mapping: Readonly<Record<string, Role>> = DEFAULT_ROLE_MAPPING,
 ): Role | undefined {
-  const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
-  let best: Role | undefined;
-  for (const item of values) {
-    if (typeof item !== 'string' || !Object.hasOwn(mapping, item)) continue;
-    const role = mapping[item];
-    if (role && (best === undefined || RANK[role] > RANK[best])) best = role;
-  }
-  return best;
+  return consoleRoleFromClaim(value, mapping);
 }
