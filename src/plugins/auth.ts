@@ -7,6 +7,7 @@ import type {
 import fp from 'fastify-plugin';
 import * as oidc from 'openid-client';
 import type { Config } from '../config.js';
+import type { ConsoleSession } from '../sessions/index.js';
 import { describeError } from '../views/errors.js';
 import { sendError } from './errors.js';
 import { hasRole, type Role } from './operator.js';
@@ -86,26 +87,56 @@ function toSignIn(request: FastifyRequest, reply: FastifyReply, message: string)
   });
 }
 
-async function refreshIfDue(request: FastifyRequest, config: oidc.Configuration): Promise<boolean> {
-  const session = request.consoleSession;
-  if (!session || session.accessTokenExpiresAt - Date.now() > REFRESH_MARGIN_MS) return true;
-  if (!session.refreshToken) return session.accessTokenExpiresAt > Date.now();
+type TokenPatch = Pick<ConsoleSession, 'accessToken' | 'accessTokenExpiresAt' | 'refreshToken'> &
+  Partial<Pick<ConsoleSession, 'idToken'>>;
+
+/*
+ * Refreshes in flight, by session id. Refresh tokens rotate and a reused one revokes the whole
+ * chain, so two requests of one operator arriving together (a page and an htmx poll) must share
+ * one refresh rather than race. (Across replicas the window is one request wide; the store's
+ * atomic update keeps whichever tokens were written last.)
+ */
+const refreshing = new Map<string, Promise<TokenPatch | undefined>>();
+
+async function refresh(
+  request: FastifyRequest,
+  config: oidc.Configuration,
+  session: ConsoleSession,
+  refreshToken: string,
+): Promise<TokenPatch | undefined> {
   try {
-    const tokens = await oidc.refreshTokenGrant(config, session.refreshToken);
-    const patch = {
+    const tokens = await oidc.refreshTokenGrant(config, refreshToken);
+    const patch: TokenPatch = {
       accessToken: tokens.access_token,
       accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
-      refreshToken: tokens.refresh_token ?? session.refreshToken,
+      refreshToken: tokens.refresh_token ?? refreshToken,
       ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
     };
     await request.server.sessions.update(session.id, patch);
-    Object.assign(session, patch);
-    if (request.operator) request.operator.accessToken = patch.accessToken;
-    return true;
+    return patch;
   } catch (err) {
     request.log.info({ err }, 'access token refresh failed; ending the session');
-    return false;
+    return undefined;
   }
+}
+
+async function refreshIfDue(request: FastifyRequest, config: oidc.Configuration): Promise<boolean> {
+  const session = request.consoleSession;
+  if (!session || session.accessTokenExpiresAt - Date.now() > REFRESH_MARGIN_MS) return true;
+  const refreshToken = session.refreshToken;
+  if (!refreshToken) return session.accessTokenExpiresAt > Date.now();
+  let pending = refreshing.get(session.id);
+  if (!pending) {
+    pending = refresh(request, config, session, refreshToken).finally(() =>
+      refreshing.delete(session.id),
+    );
+    refreshing.set(session.id, pending);
+  }
+  const patch = await pending;
+  if (!patch) return false;
+  Object.assign(session, patch);
+  if (request.operator) request.operator.accessToken = patch.accessToken;
+  return true;
 }
 
 export interface AuthOptions {
