@@ -44,7 +44,10 @@ export function safeReturnTo(value: unknown): string {
   if (value.startsWith('//') || value.includes('\\') || hasControl) return '/';
   const url = new URL(value, 'http://console.invalid');
   if (url.origin !== 'http://console.invalid') return '/';
-  return `${url.pathname}${url.search}`;
+  // Checked again after parsing: dot segments resolve, and "/.//evil.example" becomes
+  // "//evil.example" — another host to a browser.
+  const path = `${url.pathname}${url.search}`;
+  return path.startsWith('//') ? '/' : path;
 }
 
 export function signInPath(returnTo: string): string {

@@ -53,11 +53,16 @@ export interface HandSignIn {
 export async function beginSignIn(
   stack: Stack,
   username: keyof typeof PASSWORDS,
-  options: { app?: FastifyInstance; returnTo?: string } = {},
+  options: {
+    app?: FastifyInstance;
+    returnTo?: string;
+    /** The `return` parameter exactly as written in the link (already percent-encoded). */
+    rawReturn?: string;
+  } = {},
 ): Promise<HandSignIn> {
   const app = options.app ?? stack.app;
   const start = await app.inject({
-    url: `/auth/sign-in?return=${encodeURIComponent(options.returnTo ?? '/')}`,
+    url: `/auth/sign-in?return=${options.rawReturn ?? encodeURIComponent(options.returnTo ?? '/')}`,
   });
   const location = start.headers.location;
   if (start.statusCode !== 303 || typeof location !== 'string') {
