@@ -1,9 +1,11 @@
 import { paths } from '../../src/routes/paths.js';
 import { formatNumber } from '../../src/views/format.js';
 import { type NamespaceListView, type SortHeader, sortParam } from '../../src/views/namespaces.js';
+import type { Permissions } from '../../src/views/permissions.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import { type HtmxLinkAttributes, Pagination } from '../ui/Pagination.js';
+import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
 export const RESULTS_ID = 'namespace-results';
@@ -59,7 +61,7 @@ function PlainHeader({ label, end }: { label: string; end?: boolean }): JSX.Elem
   );
 }
 
-function EmptyState({ view }: { view: NamespaceListView }): JSX.Element {
+function EmptyState({ view, can }: NamespaceResultsProps): JSX.Element {
   const filtered = view.query.q !== '' || view.query.status !== undefined;
   return (
     <div
@@ -86,9 +88,13 @@ function EmptyState({ view }: { view: NamespaceListView }): JSX.Element {
         <>
           <p class="font-medium text-slate-900">There are no namespaces yet.</p>
           <p class="mt-4">
-            <a href={paths.namespaces.create()} class={buttonClass.primary}>
-              Create a namespace
-            </a>
+            <GuardedLink
+              href={paths.namespaces.create()}
+              label="Create a namespace"
+              permission={can.createNamespace}
+              look="primary"
+              testId="create-first-namespace"
+            />
           </p>
         </>
       )}
@@ -96,11 +102,17 @@ function EmptyState({ view }: { view: NamespaceListView }): JSX.Element {
   );
 }
 
+export interface NamespaceResultsProps {
+  view: NamespaceListView;
+  /** What the operator's role allows (creating the first namespace, when there are none). */
+  can: Permissions;
+}
+
 /**
  * The results region: count, table and page links. The full page includes it, and an htmx
  * search, sort or page request gets it alone.
  */
-export function NamespaceResults({ view }: { view: NamespaceListView }): JSX.Element {
+export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Element {
   const { query, headers } = view;
   const nonDefaultSort = sortParam(query.sort) !== 'name';
   return (
@@ -128,7 +140,7 @@ export function NamespaceResults({ view }: { view: NamespaceListView }): JSX.Ele
           </p>
         </Alert>
       ) : view.rows.length === 0 ? (
-        <EmptyState view={view} />
+        <EmptyState view={view} can={can} />
       ) : (
         <>
           <p class="text-sm text-slate-600" data-testid="namespace-total">

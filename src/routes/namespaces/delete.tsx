@@ -19,6 +19,8 @@ import {
   parseDeleteForm,
   writeFailure,
 } from '../../views/namespaces.js';
+import { NEEDS } from '../../views/permissions.js';
+import { guard } from '../guard.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
 import { getNamespace, type NameParams } from './read.js';
@@ -73,8 +75,12 @@ async function readForForm(request: FastifyRequest, name: string): Promise<Names
 }
 
 export default async function deleteRoutes(app: FastifyInstance) {
+  // The confirmation page is guarded like the post: nobody is asked to confirm what they may not do.
+  const mayDelete = { preHandler: guard(app, NEEDS.deleteNamespace, 'deleteNamespace') };
+
   app.get<{ Params: NameParams }>(
     '/namespaces/:name/delete',
+    mayDelete,
     async function confirmDeleteNamespace(request, reply) {
       const namespace = await getNamespace(request, request.params.name);
       return sendDeleteForm(request, reply, namespace.name, {
@@ -88,6 +94,7 @@ export default async function deleteRoutes(app: FastifyInstance) {
 
   app.post<{ Params: NameParams }>(
     '/namespaces/:name/delete',
+    mayDelete,
     async function deleteNamespace(request, reply) {
       const { name } = request.params;
       const values = deleteFormFromBody(request.body);

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { NamespaceDetailActions } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceDetailView } from '../../../components/namespaces/NamespaceDetailView.js';
 import { Alert } from '../../../components/ui/Alert.js';
-import { buttonClass } from '../../../components/ui/buttons.js';
 import { namespaceDetail, noticeText } from '../../views/namespaces.js';
+import { permissionsFor } from '../../views/permissions.js';
 import { sendPage } from './page.js';
 import { getNamespace, type NameParams } from './read.js';
 
@@ -18,14 +19,7 @@ export default async function detailRoutes(app: FastifyInstance) {
         subtitle: 'Namespace',
         crumbs: [{ label: detail.name }],
         actions: (
-          <>
-            <a href={detail.editHref} class={buttonClass.secondary} data-testid="edit-namespace">
-              Edit
-            </a>
-            <a href={detail.deleteHref} class={buttonClass.danger} data-testid="delete-namespace">
-              Delete
-            </a>
-          </>
+          <NamespaceDetailActions detail={detail} can={permissionsFor(request.operator?.role)} />
         ),
         children: (
           <>

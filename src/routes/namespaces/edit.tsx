@@ -20,6 +20,8 @@ import {
   parseNamespaceForm,
   writeFailure,
 } from '../../views/namespaces.js';
+import { NEEDS } from '../../views/permissions.js';
+import { guard } from '../guard.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
 import { getNamespace, type NameParams } from './read.js';
@@ -99,9 +101,13 @@ function namespaceMessage(input: NamespaceInput) {
 }
 
 export default async function editRoutes(app: FastifyInstance) {
+  // The form pages are guarded like the posts: an operator who may not save is not handed a form.
+  const mayCreate = { preHandler: guard(app, NEEDS.createNamespace, 'createNamespace') };
+  const mayUpdate = { preHandler: guard(app, NEEDS.updateNamespace, 'updateNamespace') };
+
   // --- create ---
 
-  app.get(paths.namespaces.create(), async function newNamespaceForm(request, reply) {
+  app.get(paths.namespaces.create(), mayCreate, async function newNamespaceForm(request, reply) {
     // A fresh request id per rendering: a double submit of this form is one creation.
     return sendCreateForm(request, reply, {
       status: 200,
@@ -110,42 +116,47 @@ export default async function editRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post(paths.namespaces.createAction(), async function createNamespace(request, reply) {
-    const values = namespaceFormFromBody(request.body);
-    const parsed = parseNamespaceForm(values, 'create');
-    if (!parsed.ok) {
-      return sendCreateForm(request, reply, {
-        status: 422,
-        values: { ...values, requestId: randomUUID() },
-        errors: parsed.errors,
-      });
-    }
-    const { input } = parsed;
-    try {
-      const { namespace } = await app.controlPlane.createNamespace(
-        { namespace: namespaceMessage(input), requestId: input.requestId, reason: input.reason },
-        request.rpc(),
-      );
-      return reply.seeOther(
-        paths.namespaces.detail(namespace?.name ?? input.name, { notice: 'created' }),
-      );
-    } catch (err) {
-      const failure = writeFailure(err, NAMESPACE_FIELDS);
-      if (!failure) throw err;
-      request.log.info({ err }, 'create namespace: refused or failed');
-      return sendCreateForm(request, reply, {
-        status: failure.status,
-        // Not reached: the same id lets the control plane recognise a resubmission.
-        values: { ...values, requestId: failure.keepRequestId ? values.requestId : randomUUID() },
-        errors: failure.errors,
-      });
-    }
-  });
+  app.post(
+    paths.namespaces.createAction(),
+    mayCreate,
+    async function createNamespace(request, reply) {
+      const values = namespaceFormFromBody(request.body);
+      const parsed = parseNamespaceForm(values, 'create');
+      if (!parsed.ok) {
+        return sendCreateForm(request, reply, {
+          status: 422,
+          values: { ...values, requestId: randomUUID() },
+          errors: parsed.errors,
+        });
+      }
+      const { input } = parsed;
+      try {
+        const { namespace } = await app.controlPlane.createNamespace(
+          { namespace: namespaceMessage(input), requestId: input.requestId, reason: input.reason },
+          request.rpc(),
+        );
+        return reply.seeOther(
+          paths.namespaces.detail(namespace?.name ?? input.name, { notice: 'created' }),
+        );
+      } catch (err) {
+        const failure = writeFailure(err, NAMESPACE_FIELDS);
+        if (!failure) throw err;
+        request.log.info({ err }, 'create namespace: refused or failed');
+        return sendCreateForm(request, reply, {
+          status: failure.status,
+          // Not reached: the same id lets the control plane recognise a resubmission.
+          values: { ...values, requestId: failure.keepRequestId ? values.requestId : randomUUID() },
+          errors: failure.errors,
+        });
+      }
+    },
+  );
 
   // --- edit ---
 
   app.get<{ Params: NameParams }>(
     '/namespaces/:name/edit',
+    mayUpdate,
     async function editNamespaceForm(request, reply) {
       const namespace = await getNamespace(request, request.params.name);
       return sendEditForm(request, reply, namespace.name, {
@@ -158,6 +169,7 @@ export default async function editRoutes(app: FastifyInstance) {
 
   app.post<{ Params: NameParams }>(
     '/namespaces/:name',
+    mayUpdate,
     async function updateNamespace(request, reply) {
       const { name } = request.params;
       // The name is the URL's; whatever the body says about it is ignored.

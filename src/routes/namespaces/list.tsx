@@ -1,9 +1,9 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
+import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
 import { Alert } from '../../../components/ui/Alert.js';
-import { buttonClass } from '../../../components/ui/buttons.js';
 import { BadRequestSchema } from '../../gen/prism/admin/v1/errors_pb.js';
 import {
   listRequest,
@@ -13,6 +13,7 @@ import {
   parseListQuery,
   refusedListView,
 } from '../../views/namespaces.js';
+import { permissionsFor } from '../../views/permissions.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
 
@@ -48,15 +49,12 @@ export default async function listRoutes(app: FastifyInstance) {
     }
 
     const notice = noticeText((request.query as Record<string, unknown>).notice, ['deleted']);
-    const results = () => <NamespaceResults view={view} />;
+    const can = permissionsFor(request.operator?.role);
+    const results = () => <NamespaceResults view={view} can={can} />;
     return sendPageOrFragment(request, reply, RESULTS_ID, results, () => ({
       title: 'Namespaces',
       subtitle: 'Tenants of the Prism cluster: their status, quotas and live usage.',
-      actions: (
-        <a href={paths.namespaces.create()} class={buttonClass.primary} data-testid="new-namespace">
-          New namespace
-        </a>
-      ),
+      actions: <NewNamespaceAction can={can} />,
       children: (
         <>
           {notice ? (

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults } from '../../../components/namespaces/NamespaceResults.js';
 import { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
+import type { Role } from '../../../src/plugins/operator.js';
 import { parseListQuery, refusedListView } from '../../../src/views/namespaces.js';
+import { permissionsFor } from '../../../src/views/permissions.js';
 import { IMG_PAYLOAD, listView, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byLabel, byTestId, parse, textOf } from './html.js';
 
@@ -12,8 +14,8 @@ const three = [
   namespace({ name: 'gamma', status: NamespaceStatus.SUSPENDED, assignedProxy: '' }),
 ];
 
-async function render(view = listView({}, three)) {
-  return parse(await (<NamespaceResults view={view} />));
+async function render(view = listView({}, three), role: Role = 'admin') {
+  return parse(await (<NamespaceResults view={view} can={permissionsFor(role)} />));
 }
 
 describe('NamespaceResults', () => {
@@ -124,6 +126,21 @@ describe('NamespaceResults', () => {
     expect(filtered.querySelector('table')).toBeNull();
     const none = await render(listView({}, []));
     expect(textOf(byTestId(none, 'namespaces-empty')[0])).toContain('There are no namespaces yet.');
+  });
+
+  it('offers an admin to create the first namespace, and shows others the role it needs', async () => {
+    const admin = byTestId(await render(listView({}, []), 'admin'), 'create-first-namespace')[0];
+    expect(admin?.tagName).toBe('A');
+    expect(admin?.getAttribute('href')).toBe('/namespaces/new');
+    for (const role of ['viewer', 'operator'] as const) {
+      const doc = await render(listView({}, []), role);
+      const button = byTestId(doc, 'create-first-namespace')[0];
+      expect(button?.tagName, role).toBe('BUTTON');
+      expect(button?.hasAttribute('disabled')).toBe(true);
+      expect(button?.getAttribute('title')).toBe('Needs the admin role');
+      expect(textOf(byTestId(doc, 'namespaces-empty')[0])).toContain('needs admin');
+      expect(doc.querySelector('a[href="/namespaces/new"]')).toBeNull();
+    }
   });
 
   it('explains a refused query instead of a table', async () => {
