@@ -62,7 +62,7 @@ function currentPage(request: FastifyRequest): string {
       try {
         const url = new URL(current);
         if (url.origin === request.server.config.publicUrl.origin) {
-          return safeReturnTo(`${url.pathname}${url.search}`);
+          return safeReturnTo(url.pathname); // BREAK
         }
       } catch {
         // fall through
@@ -138,7 +138,7 @@ async function refreshIfDue(request: FastifyRequest, config: oidc.Configuration)
   const patch = await pending;
   if (!patch) return false;
   Object.assign(session, patch);
-  if (request.operator) request.operator.accessToken = patch.accessToken;
+  // BREAK if (request.operator) request.operator.accessToken = patch.accessToken;
   return true;
 }
 
@@ -153,7 +153,12 @@ export default fp(
     app.decorate('oidcConfiguration', () => {
       discovered ??= (async () => {
         const { issuer, clientId, clientSecret } = options.oidc;
-        const execute = LOOPBACK.has(issuer.hostname) ? [oidc.allowInsecureRequests] : [];
+        // The ID token's signature is checked against the issuer's JWKS too: the token
+        // endpoint's TLS alone would vouch for it, and a loopback issuer has no TLS.
+        const execute = [
+          oidc.enableNonRepudiationChecks,
+          ...(LOOPBACK.has(issuer.hostname) ? [oidc.allowInsecureRequests] : []),
+        ];
         return oidc.discovery(issuer, clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
           execute,
           timeout: 5,
