@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedIn, type Stack, startStack } from '../helper.js';
-import { type Fields, openForm } from '../routes/namespaces/support.js';
+import { type Fields, formFields, getPage, openForm } from '../routes/namespaces/support.js';
 import { controlPlaneSnapshot, FORM, sessionOf } from './support.js';
 
 /*
@@ -265,41 +265,75 @@ function postRoutes(): string[] {
 }
 
 describe('GET never changes state', () => {
-  it('knows every POST route of the console', () => {
-    expect(postRoutes().sort()).toEqual([
-      '/auth/sign-out',
-      '/namespaces',
-      '/namespaces/:name',
-      '/namespaces/:name/delete',
+  /** Every post form on the console's pages (those in the navigation and a namespace's). */
+  async function postFormsOnPages(namespace: string): Promise<Map<string, Fields>> {
+    const home = await getPage(stack.admin, '/');
+    const nav = [...home.doc.querySelectorAll('nav a[href^="/"]')].map(
+      (a) => a.getAttribute('href') ?? '/',
+    );
+    const pages = new Set([
+      '/',
+      ...nav,
+      '/namespaces/new',
+      `/namespaces/${namespace}`,
+      `/namespaces/${namespace}/edit`,
+      `/namespaces/${namespace}/delete`,
     ]);
-  });
+    const forms = new Map<string, Fields>();
+    for (const page of pages) {
+      const { doc } = await getPage(stack.admin, page);
+      for (const form of doc.querySelectorAll('form[method="post"], form[hx-post]')) {
+        const action = form.getAttribute('action') ?? form.getAttribute('hx-post');
+        if (!action || forms.has(action)) continue;
+        const id = `posted-form-${forms.size}`;
+        form.setAttribute('data-scan', id);
+        forms.set(action, formFields(doc, `form[data-scan="${id}"]`));
+      }
+    }
+    return forms;
+  }
 
   it('a GET (and HEAD) to every POST URL, with the form fields in the query, changes nothing', async () => {
     const admin = stack.admin;
     const target = [...stack.controlPlane.state.namespaces.keys()][0] ?? '';
-    const version = String(stack.controlPlane.state.namespaces.get(target)?.version ?? '');
-    const fields: Record<string, Fields> = {
-      '/auth/sign-out': { _csrf: admin.csrfToken },
-      '/namespaces': { ...(await createForm()), name: 'made-by-get' },
-      '/namespaces/:name': {
-        ...(await openForm(admin, `/namespaces/${target}/edit`)),
-        description: 'changed by a GET',
-        reason: 'GET test',
-      },
-      '/namespaces/:name/delete': {
-        ...(await openForm(admin, `/namespaces/${target}/delete`)),
-        confirm: target,
-        version,
-        reason: 'GET test',
-      },
+    const forms = await postFormsOnPages(target);
+    // What would make each form a valid submission, where the form has the field.
+    const valid: Fields = {
+      name: 'made-by-get',
+      description: 'changed by a GET',
+      confirm: target,
+      reason: 'GET test',
     };
+    const routes = postRoutes();
+    const requests = routes.map((route) => {
+      const pattern = new RegExp(`^${route.replace(/:[A-Za-z]+/g, '[^/?]+')}$`);
+      const action = [...forms.keys()].find((url) => pattern.test(url));
+      const fields = action ? { ...forms.get(action) } : {};
+      for (const key of Object.keys(fields)) if (key in valid) fields[key] = valid[key] ?? '';
+      // A POST route with no form on these pages is still tried, with made-up parameters.
+      return {
+        route,
+        found: Boolean(action),
+        url: action ?? route.replace(/:[A-Za-z]+/g, 'x'),
+        fields,
+      };
+    });
+    // The scan finds the forms it knows of (so it would find a new one the same way).
+    expect(requests.filter((r) => r.found).map((r) => r.route)).toEqual(
+      expect.arrayContaining([
+        '/auth/sign-out',
+        '/namespaces',
+        '/namespaces/:name',
+        '/namespaces/:name/delete',
+      ]),
+    );
+
     const before = controlPlaneSnapshot(stack);
     const sessionsBefore = (await stack.app.sessions.list()).length;
-    for (const route of postRoutes()) {
-      const query = new URLSearchParams(fields[route] ?? {}).toString();
-      const url = `${route.replace(':name', target)}?${query}`;
+    for (const { url, fields } of requests) {
+      const query = new URLSearchParams(fields).toString();
       for (const method of ['GET', 'HEAD'] as const) {
-        const response = await admin.inject({ method, url });
+        const response = await admin.inject({ method, url: `${url}?${query}` });
         expect(response.statusCode, `${method} ${url}`).toBeLessThan(500);
         expect(response.headers['set-cookie'] ?? '').not.toMatch(/prism-session=;/);
       }
