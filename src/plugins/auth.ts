@@ -62,7 +62,7 @@ function currentPage(request: FastifyRequest): string {
       try {
         const url = new URL(current);
         if (url.origin === request.server.config.publicUrl.origin) {
-          return safeReturnTo(url.pathname); // BREAK
+          return safeReturnTo(`${url.pathname}${url.search}`);
         }
       } catch {
         // fall through
@@ -138,7 +138,7 @@ async function refreshIfDue(request: FastifyRequest, config: oidc.Configuration)
   const patch = await pending;
   if (!patch) return false;
   Object.assign(session, patch);
-  // BREAK if (request.operator) request.operator.accessToken = patch.accessToken;
+  if (request.operator) request.operator.accessToken = patch.accessToken;
   return true;
 }
 
