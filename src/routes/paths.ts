@@ -45,6 +45,14 @@ export const paths = {
   cluster: () => '/cluster',
   operations: () => '/operations',
   audit: () => '/audit',
+  consoleSessions: {
+    list: (query: { notice?: string } = {}) => withQuery('/console-sessions', query),
+    /** `handle` is the session's public handle, never its id (which is a secret). */
+    revoke: (handle: string) => `/console-sessions/${seg(handle)}/revoke`,
+  },
+  auth: {
+    signedOut: () => '/auth/signed-out',
+  },
 } as const;
 
 export { withQuery };
@@ -57,7 +65,8 @@ export type Area =
   | 'backends'
   | 'cluster'
   | 'operations'
-  | 'audit';
+  | 'audit'
+  | 'console-sessions';
 
 export interface NavItem {
   area: Area;
@@ -81,4 +90,14 @@ export const navigation: readonly NavItem[] = [
   { area: 'cluster', label: 'Cluster', href: paths.cluster(), available: false },
   { area: 'operations', label: 'Operations', href: paths.operations(), available: false },
   { area: 'audit', label: 'Audit log', href: paths.audit(), available: false },
+];
+
+/** Shown to admins only, after the areas everyone sees. */
+export const adminNavigation: readonly NavItem[] = [
+  {
+    area: 'console-sessions',
+    label: 'Console sessions',
+    href: paths.consoleSessions.list(),
+    available: true,
+  },
 ];

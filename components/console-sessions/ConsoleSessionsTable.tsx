@@ -1,0 +1,158 @@
+import type { ConsoleSessionRow, ConsoleSessionsView } from '../../src/views/console-sessions.js';
+import { Alert } from '../ui/Alert.js';
+import { Badge } from '../ui/Badge.js';
+import { buttonClass } from '../ui/buttons.js';
+
+/** The region a revocation refreshes (htmx), and that the page includes. */
+export const CONSOLE_SESSIONS_ID = 'console-sessions';
+
+function Header({ label, hidden }: { label: string; hidden?: boolean }): JSX.Element {
+  return (
+    <th scope="col" class="px-3 py-2.5 text-left font-semibold text-slate-900">
+      <span class={hidden ? 'sr-only' : undefined} safe>
+        {label}
+      </span>
+    </th>
+  );
+}
+
+/**
+ * Revoking needs a confirmation: htmx asks with the browser's confirm dialog; without
+ * JavaScript the button posts the form directly (it is one click either way to undo: sign in).
+ */
+function RevokeForm({
+  row,
+  csrfToken,
+}: {
+  row: ConsoleSessionRow;
+  csrfToken: string | undefined;
+}): JSX.Element {
+  const question = row.current
+    ? 'Revoke your own session? You will be signed out.'
+    : `Revoke the session of ${row.name} (${row.username})? They are signed out on their next request.`;
+  return (
+    <form
+      method="post"
+      action={row.revokeAction}
+      hx-post={row.revokeAction}
+      hx-target={`#${CONSOLE_SESSIONS_ID}`}
+      hx-swap="outerHTML"
+      hx-confirm={question}
+      class="flex flex-col items-end gap-0.5"
+    >
+      <input type="hidden" name="_csrf" value={csrfToken} />
+      <button
+        type="submit"
+        class={buttonClass.danger}
+        aria-label={row.current ? 'Revoke your own session' : `Revoke the session of ${row.name}`}
+        data-testid="revoke"
+      >
+        Revoke
+      </button>
+      {row.current ? <span class="text-xs text-slate-500">signs you out</span> : ''}
+    </form>
+  );
+}
+
+export interface ConsoleSessionsTableProps {
+  view: ConsoleSessionsView;
+  /** For the revoke forms (posted without JavaScript); htmx sends the header as well. */
+  csrfToken: string | undefined;
+}
+
+/** Who is signed in to the console, newest first, each with a way to revoke the session. */
+export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTableProps): JSX.Element {
+  const count = view.rows.length;
+  return (
+    <section id={CONSOLE_SESSIONS_ID} aria-label="Console sessions" class="space-y-3">
+      {view.notice ? (
+        <Alert tone="success" title={view.notice} testId="notice">
+          {''}
+        </Alert>
+      ) : (
+        ''
+      )}
+      <p class="text-sm text-slate-600" data-testid="console-session-total">
+        <span class="font-semibold text-slate-900" safe>
+          {String(count)}
+        </span>{' '}
+        {count === 1 ? 'active session' : 'active sessions'}
+      </p>
+      {count === 0 ? (
+        ''
+      ) : (
+        <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <table class="min-w-full divide-y divide-slate-200 text-sm">
+            <caption class="sr-only">Active console sessions, newest first</caption>
+            <thead class="bg-slate-50">
+              <tr>
+                <Header label="Operator" />
+                <Header label="Role" />
+                <Header label="Signed in" />
+                <Header label="Last seen" />
+                <Header label="From" />
+                <Header label="Actions" hidden />
+              </tr>
+            </thead>
+            <tbody class="divide-y divide-slate-100">
+              {view.rows.map((row) => (
+                <tr
+                  data-testid="console-session-row"
+                  data-username={row.username}
+                  data-current={row.current ? 'true' : undefined}
+                  class={row.current ? 'bg-indigo-50/40' : 'hover:bg-slate-50'}
+                >
+                  <td class="px-3 py-2.5">
+                    <span class="font-medium text-slate-900" data-testid="session-name" safe>
+                      {row.name}
+                    </span>
+                    {row.current ? (
+                      <span class="ml-2" data-testid="this-session">
+                        <Badge tone="green" label="this session" />
+                      </span>
+                    ) : (
+                      ''
+                    )}
+                    <div class="text-slate-500" data-testid="session-username" safe>
+                      {row.username}
+                    </div>
+                  </td>
+                  <td class="px-3 py-2.5" data-testid="session-role">
+                    <Badge tone={row.roleTone} label={row.role} />
+                  </td>
+                  <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
+                    {row.signedIn}
+                  </td>
+                  <td class="whitespace-nowrap px-3 py-2.5 text-slate-600">
+                    <span data-testid="session-last-seen" safe>
+                      {row.lastSeenAgo}
+                    </span>
+                    <div class="text-xs text-slate-500" safe>
+                      {row.lastSeen}
+                    </div>
+                  </td>
+                  <td class="px-3 py-2.5 text-slate-600">
+                    <div class="tabular-nums" data-testid="session-ip" safe>
+                      {row.ip}
+                    </div>
+                    <div
+                      class="text-xs text-slate-500"
+                      title={row.userAgentFull}
+                      data-testid="session-agent"
+                      safe
+                    >
+                      {row.userAgent}
+                    </div>
+                  </td>
+                  <td class="px-3 py-2.5 text-right">
+                    <RevokeForm row={row} csrfToken={csrfToken} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

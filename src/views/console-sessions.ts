@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import type { BadgeTone } from '../../components/ui/Badge.js';
+import type { Role } from '../plugins/operator.js';
+import { paths } from '../routes/paths.js';
+import type { ConsoleSession } from '../sessions/index.js';
+import { formatAgo, formatTime } from './format.js';
+
+/*
+ * Console sessions for the admin page: who is signed in, since when, last seen, from where.
+ * A session is named on the page by a handle derived from its id — never the id itself, which
+ * together with the session key is what a cookie carries — and no token is ever mapped.
+ */
+
+/**
+ * The public name of a session: a hash of its id, so a page, a log line or a URL that shows
+ * it gives nobody the id back. 128 bits: as unguessable as the id is for this purpose.
+ */
+export function sessionHandle(id: string): string {
+  return createHash('sha256').update(`console-session:${id}`).digest('base64url').slice(0, 22);
+}
+
+const HANDLE = /^[A-Za-z0-9_-]{22}$/;
+
+/** Whether a path segment can be a handle at all (anything else finds no session). */
+export function isSessionHandle(value: string): boolean {
+  return HANDLE.test(value);
+}
+
+export const roleTone: Record<Role, BadgeTone> = {
+  admin: 'sky',
+  operator: 'amber',
+  viewer: 'slate',
+};
+
+/** Browsers and tools by the token that names them, most specific first (Edge says Chrome too). */
+const BROWSERS: readonly [RegExp, string][] = [
+  [/Edg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
+  [/OPR\/(\d+)/, 'Opera'],
+  [/Firefox\/(\d+)/, 'Firefox'],
+  [/(?:Chrome|CriOS)\/(\d+)/, 'Chrome'],
+  [/Version\/(\d+)[\d.]* (?:Mobile\/\S+ )?Safari\//, 'Safari'],
+  [/curl\/([\d.]+)/, 'curl'],
+];
+
+const SYSTEMS: readonly [RegExp, string][] = [
+  [/Windows NT/, 'Windows'],
+  [/iPhone|iPad/, 'iOS'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/Android/, 'Android'],
+  [/CrOS/, 'ChromeOS'],
+  [/Linux/, 'Linux'],
+];
+
+const SHORT_AGENT = 40;
+
+/** "Firefox 127 on Linux" for a user agent a person would recognise, else its first 40 characters. */
+export function shortUserAgent(userAgent: string): string {
+  const agent = userAgent.trim();
+  if (agent === '') return 'unknown';
+  const browser = BROWSERS.find(([pattern]) => pattern.test(agent));
+  if (browser) {
+    const version = browser[0].exec(agent)?.[1];
+    const system = SYSTEMS.find(([pattern]) => pattern.test(agent))?.[1];
+    return `${browser[1]} ${version}${system ? ` on ${system}` : ''}`;
+  }
+  return agent.length > SHORT_AGENT ? `${agent.slice(0, SHORT_AGENT - 1)}…` : agent;
+}
+
+export interface ConsoleSessionRow {
+  handle: string;
+  name: string;
+  username: string;
+  role: Role;
+  roleTone: BadgeTone;
+  signedIn: string;
+  lastSeenAgo: string;
+  lastSeen: string;
+  ip: string;
+  userAgent: string;
+  /** The whole user agent, for a tooltip. */
+  userAgentFull: string;
+  /** The admin looking at the page: revoking it signs them out. */
+  current: boolean;
+  revokeAction: string;
+}
+
+export interface ConsoleSessionsView {
+  rows: ConsoleSessionRow[];
+  notice: string | undefined;
+}
+
+/**
+ * Confirmations after a revocation. The query carries a key, never the text, so a crafted
+ * link cannot put words in the console's mouth.
+ */
+const NOTICES = {
+  revoked: 'Session revoked: its operator is signed out on their next request, on every replica.',
+  gone: 'That session had already ended; nothing to revoke.',
+} as const;
+export type ConsoleSessionNotice = keyof typeof NOTICES;
+
+export function consoleSessionNotice(key: unknown): string | undefined {
+  return typeof key === 'string' && Object.hasOwn(NOTICES, key)
+    ? NOTICES[key as ConsoleSessionNotice]
+    : undefined;
+}
+
+export function consoleSessionRow(
+  session: ConsoleSession,
+  currentId: string | undefined,
+  now: Date,
+): ConsoleSessionRow {
+  const handle = sessionHandle(session.id);
+  const lastSeen = timestampFromMs(session.lastSeenAt);
+  return {
+    handle,
+    name: session.name,
+    username: session.username,
+    role: session.role,
+    roleTone: roleTone[session.role],
+    signedIn: formatTime(timestampFromMs(session.createdAt)),
+    lastSeenAgo: formatAgo(lastSeen, now),
+    lastSeen: formatTime(lastSeen),
+    ip: session.ip || 'unknown',
+    userAgent: shortUserAgent(session.userAgent),
+    userAgentFull: session.userAgent,
+    current: session.id === currentId,
+    revokeAction: paths.consoleSessions.revoke(handle),
+  };
+}
+
+/** The live sessions (the store's order: newest first) with the viewer's own marked. */
+export function consoleSessionsView(
+  sessions: readonly ConsoleSession[],
+  options: { currentId: string | undefined; notice?: unknown; now?: Date },
+): ConsoleSessionsView {
+  const now = options.now ?? new Date();
+  return {
+    rows: sessions.map((session) => consoleSessionRow(session, options.currentId, now)),
+    notice: consoleSessionNotice(options.notice),
+  };
+}
