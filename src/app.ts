@@ -15,6 +15,7 @@ import session from './plugins/session.js';
 import staticAssets from './plugins/static.js';
 import { projectRoot } from './project-root.js';
 import authRoutes from './routes/auth/index.js';
+import consoleSessionRoutes from './routes/console-sessions/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import healthRoutes from './routes/health.js';
 import namespaceRoutes from './routes/namespaces/index.js';
@@ -91,5 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(dashboardRoutes);
   await app.register(namespaceRoutes);
+  await app.register(consoleSessionRoutes);
   return app;
 }

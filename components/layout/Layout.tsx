@@ -1,7 +1,13 @@
 import type { Children } from '@kitajs/html';
 import type { Operator } from '../../src/plugins/operator.js';
 import type { Assets } from '../../src/plugins/static.js';
-import { type Area, navigation, paths } from '../../src/routes/paths.js';
+import {
+  type Area,
+  adminNavigation,
+  type NavItem,
+  navigation,
+  paths,
+} from '../../src/routes/paths.js';
 
 export interface LayoutProps {
   title: string;
@@ -35,6 +41,32 @@ const htmxConfig = JSON.stringify({
     { code: '[45]..', swap: true, error: true },
   ],
 });
+
+/** One area in the navigation: a link, or a muted entry for an area not built yet. */
+function NavEntry({ item, area }: { item: NavItem; area: Area | undefined }): JSX.Element {
+  return item.available ? (
+    <a
+      href={item.href}
+      aria-current={item.area === area ? 'page' : undefined}
+      class={[
+        'block rounded px-3 py-2 hover:bg-slate-800',
+        item.area === area ? 'bg-slate-800 text-white font-medium' : '',
+      ]}
+      safe
+    >
+      {item.label}
+    </a>
+  ) : (
+    <span
+      aria-disabled="true"
+      title="Not available in this version of the console"
+      class="flex items-center justify-between rounded px-3 py-2 text-slate-500 cursor-not-allowed"
+    >
+      <span safe>{item.label}</span>
+      <span class="text-[10px] uppercase tracking-wide">soon</span>
+    </span>
+  );
+}
 
 export function Layout({
   title,
@@ -76,30 +108,16 @@ export function Layout({
               <ul class="flex-1 px-2 py-2 space-y-0.5 text-sm">
                 {navigation.map((item) => (
                   <li>
-                    {item.available ? (
-                      <a
-                        href={item.href}
-                        aria-current={item.area === area ? 'page' : undefined}
-                        class={[
-                          'block rounded px-3 py-2 hover:bg-slate-800',
-                          item.area === area ? 'bg-slate-800 text-white font-medium' : '',
-                        ]}
-                        safe
-                      >
-                        {item.label}
-                      </a>
-                    ) : (
-                      <span
-                        aria-disabled="true"
-                        title="Not available in this version of the console"
-                        class="flex items-center justify-between rounded px-3 py-2 text-slate-500 cursor-not-allowed"
-                      >
-                        <span safe>{item.label}</span>
-                        <span class="text-[10px] uppercase tracking-wide">soon</span>
-                      </span>
-                    )}
+                    <NavEntry item={item} area={area} />
                   </li>
                 ))}
+                {operator?.role === 'admin'
+                  ? adminNavigation.map((item, index) => (
+                      <li class={index === 0 ? 'mt-3 border-t border-slate-800 pt-3' : ''}>
+                        <NavEntry item={item} area={area} />
+                      </li>
+                    ))
+                  : ''}
               </ul>
               <div class="px-5 py-4 text-xs text-slate-400 border-t border-slate-800">
                 {operator ? (
