@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseHtml, textOf } from '../dom.js';
+import { directClient } from '../grpc.js';
+import { type SignedIn, type Stack, startStack } from '../helper.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
+
+/*
+ * Two console processes sharing one Redis (Debian's redis-server, started here): each builds its
+ * own Redis session store from REDIS_URL, and both have the same SESSION_KEY (cookie and CSRF
+ * keys). A session begun on one is good on the other; ended on one, it is refused on both.
+ */
+
+let redis: RedisServer;
+let stack: Stack;
+/** The first console: `stack.app`. The second: */
+let replica: FastifyInstance;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  stack = await startStack({ env: { REDIS_URL: redis.url }, signInAdmin: false });
+  replica = await stack.replica();
+});
+afterAll(async () => {
+  await stack?.close();
+  await redis?.stop();
+});
+
+/** A request to `app` with a session's cookie, its CSRF token and this console's Origin. */
+function as(
+  app: FastifyInstance,
+  who: SignedIn,
+  options: InjectOptions & { csrfToken?: string },
+): Promise<LightMyRequestResponse> {
+  const { csrfToken = who.csrfToken, ...rest } = options;
+  return app.inject({
+    ...rest,
+    headers: {
+      cookie: who.cookie,
+      'x-csrf-token': csrfToken,
+      origin: stack.baseUrl,
+      ...(rest.headers as Record<string, string> | undefined),
+    },
+  });
+}
+
+/** The operator line of the navigation ("Oscar Operator operator · operator"), or ''. */
+function operatorShown(response: LightMyRequestResponse): string {
+  return textOf(parseHtml(response.body).querySelector('[data-testid="operator"] p'));
+}
+
+/** Polls until `app` sends this cookie to sign in; returns how long that took. */
+async function refusedWithin(app: FastifyInstance, who: SignedIn, limitMs: number) {
+  const started = performance.now();
+  for (;;) {
+    const response = await app.inject({ url: '/', headers: { cookie: who.cookie } });
+    const elapsed = performance.now() - started;
+    if (response.statusCode === 303) return { response, elapsed };
+    if (elapsed > limitMs) {
+      throw new Error(`still signed in after ${Math.round(elapsed)} ms: ${response.statusCode}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function namespaceForm(name: string, csrfToken: string): string {
+  return new URLSearchParams({
+    _csrf: csrfToken,
+    name,
+    description: 'created on the second replica',
+    status: 'active',
+    max_sessions: '0',
+    max_storage: '0',
+    max_rps: '0',
+    config: '',
+    reason: 'replica test',
+    request_id: randomUUID(),
+  }).toString();
+}
+
+describe('two console replicas sharing Redis', () => {
+  // Each test starts with no console session, whatever an earlier one left behind.
+  beforeEach(async () => {
+    for (const session of await stack.app.sessions.list())
+      await stack.app.sessions.delete(session.id);
+  });
+
+  it('both replicas keep sessions in the one Redis, not in their own memory', async () => {
+    const operator = await stack.signIn('operator');
+    const sid = (await stack.app.sessions.list()).find((s) => s.username === 'operator')?.id;
+    expect(sid).toBeDefined();
+    const seenByReplica = await replica.sessions.get(sid ?? '');
+    expect(seenByReplica?.username).toBe('operator');
+    expect(seenByReplica?.accessToken).toBe(operator.accessToken);
+    await stack.app.sessions.delete(sid ?? '');
+  });
+
+  it('a session begun on one is signed in on the other: pages, and posts with its CSRF token', async () => {
+    const operator = await stack.signIn('operator');
+    const dashboard = await as(replica, operator, { url: '/' });
+    expect(dashboard.statusCode).toBe(200);
+    expect(operatorShown(dashboard)).toContain('Oscar Operator');
+    expect(operatorShown(dashboard)).toContain('operator · operator');
+    // The replica forwards the operator's own token: the control plane served the dashboard.
+    expect(parseHtml(dashboard.body).querySelector('[data-testid="error"]')).toBeNull();
+    // The CSRF token the first replica put in its page is the one the second expects.
+    const page = await as(replica, operator, { url: '/namespaces' });
+    expect(page.body).toContain(`&#34;X-CSRF-Token&#34;:&#34;${operator.csrfToken}&#34;`);
+
+    // A post on the second replica with the first one's token: accepted (an admin creates).
+    const admin = await stack.signIn('admin');
+    const name = `replica-${randomUUID().slice(0, 8)}`;
+    const created = await as(replica, admin, {
+      method: 'POST',
+      url: '/namespaces',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: namespaceForm(name, admin.csrfToken),
+    });
+    expect(created.statusCode).toBe(303);
+    expect(created.headers.location).toBe(`/namespaces/${name}?notice=created`);
+    const direct = directClient(stack.controlPlane.url, admin.accessToken);
+    const { namespace } = await direct.getNamespace({ name });
+    expect(namespace?.name).toBe(name);
+
+    // ...while a wrong token is refused there, as on any console (the check is live).
+    const forged = await as(replica, admin, {
+      method: 'POST',
+      url: '/namespaces',
+      csrfToken: 'x'.repeat(admin.csrfToken.length),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: namespaceForm(`${name}-forged`, 'x'.repeat(admin.csrfToken.length)),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(textOf(parseHtml(forged.body).querySelector('main'))).toContain('Request refused');
+    await expect(direct.getNamespace({ name: `${name}-forged` })).rejects.toThrow(/not found/i);
+  });
+
+  it('signed out on one, the old cookie is refused on the other within a second', async () => {
+    const operator = await stack.signIn('operator');
+    expect((await as(stack.app, operator, { url: '/' })).statusCode).toBe(200);
+    expect((await as(replica, operator, { url: '/' })).statusCode).toBe(200);
+
+    const signOut = await as(replica, operator, { method: 'POST', url: '/auth/sign-out' });
+    expect(signOut.statusCode).toBe(303);
+    expect(signOut.headers.location).toMatch(
+      new RegExp(`^${stack.identityProvider.issuer}/`.replaceAll('.', '\\.')),
+    );
+    const { response, elapsed } = await refusedWithin(stack.app, operator, 1000);
+    expect(elapsed).toBeLessThan(1000);
+    expect(response.headers.location).toBe('/auth/sign-in?return=%2F');
+    // The replayed cookie stays refused on both, for pages, htmx and posts.
+    expect((await as(replica, operator, { url: '/' })).statusCode).toBe(303);
+    const htmx = await as(stack.app, operator, {
+      url: '/namespaces?q=orders',
+      headers: { 'hx-request': 'true', 'hx-current-url': `${stack.baseUrl}/namespaces` },
+    });
+    expect(htmx.statusCode).toBe(401);
+    expect(htmx.headers['hx-redirect']).toBe('/auth/sign-in?return=%2Fnamespaces');
+    const post = await as(stack.app, operator, {
+      method: 'POST',
+      url: '/auth/sign-out',
+    });
+    expect(post.statusCode).toBe(403);
+    expect((await stack.app.sessions.list()).map((s) => s.username)).not.toContain('operator');
+  });
+
+  it('revoked on one (the store, as the admin page does), refused on the other within a second', async () => {
+    const viewer = await stack.signIn('viewer');
+    const session = (await replica.sessions.list()).find((s) => s.username === 'viewer');
+    if (!session) throw new Error('the viewer has no session');
+    expect((await as(replica, viewer, { url: '/' })).statusCode).toBe(200);
+
+    await stack.app.sessions.delete(session.id);
+    const { elapsed } = await refusedWithin(replica, viewer, 1000);
+    expect(elapsed).toBeLessThan(1000);
+    expect((await as(stack.app, viewer, { url: '/' })).statusCode).toBe(303);
+
+    // And the other way round: a session begun on the second, revoked there, refused on the first.
+    const again = await stack.signIn('viewer', replica);
+    expect((await as(stack.app, again, { url: '/' })).statusCode).toBe(200);
+    const second = (await stack.app.sessions.list()).find((s) => s.username === 'viewer');
+    if (!second) throw new Error('the viewer has no second session');
+    await replica.sessions.delete(second.id);
+    expect((await refusedWithin(stack.app, again, 1000)).elapsed).toBeLessThan(1000);
+  });
+});
