@@ -92,7 +92,8 @@ export default fp(
         key: deriveKey(options.key, 'login-cookie'),
         expiry: 10 * 60,
         // Lax: it must come back on the identity provider's cross-site redirect (a top-level GET).
-        cookie: { path: '/auth', httpOnly: true, secure: options.secure, sameSite: 'lax' },
+        // Path /: browsers refuse a __Host- cookie with any other path (no sign-in over TLS).
+        cookie: { path: '/', httpOnly: true, secure: options.secure, sameSite: 'lax' },
       },
     ]);
 

@@ -131,7 +131,8 @@ export default async function authRoutes(app: FastifyInstance) {
         const config = await app.oidcConfiguration();
         const signOutUrl = config.serverMetadata().end_session_endpoint
           ? oidc.buildEndSessionUrl(config, {
-              id_token_hint: tokens.id_token ?? '',
+              // client_id, not id_token_hint: this link is in the page, and tokens never are.
+              client_id: settings.clientId,
               post_logout_redirect_uri: signedOutUri,
             }).href
           : undefined;
