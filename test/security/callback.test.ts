@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseHtml, textOf } from '../dom.js';
 import { type Stack, startStack } from '../helper.js';
 import {
@@ -105,6 +105,19 @@ describe('the callback from the demo identity provider', () => {
     const before = await sessions();
     const done = await finishSignIn(stack.app, { ...signIn, loginCookie: tampered });
     await expectRefused(stack.app, done, 'Sign-in expired', before);
+  });
+
+  it('refuses a login cookie older than 10 minutes (the transaction expired)', async () => {
+    const signIn = await beginSignIn(stack, 'viewer');
+    const before = await sessions();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      const done = await finishSignIn(stack.app, signIn);
+      await expectRefused(stack.app, done, 'Sign-in expired', before);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a replayed code: the same callback URL and login cookie a second time', async () => {
