@@ -62,6 +62,9 @@ const httpUrl = z
     }
   }, 'must be an absolute http:// or https:// URL');
 
+/** Host names that never leave this machine: the only ones allowed over plain http. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -83,7 +86,15 @@ const schema = z.object({
   CONTROL_PLANE_TIMEOUT_MS: integer(50, 120_000).default(5000),
   CONTROL_PLANE_READ_RETRIES: integer(0, 5).default(2),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(0),
-  OIDC_ISSUER: httpUrl,
+  // Tokens and the client secret travel to the issuer: plain http only on this machine.
+  OIDC_ISSUER: httpUrl.refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+    } catch {
+      return true; // reported above
+    }
+  }, 'must be an https:// URL (http:// only for an issuer on this machine: localhost, 127.0.0.1, [::1])'),
   OIDC_CLIENT_ID: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   OIDC_CLIENT_SECRET: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   OIDC_SCOPES: z.string().trim().min(1).default('openid profile email groups'),

@@ -80,6 +80,40 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses an http:// identity provider that is not on this machine', () => {
+    for (const issuer of [
+      'http://login.example/realms/prism',
+      'http://10.0.0.5:8080',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.nip.io',
+    ]) {
+      expect(problemsOf({ ...REQUIRED, OIDC_ISSUER: issuer }), issuer).toEqual([
+        expect.stringMatching(
+          /^OIDC_ISSUER: must be an https:\/\/ URL \(http:\/\/ only for an issuer on this machine/,
+        ),
+      ]);
+    }
+  });
+
+  it('accepts https:// issuers, and http:// on loopback (the demo identity provider)', () => {
+    for (const issuer of [
+      'https://login.example/realms/prism',
+      'http://localhost:8001',
+      'http://127.0.0.1:8001',
+      'http://[::1]:8001',
+    ]) {
+      expect(loadConfig({ ...REQUIRED, OIDC_ISSUER: issuer }).oidc.issuer.href).toBe(
+        new URL(issuer).href,
+      );
+    }
+  });
+
+  it('names a malformed issuer once', () => {
+    expect(problemsOf({ ...REQUIRED, OIDC_ISSUER: 'login.example' })).toEqual([
+      expect.stringMatching(/^OIDC_ISSUER: must be an absolute http/),
+    ]);
+  });
+
   it('names every problem at once', () => {
     const problems = problemsOf({
       ...REQUIRED,

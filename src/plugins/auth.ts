@@ -6,7 +6,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import * as oidc from 'openid-client';
-import type { Config } from '../config.js';
+import { type Config, LOOPBACK_HOSTS } from '../config.js';
 import type { ConsoleSession } from '../sessions/index.js';
 import { describeError } from '../views/errors.js';
 import { sendError } from './errors.js';
@@ -31,8 +31,6 @@ const PUBLIC_PREFIXES = ['/assets/', '/favicon.svg', '/auth/'];
 
 /** Refresh a little before expiry, so a call never leaves with a token about to lapse. */
 const REFRESH_MARGIN_MS = 60_000;
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Only a local path may follow sign-in: no scheme, no host, no `//` or `/\` (browsers read both
@@ -157,7 +155,7 @@ export default fp(
         // endpoint's TLS alone would vouch for it, and a loopback issuer has no TLS.
         const execute = [
           oidc.enableNonRepudiationChecks,
-          ...(LOOPBACK.has(issuer.hostname) ? [oidc.allowInsecureRequests] : []),
+          ...(LOOPBACK_HOSTS.has(issuer.hostname) ? [oidc.allowInsecureRequests] : []),
         ];
         return oidc.discovery(issuer, clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
           execute,
