@@ -17,8 +17,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The identity provider's metadata and our client registration, discovered once. */
     oidcConfiguration(): Promise<oidc.Configuration>;
-    /** preHandler for routes that need at least `role`; answers 403 otherwise. */
-    requireRole(role: Role): preHandlerAsyncHookHandler;
+    /**
+     * preHandler for routes that need at least `role` to do `action`: a refusal is logged (who,
+     * with which role, on which route) and answered with the 403 page or fragment, so the
+     * handler never runs and nothing reaches the control plane.
+     */
+    requireRole(role: Role, action: string): preHandlerAsyncHookHandler;
   }
   interface FastifyContextConfig {
     /** Served without signing in (health, assets, the sign-in flow itself). */
@@ -171,8 +175,18 @@ export default fp(
 
     app.decorate(
       'requireRole',
-      (role: Role) => async (request: FastifyRequest, reply: FastifyReply) => {
+      (role: Role, action: string) => async (request: FastifyRequest, reply: FastifyReply) => {
         if (hasRole(request.operator?.role, role)) return;
+        request.log.warn(
+          {
+            operator: request.operator?.username,
+            role: request.operator?.role,
+            route: `${request.method} ${request.routeOptions.url}`,
+            action,
+            needed: role,
+          },
+          'refused: the role does not allow this',
+        );
         return sendError(request, reply, {
           status: 403,
           title: 'Not allowed',

@@ -13,7 +13,6 @@ import {
   sessionHandle,
 } from '../../views/console-sessions.js';
 import { CONSOLE_SESSIONS_ROLE } from '../../views/permissions.js';
-import { guard } from '../guard.js';
 import { paths } from '../paths.js';
 
 interface HandleParams {
@@ -55,7 +54,7 @@ async function sendSessions(
  */
 export default async function consoleSessionRoutes(app: FastifyInstance) {
   const adminsOnly = {
-    preHandler: guard(app, CONSOLE_SESSIONS_ROLE, 'console sessions'),
+    preHandler: app.requireRole(CONSOLE_SESSIONS_ROLE, 'console sessions'),
   };
 
   app.get<{ Querystring: { notice?: unknown } }>(

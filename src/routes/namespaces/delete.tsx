@@ -20,7 +20,6 @@ import {
   writeFailure,
 } from '../../views/namespaces.js';
 import { NEEDS } from '../../views/permissions.js';
-import { guard } from '../guard.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
 import { getNamespace, type NameParams } from './read.js';
@@ -76,7 +75,7 @@ async function readForForm(request: FastifyRequest, name: string): Promise<Names
 
 export default async function deleteRoutes(app: FastifyInstance) {
   // The confirmation page is guarded like the post: nobody is asked to confirm what they may not do.
-  const mayDelete = { preHandler: guard(app, NEEDS.deleteNamespace, 'deleteNamespace') };
+  const mayDelete = { preHandler: app.requireRole(NEEDS.deleteNamespace, 'deleteNamespace') };
 
   app.get<{ Params: NameParams }>(
     '/namespaces/:name/delete',

@@ -21,7 +21,6 @@ import {
   writeFailure,
 } from '../../views/namespaces.js';
 import { NEEDS } from '../../views/permissions.js';
-import { guard } from '../guard.js';
 import { paths } from '../paths.js';
 import { sendPageOrFragment } from './page.js';
 import { getNamespace, type NameParams } from './read.js';
@@ -102,8 +101,8 @@ function namespaceMessage(input: NamespaceInput) {
 
 export default async function editRoutes(app: FastifyInstance) {
   // The form pages are guarded like the posts: an operator who may not save is not handed a form.
-  const mayCreate = { preHandler: guard(app, NEEDS.createNamespace, 'createNamespace') };
-  const mayUpdate = { preHandler: guard(app, NEEDS.updateNamespace, 'updateNamespace') };
+  const mayCreate = { preHandler: app.requireRole(NEEDS.createNamespace, 'createNamespace') };
+  const mayUpdate = { preHandler: app.requireRole(NEEDS.updateNamespace, 'updateNamespace') };
 
   // --- create ---
 
