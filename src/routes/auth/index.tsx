@@ -8,11 +8,21 @@ import {
   SignInProblemPage,
 } from '../../../components/auth/AuthPages.js';
 import { safeReturnTo } from '../../plugins/auth.js';
+import { sendError } from '../../plugins/errors.js';
 import { roleFromClaim } from '../../plugins/operator.js';
 import { beginSession, endSession } from '../../plugins/session.js';
 import { newSessionId } from '../../sessions/index.js';
 
 const SIGN_IN_WINDOW = { max: 30, timeWindow: '1 minute' } as const;
+
+/** What the rate limiter throws, so the handler below can say what happened. */
+class TooManySignIns extends Error {
+  readonly statusCode = 429;
+  constructor(readonly after: string) {
+    super(`Too many sign-in attempts; try again in ${after}.`);
+    this.name = 'TooManySignIns';
+  }
+}
 
 export default async function authRoutes(app: FastifyInstance) {
   const { publicUrl, oidc: settings, session: sessionSettings } = app.config;
@@ -20,7 +30,21 @@ export default async function authRoutes(app: FastifyInstance) {
   const signedOutUri = new URL('/auth/signed-out', publicUrl).href;
 
   // Sign-in and its return are what an attacker would hammer: limited per client address.
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new TooManySignIns(context.after),
+  });
+  // Before the routes, which take the handler of their context when they are declared.
+  app.setErrorHandler(async (err, request, reply) => {
+    if (!(err instanceof TooManySignIns)) throw err; // the console's own handler
+    request.log.warn({ ip: request.ip, url: request.url }, 'sign-in rate limit reached');
+    return sendError(request, reply, {
+      status: 429,
+      title: 'Too many sign-in attempts',
+      message: `Sign-in was tried too often from your address. Try again in ${err.after}.`,
+      serverFault: false,
+    });
+  });
 
   const problem = (title: string, message: string) => (
     <SignInProblemPage assets={app.assets} title={title} message={message} />
