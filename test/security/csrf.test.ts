@@ -66,6 +66,8 @@ beforeAll(async () => {
 /** Each forged variant of a genuine create post (built when the test runs, after sign-in). */
 const FORGERIES: Record<string, () => Forgery> = {
   'no CSRF token': () => ({ fields: withoutToken, headers: { origin: stack.baseUrl } }),
+  // A client that sends neither header (not a browser, or an old one): the token decides.
+  'no CSRF token, and neither Origin nor Sec-Fetch-Site': () => ({ fields: withoutToken }),
   'a wrong CSRF token': () => ({
     fields: (f) => ({ ...f, _csrf: `${(f._csrf ?? '').slice(0, -2)}xx` }),
     headers: { origin: stack.baseUrl },
@@ -107,6 +109,13 @@ describe('a form post to create a namespace', () => {
     const response = await postCreate(fields, { origin: stack.baseUrl });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe(`/namespaces/${fields.name}?notice=created`);
+    expect(stack.controlPlane.state.namespaces.has(fields.name ?? '')).toBe(true);
+  });
+
+  it('is accepted with the right token from a client that sends neither Origin nor Sec-Fetch-Site', async () => {
+    const fields = await createForm();
+    const response = await postCreate(fields, {});
+    expect(response.statusCode).toBe(303);
     expect(stack.controlPlane.state.namespaces.has(fields.name ?? '')).toBe(true);
   });
 
