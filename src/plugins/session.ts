@@ -23,6 +23,106 @@ export interface LoginTransaction {
   startedAt: number;
 }
 
+/**
+ * What the login cookie holds: the newest sign-in, and those started before it (in other tabs,
+ * say) that have not come back yet. A browser that opens several console pages while signed out
+ * starts several sign-ins; each return finds its own transaction by `state`.
+ */
+export interface LoginCookie extends LoginTransaction {
+  earlier?: LoginTransaction[];
+}
+
+/** How long a sign-in may take, from the redirect to the identity provider to its return. */
+export const LOGIN_TTL_MS = 10 * 60 * 1000;
+
+/** Sign-ins kept pending at once... */
+const MAX_PENDING_LOGINS = 4;
+/**
+ * ...within this much JSON: encrypted and base64-encoded it stays under the 4 KB browsers keep
+ * of a cookie. The newest sign-in is always kept (its return URL is at most 2 KB).
+ */
+const PENDING_LOGINS_BUDGET = 2600;
+
+function isTransaction(value: unknown): value is LoginTransaction {
+  const t = value as Partial<LoginTransaction> | null;
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof t.state === 'string' &&
+    typeof t.nonce === 'string' &&
+    typeof t.codeVerifier === 'string' &&
+    typeof t.returnTo === 'string' &&
+    typeof t.startedAt === 'number'
+  );
+}
+
+/** Every sign-in the login cookie holds, newest first (expired ones included). */
+function loginsOf(request: FastifyRequest): LoginTransaction[] {
+  const cookie = request.loginCookie;
+  const newest = {
+    state: cookie.get('state'),
+    nonce: cookie.get('nonce'),
+    codeVerifier: cookie.get('codeVerifier'),
+    returnTo: cookie.get('returnTo'),
+    startedAt: cookie.get('startedAt'),
+  };
+  const earlier = cookie.get('earlier');
+  return [newest, ...(Array.isArray(earlier) ? earlier : [])].filter(isTransaction);
+}
+
+const isLiveLogin = (t: LoginTransaction, now: number) =>
+  t.startedAt <= now && now - t.startedAt < LOGIN_TTL_MS;
+
+/** Writes these sign-ins (newest first) to the login cookie, or drops it when there are none. */
+function writeLogins(request: FastifyRequest, logins: LoginTransaction[]): void {
+  const [newest, ...rest] = logins;
+  if (!newest) {
+    request.loginCookie.delete();
+    return;
+  }
+  const earlier: LoginTransaction[] = [];
+  let size = JSON.stringify(newest).length;
+  for (const login of rest.slice(0, MAX_PENDING_LOGINS - 1)) {
+    size += JSON.stringify(login).length + 1;
+    if (size > PENDING_LOGINS_BUDGET) break;
+    earlier.push(login);
+  }
+  const cookie = request.loginCookie;
+  cookie.set('state', newest.state);
+  cookie.set('nonce', newest.nonce);
+  cookie.set('codeVerifier', newest.codeVerifier);
+  cookie.set('returnTo', newest.returnTo);
+  cookie.set('startedAt', newest.startedAt);
+  cookie.set('earlier', earlier.length > 0 ? earlier : undefined);
+}
+
+/** Records a sign-in that is about to leave for the identity provider, beside pending ones. */
+export function beginLogin(request: FastifyRequest, login: LoginTransaction): void {
+  const pending = loginsOf(request).filter(
+    (t) => t.state !== login.state && isLiveLogin(t, login.startedAt),
+  );
+  writeLogins(request, [login, ...pending]);
+}
+
+/**
+ * Takes the sign-in that `state` belongs to out of the login cookie: one use only, whatever
+ * happens next. The others stay for their own returns. `expired` when the browser has no
+ * sign-in of this console pending, or this one took too long; `unknown` when it has others.
+ */
+export function takeLogin(
+  request: FastifyRequest,
+  state: unknown,
+  now = Date.now(),
+): { login: LoginTransaction } | { problem: 'expired' | 'unknown' } {
+  const logins = loginsOf(request);
+  const login =
+    typeof state === 'string' && state !== '' ? logins.find((t) => t.state === state) : undefined;
+  const rest = logins.filter((t) => t !== login && isLiveLogin(t, now));
+  writeLogins(request, rest);
+  if (login) return isLiveLogin(login, now) ? { login } : { problem: 'expired' };
+  return { problem: rest.length > 0 ? 'unknown' : 'expired' };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     sessions: SessionStore;
@@ -31,7 +131,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     sessionCookie: Session<SessionCookie>;
-    loginCookie: Session<LoginTransaction>;
+    loginCookie: Session<LoginCookie>;
     /** The signed-in operator's server-side session, loaded once per request. */
     consoleSession: ConsoleSession | undefined;
   }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/plugins/operator.js';
 import type { ConsoleSession } from '../../src/sessions/index.js';
+import { parseHtml, textOf } from '../dom.js';
 import { directClient } from '../grpc.js';
 import { type DemoUsername, listen, PASSWORDS, type Stack, startStack } from '../helper.js';
+import { signInAtIdentityProvider } from '../sign-in.js';
 import { launchBrowser } from './browser.js';
 import { exists, openWatched, rowNames, uniqueName, WAIT } from './namespaces-support.js';
 
@@ -265,6 +268,32 @@ describe('sign-in in Chromium through the identity provider', () => {
     });
   }
 
+  it('two tabs opened while signed out both end signed in, each on its own page', async () => {
+    // A restored browser, or several links opened at once: each tab starts its own sign-in,
+    // and each return must find its own (not the newest one's, nor a cookie the other spent).
+    const { page, context } = await openWatched(browser);
+    const other = await context.newPage();
+    other.setDefaultTimeout(WAIT.timeout);
+    await page.goto(`${base}/namespaces?q=orders`);
+    await other.goto(`${base}/namespaces?q=payments`);
+
+    await signInAtProvider(page, 'operator', PASSWORDS.operator);
+    await page.waitForURL(`${base}/namespaces?q=orders`, WAIT);
+    await expect(page.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
+    expect(await rowNames(page)).toContain('orders-prod');
+
+    // The other tab still shows the provider's form (its sign-in is its own): sign in there too.
+    await signInAtProvider(other, 'operator', PASSWORDS.operator);
+    await other.waitForURL(`${base}/namespaces?q=payments`, WAIT);
+    await expect(other.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
+    expect(await rowNames(other)).toContain('payments-ledger');
+    // Both tabs share the browser's (newest) session.
+    await page.reload();
+    await expect(page.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
+    expect(await rowNames(page)).toContain('orders-prod');
+    await context.close();
+  });
+
   it('nobody (no mapped group): the "No access" page, and no session', async () => {
     const { page, context } = await openWatched(browser);
     const before = await stack.app.sessions.list();
@@ -306,5 +335,81 @@ describe('sign-in in Chromium through the identity provider', () => {
     await page.waitForURL(`${base}/namespaces`, WAIT);
     await expect(page.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
     await context.close();
+  });
+});
+
+describe('sign-ins pending in several tabs (over HTTP)', () => {
+  const loginCookieLine = (response: LightMyRequestResponse) =>
+    [response.headers['set-cookie'] ?? []]
+      .flat()
+      .find((line) => line.startsWith(`${stack.app.sessionCookieNames.login}=`)) ?? '';
+
+  /** Starts sign-ins for these return URLs one after another in one browser (one cookie jar). */
+  async function startSignIns(returns: string[]) {
+    let cookie = '';
+    const started: { authorizationUrl: string; returnTo: string }[] = [];
+    for (const returnTo of returns) {
+      const start = await stack.app.inject({
+        url: `/auth/sign-in?return=${encodeURIComponent(returnTo)}`,
+        headers: cookie ? { cookie } : {},
+      });
+      expect(start.statusCode).toBe(303);
+      const line = loginCookieLine(start);
+      // Browsers keep at most 4096 bytes of a cookie; a bigger one would be dropped silently.
+      expect(line.length).toBeLessThan(4000);
+      cookie = line.split(';')[0] ?? '';
+      started.push({ authorizationUrl: String(start.headers.location), returnTo });
+    }
+    return { started, cookie };
+  }
+
+  async function finish(authorizationUrl: string, cookie: string) {
+    const callback = new URL(
+      await signInAtIdentityProvider(
+        authorizationUrl,
+        'viewer',
+        PASSWORDS.viewer,
+        `${base}/auth/callback`,
+      ),
+    );
+    const done = await stack.app.inject({
+      url: `${callback.pathname}${callback.search}`,
+      headers: { cookie },
+    });
+    const next = loginCookieLine(done).split(';')[0] ?? '';
+    return { done, cookie: next.endsWith('=') ? '' : next || cookie };
+  }
+
+  const continuesTo = (response: LightMyRequestResponse) =>
+    parseHtml(response.body).querySelector('meta[http-equiv="refresh"]')?.getAttribute('content');
+
+  it('up to four finish in any order, each back to its own page; an older fifth is refused', async () => {
+    const returns = ['/namespaces?q=a', '/namespaces?q=b', '/namespaces?q=c', '/', '/namespaces'];
+    const { started, cookie: jar } = await startSignIns(returns);
+    let cookie = jar;
+    // The oldest of five was let go: its return is refused, and spends nothing of the others.
+    const oldest = await finish(started[0]?.authorizationUrl ?? '', cookie);
+    expect(oldest.done.statusCode).toBe(400);
+    expect(textOf(parseHtml(oldest.done.body).querySelector('[data-testid="error"]'))).toContain(
+      'Sign-in failed',
+    );
+    cookie = oldest.cookie;
+    for (const index of [2, 4, 1, 3]) {
+      const { done, cookie: after } = await finish(started[index]?.authorizationUrl ?? '', cookie);
+      expect(done.statusCode).toBe(200);
+      expect(continuesTo(done)).toBe(`0;url=${started[index]?.returnTo}`);
+      cookie = after;
+    }
+    // The last one dropped the cookie: nothing is pending any more.
+    expect(cookie).toBe('');
+  });
+
+  it('with return URLs near their 2 KB limit, the newest is always kept', async () => {
+    const long = (c: string) => `/namespaces?q=${c.repeat(1900)}`;
+    const { started, cookie } = await startSignIns([long('x'), long('y'), long('z')]);
+    const newest = started.at(-1);
+    const { done } = await finish(newest?.authorizationUrl ?? '', cookie);
+    expect(done.statusCode).toBe(200);
+    expect(continuesTo(done)).toBe(`0;url=${newest?.returnTo}`);
   });
 });

@@ -10,7 +10,7 @@ import {
 import { safeReturnTo } from '../../plugins/auth.js';
 import { sendError } from '../../plugins/errors.js';
 import { roleFromClaim } from '../../plugins/operator.js';
-import { beginSession, endSession } from '../../plugins/session.js';
+import { beginLogin, beginSession, endSession, takeLogin } from '../../plugins/session.js';
 import { newSessionId } from '../../sessions/index.js';
 
 const SIGN_IN_WINDOW = { max: 30, timeWindow: '1 minute' } as const;
@@ -74,11 +74,8 @@ export default async function authRoutes(app: FastifyInstance) {
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
-      request.loginCookie.set('state', state);
-      request.loginCookie.set('nonce', nonce);
-      request.loginCookie.set('codeVerifier', codeVerifier);
-      request.loginCookie.set('returnTo', returnTo);
-      request.loginCookie.set('startedAt', Date.now());
+      // Beside sign-ins this browser started in other tabs, which keep theirs.
+      beginLogin(request, { state, nonce, codeVerifier, returnTo, startedAt: Date.now() });
       const parameters: Record<string, string> = {
         redirect_uri: redirectUri,
         scope: settings.scopes,
@@ -97,22 +94,26 @@ export default async function authRoutes(app: FastifyInstance) {
     { config: { public: true, rateLimit: SIGN_IN_WINDOW } },
     async function signInCallback(request, reply) {
       reply.header('cache-control', 'no-store');
-      const state = request.loginCookie.get('state');
-      const nonce = request.loginCookie.get('nonce');
-      const codeVerifier = request.loginCookie.get('codeVerifier');
-      const returnTo = safeReturnTo(request.loginCookie.get('returnTo'));
-      // One use only: whatever happens next, this transaction is spent.
-      request.loginCookie.delete();
-      if (!state || !nonce || !codeVerifier) {
+      // This return's own sign-in (other tabs may have theirs pending), taken out of the cookie:
+      // one use only, whatever happens next.
+      const taken = takeLogin(request, (request.query as { state?: unknown }).state);
+      if ('problem' in taken) {
         return reply
           .code(400)
           .html(
-            problem(
-              'Sign-in expired',
-              'This sign-in was not started here or took too long. Start again.',
-            ),
+            taken.problem === 'expired'
+              ? problem(
+                  'Sign-in expired',
+                  'This sign-in was not started here or took too long. Start again.',
+                )
+              : problem(
+                  'Sign-in failed',
+                  'This answer does not belong to a sign-in started in this browser. Start again.',
+                ),
           );
       }
+      const { state, nonce, codeVerifier } = taken.login;
+      const returnTo = safeReturnTo(taken.login.returnTo);
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
       try {
         const config = await app.oidcConfiguration();
