@@ -184,4 +184,31 @@ describe('two console replicas sharing Redis', () => {
     await replica.sessions.delete(second.id);
     expect((await refusedWithin(stack.app, again, 1000)).elapsed).toBeLessThan(1000);
   });
+
+  it("an admin revokes on one replica's Console sessions page; refused on the other within a second", async () => {
+    const operator = await stack.signIn('operator');
+    const admin = await stack.signIn('admin', replica);
+    expect((await as(stack.app, operator, { url: '/' })).statusCode).toBe(200);
+
+    // The page on the second replica lists the session begun on the first (one Redis).
+    const page = await as(replica, admin, { url: '/console-sessions' });
+    expect(page.statusCode).toBe(200);
+    const row = [
+      ...parseHtml(page.body).querySelectorAll('[data-testid="console-session-row"]'),
+    ].find((r) => textOf(r.querySelector('[data-testid="session-username"]')) === 'operator');
+    const action = row?.querySelector('form')?.getAttribute('action');
+    expect(action).toMatch(/^\/console-sessions\/[^/]+\/revoke$/);
+
+    const revoked = await as(replica, admin, {
+      method: 'POST',
+      url: action ?? '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: admin.csrfToken }).toString(),
+    });
+    expect(revoked.statusCode).toBe(303);
+    expect((await refusedWithin(stack.app, operator, 1000)).elapsed).toBeLessThan(1000);
+    // The admin who revoked stays signed in, on both.
+    expect((await as(stack.app, admin, { url: '/' })).statusCode).toBe(200);
+    expect((await as(replica, admin, { url: '/' })).statusCode).toBe(200);
+  });
 });
