@@ -62,6 +62,8 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
       hx-get={paths.dashboard()}
       hx-trigger="every 10s"
       hx-swap="outerHTML"
+      // A refresh on its own is not activity: it does not keep the session alive.
+      hx-headers={JSON.stringify({ 'X-Prism-Background': 'poll' })}
       class="space-y-6"
     >
       {view.controlPlaneProblem ? (

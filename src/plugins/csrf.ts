@@ -45,7 +45,9 @@ export default fp(
         if (site !== undefined && site !== 'same-origin') return `sec-fetch-site is ${site}`;
       }
       const session = request.consoleSession;
-      if (!session) return 'no session';
+      // Signing out with a session that already ended (idle, revoked) forges nothing: there is
+      // no session to end here, and the identity provider asks before ending its own.
+      if (!session) return request.routeOptions.url === '/auth/sign-out' ? undefined : 'no session';
       const body = request.body as Record<string, unknown> | undefined;
       const sent = request.headers[CSRF_HEADER] ?? body?.[CSRF_FIELD];
       if (typeof sent !== 'string') return 'no token';

@@ -137,6 +137,9 @@ declare module 'fastify' {
   }
 }
 
+/** Sent by requests the page makes on its own (polling), which do not count as activity. */
+export const BACKGROUND_HEADER = 'x-prism-background';
+
 export interface SessionPluginOptions {
   key: Buffer;
   secure: boolean;
@@ -215,7 +218,9 @@ export default fp(
         role: session.role,
         accessToken: session.accessToken,
       };
-      await store.touch(sid, Date.now());
+      // A page refreshing itself is not the operator at work: an open dashboard must not keep
+      // a session alive past its idle timeout.
+      if (request.headers[BACKGROUND_HEADER] === undefined) await store.touch(sid, Date.now());
     });
   },
   { name: 'session', dependencies: ['operator'] },
