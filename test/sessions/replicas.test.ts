@@ -159,9 +159,12 @@ describe('two console replicas sharing Redis', () => {
     expect(htmx.headers['hx-redirect']).toBe('/auth/sign-in?return=%2Fnamespaces');
     const post = await as(stack.app, operator, {
       method: 'POST',
-      url: '/auth/sign-out',
+      url: '/namespaces',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=after-replay&reason=replayed',
     });
-    expect(post.statusCode).toBe(403);
+    expect(post.statusCode).toBe(401);
+    expect(stack.controlPlane.state.namespaces.has('after-replay')).toBe(false);
     expect((await stack.app.sessions.list()).map((s) => s.username)).not.toContain('operator');
   });
 
