@@ -35,6 +35,8 @@ export interface Stack {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /** The console's whole configuration, to start another process of it (a replica). */
+  env: Record<string, string>;
   /** Signs in through the identity provider's sign-in page (over HTTP) as a demo user. */
   signIn(username: DemoUsername, app?: FastifyInstance): Promise<SignedIn>;
   /** The admin signed in at start: what tests about other things act as. */
@@ -195,6 +197,7 @@ export async function startStack(
     baseUrl,
     clientId,
     clientSecret,
+    env: env(),
     signIn,
     admin,
     async replica(replicaOptions = {}) {
