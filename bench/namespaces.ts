@@ -26,7 +26,7 @@ import { loadConfig } from '../src/config.js';
 import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
 import { createControlPlaneTransport } from '../src/plugins/control-plane.js';
 import { projectRoot } from '../src/project-root.js';
-import { paths } from '../src/routes/paths.js';
+import { routes } from '../src/routes/table.js';
 import { freePort } from '../test/helper.js';
 import {
   type CookieJar,
@@ -212,7 +212,7 @@ async function main() {
   if (!session) throw new Error('signed in, but no session');
   const asAdmin = { headers: { authorization: `Bearer ${session.accessToken}` } };
   const targets = {
-    real: `${base}${paths.namespaces.list({ size: ROWS })}`,
+    real: `${base}${routes.namespaces.list.href({ size: ROWS })}`,
     prebuilt: `${base}/__bench/prebuilt`,
   };
 

@@ -10,9 +10,12 @@ import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
 import operator from './plugins/operator.js';
+import page from './plugins/page.js';
 import securityHeaders from './plugins/security-headers.js';
 import session from './plugins/session.js';
+import sse from './plugins/sse.js';
 import staticAssets from './plugins/static.js';
+import validation from './plugins/validation.js';
 import { projectRoot } from './project-root.js';
 import authRoutes from './routes/auth/index.js';
 import consoleSessionRoutes from './routes/console-sessions/index.js';
@@ -69,8 +72,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     formActionOrigins: [config.oidc.issuer.origin],
   });
   await app.register(formbody);
+  await app.register(validation);
   await app.register(operator);
   await app.register(htmx);
+  await app.register(sse);
   await app.register(staticAssets, { publicDir: join(projectRoot(), 'public') });
   await app.register(controlPlane, {
     url: config.controlPlane.url,
@@ -78,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     readRetries: config.controlPlane.readRetries,
     ...(options.transport ? { transport: options.transport } : {}),
   });
+  await app.register(page);
   await app.register(errors);
   await app.register(session, {
     key: config.session.key,

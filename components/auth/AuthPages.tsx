@@ -1,8 +1,7 @@
-import type { Assets } from '../../src/plugins/static.js';
-import { Layout } from '../layout/Layout.js';
+import type { Url } from '../../src/html/url.js';
+import { routes } from '../../src/routes/table.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
-import { PageHeader } from '../ui/PageHeader.js';
 
 /**
  * The page between the identity provider's return and the page the operator asked for. The
@@ -10,7 +9,7 @@ import { PageHeader } from '../ui/PageHeader.js';
  * cookie set during it; a navigation started by this same-site page does send it, so the next
  * page is already signed in. A meta refresh is not script, so the CSP allows it.
  */
-export function ContinuePage({ returnTo }: { returnTo: string }): JSX.Element {
+export function ContinuePage({ returnTo }: { returnTo: Url }): JSX.Element {
   return (
     <>
       {'<!doctype html>'}
@@ -30,62 +29,39 @@ export function ContinuePage({ returnTo }: { returnTo: string }): JSX.Element {
   );
 }
 
-export function SignedOutPage({ assets }: { assets: Assets }): JSX.Element {
+/** After sign-out (the page's header says "Signed out"). */
+export function SignedOut(): JSX.Element {
   return (
-    <Layout
-      title="Signed out"
-      area={undefined}
-      assets={assets}
-      operator={null}
-      csrfToken={undefined}
-    >
-      <PageHeader title="Signed out" subtitle="Your console session has ended." />
-      <a href="/auth/sign-in" class={buttonClass.primary}>
-        Sign in again
-      </a>
-    </Layout>
+    <a href={routes.auth.signIn.href()} class={buttonClass.primary}>
+      Sign in again
+    </a>
   );
 }
 
-export function SignInProblemPage({
-  assets,
-  title,
-  message,
-}: {
-  assets: Assets;
-  title: string;
-  message: string;
-}): JSX.Element {
+/** A sign-in that could not finish, and the way to start again. */
+export function SignInProblem({ title, message }: { title: string; message: string }): JSX.Element {
   return (
-    <Layout title={title} area={undefined} assets={assets} operator={null} csrfToken={undefined}>
+    <>
       <Alert tone="error" title={title} testId="error">
         <p safe>{message}</p>
       </Alert>
-      <a href="/auth/sign-in" class={buttonClass.primary}>
+      <a href={routes.auth.signIn.href()} class={buttonClass.primary}>
         Sign in
       </a>
-    </Layout>
+    </>
   );
 }
 
-export function NoAccessPage({
-  assets,
+/** Signed in at the identity provider, but with no console role. */
+export function NoAccess({
   name,
   signOutUrl,
 }: {
-  assets: Assets;
   name: string;
-  signOutUrl: string | undefined;
+  signOutUrl: Url | undefined;
 }): JSX.Element {
   return (
-    <Layout
-      title="No access"
-      area={undefined}
-      assets={assets}
-      operator={null}
-      csrfToken={undefined}
-    >
-      <PageHeader title="No access" />
+    <>
       <Alert tone="warning" title="Your account has no role in this console" testId="no-access">
         <p safe>
           {`${name} signed in, but none of the account's groups is mapped to a console role (viewer, operator or admin). Ask an administrator of the identity provider for access.`}
@@ -98,6 +74,6 @@ export function NoAccessPage({
       ) : (
         ''
       )}
-    </Layout>
+    </>
   );
 }

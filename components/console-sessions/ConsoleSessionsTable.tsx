@@ -2,6 +2,7 @@ import type { ConsoleSessionRow, ConsoleSessionsView } from '../../src/views/con
 import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
+import { CsrfField } from '../ui/FormField.js';
 
 /** The region a revocation refreshes (htmx), and that the page includes. */
 export const CONSOLE_SESSIONS_ID = 'console-sessions';
@@ -40,7 +41,7 @@ function RevokeForm({
       hx-confirm={question}
       class="flex flex-col items-end gap-0.5"
     >
-      <input type="hidden" name="_csrf" value={csrfToken} />
+      <CsrfField token={csrfToken} />
       <button
         type="submit"
         class={buttonClass.danger}

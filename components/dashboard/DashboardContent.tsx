@@ -1,5 +1,5 @@
 import type { Children } from '@kitajs/html';
-import { paths } from '../../src/routes/paths.js';
+import { routes } from '../../src/routes/table.js';
 import type { DashboardView, Part } from '../../src/views/dashboard.js';
 import { formatNumber } from '../../src/views/format.js';
 import { ErrorView } from '../layout/ErrorPage.js';
@@ -54,12 +54,15 @@ function Count({ value, label }: { value: string; label: string }): JSX.Element 
   );
 }
 
+/** The refreshable region: the page includes it, and its poll asks for it alone. */
+export const DASHBOARD_ID = 'dashboard';
+
 /** The refreshable part of the dashboard; htmx polls it every 10 seconds. */
 export function DashboardContent({ view }: { view: DashboardView }): JSX.Element {
   return (
     <div
-      id="dashboard"
-      hx-get={paths.dashboard()}
+      id={DASHBOARD_ID}
+      hx-get={routes.dashboard.href()}
       hx-trigger="every 10s"
       hx-swap="outerHTML"
       // A refresh on its own is not activity: it does not keep the session alive.
@@ -78,7 +81,7 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
               ? 'The Prism control plane did not answer in time. This page refreshes by itself; nothing below is current.'
               : 'The console could not reach the Prism control plane. This page refreshes by itself; nothing below is current.'
           }
-          retryHref={paths.dashboard()}
+          retryHref={routes.dashboard.href()}
         />
       ) : (
         ''
@@ -108,7 +111,7 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
         </Card>
         <Card title="Namespaces" testId="namespaces">
           {show(view.namespaces, (n) => (
-            <a href={paths.namespaces.list()} class="hover:underline">
+            <a href={routes.namespaces.list.href()} class="hover:underline">
               <Count value={formatNumber(n.total)} label="in the cluster" />
             </a>
           ))}

@@ -1,3 +1,4 @@
+import type { Url } from '../../src/html/url.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 
@@ -5,7 +6,7 @@ export interface ErrorViewProps {
   title: string;
   message: string;
   /** Where "Try again" goes; usually the page that failed. */
-  retryHref?: string | undefined;
+  retryHref?: Url | undefined;
 }
 
 /** The body of an error: used whole inside the layout, or alone as an htmx fragment. */

@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { anchorHref } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import type { Assets } from '../../src/plugins/static.js';
 import {
@@ -6,8 +7,9 @@ import {
   adminNavigation,
   type NavItem,
   navigation,
-  paths,
-} from '../../src/routes/paths.js';
+} from '../../src/routes/navigation.js';
+import { routes } from '../../src/routes/table.js';
+import { CsrfField } from '../ui/FormField.js';
 
 export interface LayoutProps {
   title: string;
@@ -85,7 +87,7 @@ export function Layout({
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content={htmxConfig} />
           <title safe>{`${title} · Prism Console`}</title>
-          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+          <link rel="icon" href={assets.favicon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
         </head>
@@ -93,7 +95,10 @@ export function Layout({
           class="h-full text-slate-900 antialiased"
           hx-headers={csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : undefined}
         >
-          <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white">
+          <a
+            href={anchorHref('main')}
+            class="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white"
+          >
             Skip to content
           </a>
           <div class="flex min-h-full">
@@ -101,8 +106,11 @@ export function Layout({
               aria-label="Console"
               class="w-60 shrink-0 bg-slate-900 text-slate-200 flex flex-col"
             >
-              <a href={paths.dashboard()} class="flex items-center gap-2 px-5 py-4 text-white">
-                <img src="/favicon.svg" alt="" class="h-6 w-6" />
+              <a
+                href={routes.dashboard.href()}
+                class="flex items-center gap-2 px-5 py-4 text-white"
+              >
+                <img src={assets.favicon} alt="" class="h-6 w-6" />
                 <span class="font-semibold tracking-tight">Prism Console</span>
               </a>
               <ul class="flex-1 px-2 py-2 space-y-0.5 text-sm">
@@ -128,15 +136,15 @@ export function Layout({
                       </span>
                       <span safe>{`${operator.username} · ${operator.role}`}</span>
                     </p>
-                    <form method="post" action="/auth/sign-out">
-                      <input type="hidden" name="_csrf" value={csrfToken} />
+                    <form method="post" action={routes.auth.signOut.href()}>
+                      <CsrfField token={csrfToken} />
                       <button type="submit" class="text-slate-300 underline hover:text-white">
                         Sign out
                       </button>
                     </form>
                   </div>
                 ) : (
-                  <a href="/auth/sign-in" class="underline hover:text-white">
+                  <a href={routes.auth.signIn.href()} class="underline hover:text-white">
                     Sign in
                   </a>
                 )}

@@ -1,24 +1,29 @@
-import type {
-  DeleteField,
-  DeleteFormValues,
-  FormErrors,
-  NamespaceDetail,
-} from '../../src/views/namespaces.js';
+import { binder } from '../../src/forms/contract.js';
+import type { FormErrors } from '../../src/forms/errors.js';
+import type { Url } from '../../src/html/url.js';
+import {
+  DELETE_FIELDS,
+  type DeleteField,
+  type DeleteFormValues,
+  deleteFieldLabels,
+  deleteForm,
+} from '../../src/views/namespaces/delete.js';
+import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
-import { ErrorSummary, TextAreaField, TextField } from '../ui/FormField.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  formMessages,
+  HiddenField,
+  TextAreaField,
+  TextField,
+} from '../ui/FormField.js';
 import { StatusBadge } from './StatusBadge.js';
 
 export const DELETE_FORM_ID = 'delete-namespace-form';
-
-const ids: Record<DeleteField, string> = {
-  reason: 'delete-reason',
-  confirm: 'delete-confirm',
-};
-const labels: Record<DeleteField, string> = {
-  reason: 'Reason',
-  confirm: 'Namespace name',
-};
+/** Field ids are `delete-reason` and `delete-confirm`. */
+const FIELD_ID_PREFIX = 'delete';
 
 export interface DeleteNamespaceFormProps {
   name: string;
@@ -27,8 +32,8 @@ export interface DeleteNamespaceFormProps {
    * when the control plane could not be reached to read it.
    */
   namespace: NamespaceDetail | undefined;
-  action: string;
-  cancelHref: string;
+  action: Url;
+  cancelHref: Url;
   values: DeleteFormValues;
   errors: FormErrors<DeleteField>;
   /** Someone else changed the namespace after the operator opened this page. */
@@ -40,13 +45,8 @@ export interface DeleteNamespaceFormProps {
 /** Deleting asks for a reason and the name typed out, so it is never one careless click. */
 export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Element {
   const { namespace: ns, values, errors } = props;
-  const messages = [
-    ...errors.general.map((text) => ({ text })),
-    ...(['confirm', 'reason'] as const).flatMap((field) => {
-      const message = errors.fields[field];
-      return message ? [{ text: `${labels[field]}: ${message}`, href: `#${ids[field]}` }] : [];
-    }),
-  ];
+  const bind = binder(deleteForm, FIELD_ID_PREFIX, values, errors);
+  const messages = formMessages(errors, DELETE_FIELDS, deleteFieldLabels, FIELD_ID_PREFIX);
   const sessions = ns?.usage[0];
   const sessionsText = sessions ? `${sessions.used} of ${sessions.limit}` : 'unknown';
   return (
@@ -80,9 +80,9 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
       ) : (
         ''
       )}
-      <input type="hidden" name="_csrf" value={props.csrfToken} />
-      <input type="hidden" name="request_id" value={values.requestId} />
-      <input type="hidden" name="version" value={values.version} />
+      <CsrfField token={props.csrfToken} />
+      <HiddenField field={bind('request_id')} />
+      <HiddenField field={bind('version')} />
 
       <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200">
         <div class="rounded-md bg-red-50 p-4 text-sm text-red-900">
@@ -111,21 +111,15 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
           )}
         </div>
         <TextAreaField
-          id={ids.reason}
-          name="reason"
-          label={labels.reason}
-          value={values.reason}
-          error={errors.fields.reason}
+          field={bind('reason')}
+          label={deleteFieldLabels.reason}
           rows={2}
           required
           hint="Why this namespace is being deleted. It is recorded in the audit log."
         />
         <TextField
-          id={ids.confirm}
-          name="confirm"
-          label={labels.confirm}
-          value={values.confirm}
-          error={errors.fields.confirm}
+          field={bind('confirm')}
+          label={deleteFieldLabels.confirm}
           required
           spellcheck={false}
           hint={`Type ${props.name} to confirm.`}

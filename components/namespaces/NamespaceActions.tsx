@@ -1,10 +1,11 @@
-import { paths } from '../../src/routes/paths.js';
-import type { NamespaceDetail } from '../../src/views/namespaces.js';
+import type { Url } from '../../src/html/url.js';
+import { routes } from '../../src/routes/table.js';
+import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import type { Permission, Permissions } from '../../src/views/permissions.js';
 import { buttonClass } from '../ui/buttons.js';
 
 export interface GuardedLinkProps {
-  href: string;
+  href: Url;
   label: string;
   permission: Permission;
   look: keyof typeof buttonClass;
@@ -50,7 +51,7 @@ export function GuardedLink({ href, label, permission, look, testId }: GuardedLi
 export function NewNamespaceAction({ can }: { can: Permissions }): JSX.Element {
   return (
     <GuardedLink
-      href={paths.namespaces.create()}
+      href={routes.namespaces.create.href()}
       label="New namespace"
       permission={can.createNamespace}
       look="primary"

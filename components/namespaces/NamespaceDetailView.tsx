@@ -1,4 +1,5 @@
-import type { NamespaceDetail, QuotaUsage } from '../../src/views/namespaces.js';
+import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
+import type { QuotaUsage } from '../../src/views/quantities.js';
 import { StatusBadge } from './StatusBadge.js';
 
 function UsageCard({ usage }: { usage: QuotaUsage }): JSX.Element {

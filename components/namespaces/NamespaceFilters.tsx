@@ -1,6 +1,8 @@
-import { paths } from '../../src/routes/paths.js';
-import { DEFAULT_PAGE_SIZE, type ListQuery, statusOptions } from '../../src/views/namespaces.js';
+import { routes } from '../../src/routes/table.js';
+import { DEFAULT_PAGE_SIZE, type ListQuery, listFilters } from '../../src/views/namespaces/list.js';
+import { statusOptions } from '../../src/views/namespaces/status.js';
 import { buttonClass } from '../ui/buttons.js';
+import type { HtmxAttributes } from '../ui/htmx.js';
 import { FILTERS_ID, RESULTS_ID } from './NamespaceResults.js';
 
 const PAGE_SIZES = [25, DEFAULT_PAGE_SIZE, 100, 200];
@@ -13,8 +15,8 @@ const fieldClass =
  * htmx, typing (debounced) or changing the status refreshes only the results and the URL.
  */
 export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
-  const action = paths.namespaces.list();
-  const htmx = {
+  const action = routes.namespaces.list.href();
+  const htmx: HtmxAttributes = {
     'hx-get': action,
     'hx-target': `#${RESULTS_ID}`,
     'hx-swap': 'outerHTML',
@@ -39,7 +41,7 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
           <input
             type="search"
             id="namespace-search"
-            name="q"
+            name={listFilters.names.q}
             value={query.q}
             placeholder="Name or description"
             autocomplete="off"
@@ -55,7 +57,7 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
           </label>
           <select
             id="namespace-status"
-            name="status"
+            name={listFilters.names.status}
             class={['mt-1.5', fieldClass]}
             {...htmx}
             hx-trigger="change"
@@ -76,7 +78,7 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
           </label>
           <select
             id="namespace-size"
-            name="size"
+            name={listFilters.names.size}
             class={['mt-1.5', fieldClass]}
             {...htmx}
             hx-trigger="change"

@@ -1,42 +1,40 @@
+import { binder } from '../../src/forms/contract.js';
+import type { FormErrors } from '../../src/forms/errors.js';
+import type { Url } from '../../src/html/url.js';
 import {
   type ConflictView,
-  type FormErrors,
+  NAMESPACE_FIELDS,
   type NamespaceField,
   type NamespaceFormValues,
   namespaceFieldLabels,
-  statusLabel,
-  statusOptions,
-} from '../../src/views/namespaces.js';
+  namespaceForm,
+} from '../../src/views/namespaces/form.js';
+import { statusLabel, statusOptions } from '../../src/views/namespaces/status.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
-import { ErrorSummary, SelectField, TextAreaField, TextField } from '../ui/FormField.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  formMessages,
+  HiddenField,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../ui/FormField.js';
 
 export const NAMESPACE_FORM_ID = 'namespace-form';
-
-/** Field ids, so the summary can link to each field. */
-export const fieldId = (field: NamespaceField) =>
-  `namespace-${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-const ORDER: readonly NamespaceField[] = [
-  'name',
-  'description',
-  'status',
-  'maxSessions',
-  'maxStorage',
-  'maxRps',
-  'config',
-  'reason',
-];
+/** Field ids are `namespace-<field>` (`namespace-max-rps`), so the summary can link to each. */
+export const FIELD_ID_PREFIX = 'namespace';
 
 export interface NamespaceFormProps {
   mode: 'create' | 'edit';
   /** Where the form posts: the list for create, the namespace for edit. */
-  action: string;
+  action: Url;
   values: NamespaceFormValues;
   errors: FormErrors<NamespaceField>;
   /** Set when someone else changed the namespace since the operator read it. */
   conflict?: ConflictView | undefined;
-  cancelHref: string;
+  cancelHref: Url;
   /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
   csrfToken: string | undefined;
 }
@@ -44,13 +42,13 @@ export interface NamespaceFormProps {
 const COMPARED: readonly NamespaceField[] = [
   'description',
   'status',
-  'maxSessions',
-  'maxStorage',
-  'maxRps',
+  'max_sessions',
+  'max_storage',
+  'max_rps',
   'config',
 ];
 
-const QUOTA_FIELDS: readonly NamespaceField[] = ['maxSessions', 'maxStorage', 'maxRps'];
+const QUOTA_FIELDS: readonly NamespaceField[] = ['max_sessions', 'max_storage', 'max_rps'];
 
 function show(field: NamespaceField, value: string): string {
   if (field === 'status') return statusLabel(value);
@@ -132,14 +130,8 @@ function ConflictPanel({
  */
 export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
   const { mode, values, errors, conflict } = props;
-  const e = errors.fields;
-  const fieldMessages = ORDER.flatMap((field) => {
-    const message = e[field];
-    return message
-      ? [{ text: `${namespaceFieldLabels[field]}: ${message}`, href: `#${fieldId(field)}` }]
-      : [];
-  });
-  const messages = [...errors.general.map((text) => ({ text })), ...fieldMessages];
+  const bind = binder(namespaceForm, FIELD_ID_PREFIX, values, errors);
+  const messages = formMessages(errors, NAMESPACE_FIELDS, namespaceFieldLabels, FIELD_ID_PREFIX);
   return (
     <form
       id={NAMESPACE_FORM_ID}
@@ -159,17 +151,14 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         ''
       )}
       {conflict ? <ConflictPanel conflict={conflict} values={values} /> : ''}
-      <input type="hidden" name="_csrf" value={props.csrfToken} />
-      <input type="hidden" name="request_id" value={values.requestId} />
-      {mode === 'edit' ? <input type="hidden" name="version" value={values.version} /> : ''}
+      <CsrfField token={props.csrfToken} />
+      <HiddenField field={bind('request_id')} />
+      {mode === 'edit' ? <HiddenField field={bind('version')} /> : ''}
 
       <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <TextField
-          id={fieldId('name')}
-          name="name"
+          field={bind('name')}
           label="Name"
-          value={values.name}
-          error={e.name}
           required
           readonly={mode === 'edit'}
           spellcheck={false}
@@ -180,20 +169,10 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
               : 'A namespace keeps its name.'
           }
         />
-        <TextAreaField
-          id={fieldId('description')}
-          name="description"
-          label="Description"
-          value={values.description}
-          error={e.description}
-          rows={2}
-        />
+        <TextAreaField field={bind('description')} label="Description" rows={2} />
         <SelectField
-          id={fieldId('status')}
-          name="status"
+          field={bind('status')}
           label="Status"
-          value={values.status}
-          error={e.status}
           required
           options={statusOptions}
           hint="Read-only refuses writes; suspended refuses all traffic."
@@ -203,51 +182,36 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
           <p class="mt-1 text-xs text-slate-500">0 means unlimited.</p>
           <div class="mt-3 grid gap-4 sm:grid-cols-3">
             <TextField
-              id={fieldId('maxSessions')}
-              name="max_sessions"
+              field={bind('max_sessions')}
               label="Max sessions"
-              value={values.maxSessions}
-              error={e.maxSessions}
               inputmode="numeric"
               required
             />
             <TextField
-              id={fieldId('maxStorage')}
-              name="max_storage"
+              field={bind('max_storage')}
               label="Max storage"
-              value={values.maxStorage}
-              error={e.maxStorage}
               hint="Bytes, or a size such as 500MiB, 10GiB or 2TB."
               required
             />
             <TextField
-              id={fieldId('maxRps')}
-              name="max_rps"
+              field={bind('max_rps')}
               label="Max requests per second"
-              value={values.maxRps}
-              error={e.maxRps}
               inputmode="numeric"
               required
             />
           </div>
         </fieldset>
         <TextAreaField
-          id={fieldId('config')}
-          name="config"
+          field={bind('config')}
           label="Configuration"
-          value={values.config}
-          error={e.config}
           rows={5}
           mono
           spellcheck={false}
           hint="One key=value per line, for example retention=7d."
         />
         <TextAreaField
-          id={fieldId('reason')}
-          name="reason"
+          field={bind('reason')}
           label="Reason"
-          value={values.reason}
-          error={e.reason}
           rows={2}
           required
           hint="Why you are making this change. It is recorded in the audit log."

@@ -1,10 +1,16 @@
-import { paths } from '../../src/routes/paths.js';
+import { routes } from '../../src/routes/table.js';
 import { formatNumber } from '../../src/views/format.js';
-import { type NamespaceListView, type SortHeader, sortParam } from '../../src/views/namespaces.js';
+import {
+  listFilters,
+  type NamespaceListView,
+  type SortHeader,
+  sortParam,
+} from '../../src/views/namespaces/list.js';
 import type { Permissions } from '../../src/views/permissions.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
-import { type HtmxLinkAttributes, Pagination } from '../ui/Pagination.js';
+import type { HxAttributes } from '../ui/htmx.js';
+import { Pagination } from '../ui/Pagination.js';
 import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -12,7 +18,7 @@ export const RESULTS_ID = 'namespace-results';
 export const FILTERS_ID = 'namespace-filters';
 
 /** Links inside the results swap only the results, and put their URL in the address bar. */
-export const resultsLink: HtmxLinkAttributes = {
+export const resultsLink: HxAttributes = {
   'hx-target': `#${RESULTS_ID}`,
   'hx-swap': 'outerHTML',
   'hx-push-url': 'true',
@@ -79,7 +85,7 @@ function EmptyState({ view, can }: NamespaceResultsProps): JSX.Element {
             ''
           )}
           <p class="mt-4">
-            <a href={paths.namespaces.list()} class={buttonClass.secondary}>
+            <a href={routes.namespaces.list.href()} class={buttonClass.secondary}>
               Clear the filters
             </a>
           </p>
@@ -89,7 +95,7 @@ function EmptyState({ view, can }: NamespaceResultsProps): JSX.Element {
           <p class="font-medium text-slate-900">There are no namespaces yet.</p>
           <p class="mt-4">
             <GuardedLink
-              href={paths.namespaces.create()}
+              href={routes.namespaces.create.href()}
               label="Create a namespace"
               permission={can.createNamespace}
               look="primary"
@@ -122,7 +128,12 @@ export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Elem
        * replaced together with the table: a search then keeps the order just chosen.
        */}
       {nonDefaultSort ? (
-        <input type="hidden" name="sort" value={sortParam(query.sort)} form={FILTERS_ID} />
+        <input
+          type="hidden"
+          name={listFilters.names.sort}
+          value={sortParam(query.sort)}
+          form={FILTERS_ID}
+        />
       ) : (
         ''
       )}
@@ -134,7 +145,7 @@ export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Elem
             ))}
           </ul>
           <p class="mt-3">
-            <a href={paths.namespaces.list()} class={buttonClass.secondary}>
+            <a href={routes.namespaces.list.href()} class={buttonClass.secondary}>
               Show all namespaces
             </a>
           </p>

@@ -1,4 +1,4 @@
-import type { StatusInfo } from '../../src/views/namespaces.js';
+import type { StatusInfo } from '../../src/views/namespaces/status.js';
 import { Badge } from '../ui/Badge.js';
 
 /** ACTIVE green, READ_ONLY amber, SUSPENDED red. */

@@ -29,3 +29,14 @@ export function Alert({ tone, title, children, testId }: AlertProps): JSX.Elemen
     </div>
   );
 }
+
+/** A confirmation after a redirect (a fixed text from src/forms/notices.ts), if there is one. */
+export function Notice({ text }: { text: string | undefined }): JSX.Element {
+  return text ? (
+    <Alert tone="success" title={text} testId="notice">
+      {''}
+    </Alert>
+  ) : (
+    ''
+  );
+}

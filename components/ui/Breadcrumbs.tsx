@@ -1,7 +1,9 @@
+import type { Url } from '../../src/html/url.js';
+
 export interface Crumb {
   label: string;
   /** The last crumb (the current page) has none. */
-  href?: string | undefined;
+  href?: Url | undefined;
 }
 
 /** Where this page sits: "Namespaces / orders-prod / Edit". */

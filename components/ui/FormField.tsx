@@ -1,4 +1,7 @@
 import type { Children } from '@kitajs/html';
+import { type BoundField, CSRF_FIELD, fieldId } from '../../src/forms/contract.js';
+import type { FormErrors } from '../../src/forms/errors.js';
+import { anchorHref, type Url } from '../../src/html/url.js';
 
 /*
  * Form fields with their label, hint and error bound to the control: the error sits beside the
@@ -7,12 +10,12 @@ import type { Children } from '@kitajs/html';
  */
 
 export interface FieldProps {
-  /** id of the control; the hint and error use `<id>-hint` and `<id>-error`. */
-  id: string;
-  name: string;
+  /**
+   * The field from its form's contract (src/forms/contract.ts): name, id, value and error. The
+   * hint and error use the ids `<id>-hint` and `<id>-error`.
+   */
+  field: BoundField;
   label: string;
-  value: string;
-  error?: string | undefined;
   hint?: string | undefined;
   required?: boolean;
 }
@@ -20,8 +23,8 @@ export interface FieldProps {
 export const errorId = (id: string) => `${id}-error`;
 const hintId = (id: string) => `${id}-hint`;
 
-function describedBy({ id, hint, error }: FieldProps): string | undefined {
-  const ids = [hint ? hintId(id) : '', error ? errorId(id) : ''].filter(Boolean);
+function describedBy({ field, hint }: FieldProps): string | undefined {
+  const ids = [hint ? hintId(field.id) : '', field.error ? errorId(field.id) : ''].filter(Boolean);
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
@@ -31,9 +34,10 @@ const controlClass = (error: string | undefined) => [
 ];
 
 function Field(props: FieldProps & { children?: Children }): JSX.Element {
-  const { id, label, hint, error, required } = props;
+  const { label, hint, required } = props;
+  const { id, error } = props.field;
   return (
-    <div data-field={props.name}>
+    <div data-field={props.field.name}>
       <label for={id} class="block text-sm font-medium text-slate-900">
         <span safe>{label}</span>
         {required ? '' : <span class="ml-1 font-normal text-slate-500">(optional)</span>}
@@ -74,9 +78,9 @@ export function TextField(
     <Field {...props}>
       <input
         type={props.type ?? 'text'}
-        id={props.id}
-        name={props.name}
-        value={props.value}
+        id={props.field.id}
+        name={props.field.name}
+        value={props.field.value}
         required={props.required}
         readonly={props.readonly}
         inputmode={props.inputmode}
@@ -85,9 +89,9 @@ export function TextField(
         maxlength={props.maxlength}
         placeholder={props.placeholder}
         spellcheck={props.spellcheck === false ? 'false' : undefined}
-        aria-invalid={props.error ? 'true' : undefined}
+        aria-invalid={props.field.error ? 'true' : undefined}
         aria-describedby={describedBy(props)}
-        class={controlClass(props.error)}
+        class={controlClass(props.field.error)}
       />
     </Field>
   );
@@ -99,19 +103,19 @@ export function TextAreaField(
   return (
     <Field {...props}>
       <textarea
-        id={props.id}
-        name={props.name}
+        id={props.field.id}
+        name={props.field.name}
         rows={String(props.rows ?? 3)}
         required={props.required}
         maxlength={props.maxlength}
         spellcheck={props.spellcheck === false ? 'false' : undefined}
-        aria-invalid={props.error ? 'true' : undefined}
+        aria-invalid={props.field.error ? 'true' : undefined}
         aria-describedby={describedBy(props)}
-        class={[...controlClass(props.error), props.mono ? 'font-mono' : '']}
+        class={[...controlClass(props.field.error), props.mono ? 'font-mono' : '']}
         safe
       >
         {/* The parser drops one newline right after <textarea>: keep a leading blank line. */}
-        {props.value.startsWith('\n') ? `\n${props.value}` : props.value}
+        {props.field.value.startsWith('\n') ? `\n${props.field.value}` : props.field.value}
       </textarea>
     </Field>
   );
@@ -123,15 +127,15 @@ export function SelectField(
   return (
     <Field {...props}>
       <select
-        id={props.id}
-        name={props.name}
+        id={props.field.id}
+        name={props.field.name}
         required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
+        aria-invalid={props.field.error ? 'true' : undefined}
         aria-describedby={describedBy(props)}
-        class={controlClass(props.error)}
+        class={controlClass(props.field.error)}
       >
         {props.options.map((option) => (
-          <option value={option.value} selected={option.value === props.value} safe>
+          <option value={option.value} selected={option.value === props.field.value} safe>
             {option.label}
           </option>
         ))}
@@ -141,12 +145,12 @@ export function SelectField(
 }
 
 // `autofocus` is a global attribute, but the JSX types only know it on form controls.
-const autofocus = { autofocus: true } as Record<string, unknown>;
+const autofocus = { autofocus: true } as const;
 
 export interface ErrorSummaryProps {
   title: string;
   /** Each message, linked to its field when it has one. */
-  messages: readonly { text: string; href?: string | undefined }[];
+  messages: readonly { text: string; href?: Url | undefined }[];
   children?: Children;
 }
 
@@ -188,4 +192,35 @@ export function ErrorSummary({ title, messages, children }: ErrorSummaryProps): 
       {children}
     </div>
   );
+}
+
+/** A value the form carries unseen (a request id, a version), from the form's contract. */
+export function HiddenField({ field }: { field: BoundField }): JSX.Element {
+  return <input type="hidden" name={field.name} value={field.value} />;
+}
+
+/** The CSRF token, for a post without JavaScript (htmx sends it as a header too). */
+export function CsrfField({ token }: { token: string | undefined }): JSX.Element {
+  return <input type="hidden" name={CSRF_FIELD} value={token} />;
+}
+
+/**
+ * The summary's messages: those that belong to no field first, then each field's in the
+ * form's order, labelled and linked to the field.
+ */
+export function formMessages<F extends string>(
+  errors: FormErrors<F>,
+  order: readonly F[],
+  labels: Readonly<Record<F, string>>,
+  idPrefix: string,
+): { text: string; href?: Url }[] {
+  return [
+    ...errors.general.map((text) => ({ text })),
+    ...order.flatMap((field) => {
+      const message = errors.fields[field];
+      return message
+        ? [{ text: `${labels[field]}: ${message}`, href: anchorHref(fieldId(idPrefix, field)) }]
+        : [];
+    }),
+  ];
 }

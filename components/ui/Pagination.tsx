@@ -1,15 +1,15 @@
-/** htmx attributes for a link that swaps one region instead of loading the page. */
-export type HtmxLinkAttributes = Record<`hx-${string}`, string>;
+import type { Url } from '../../src/html/url.js';
+import type { HxAttributes } from './htmx.js';
 
 export interface PaginationProps {
   /** Undefined on the first page. */
-  previousHref: string | undefined;
+  previousHref: Url | undefined;
   /** Undefined on the last page. */
-  nextHref: string | undefined;
+  nextHref: Url | undefined;
   /** What the pages are of, for the landmark's name ("Namespace pages"). */
   label: string;
   /** When given, each link also fetches its href with htmx (`hx-get`) using these attributes; plain links work without JavaScript. */
-  htmx?: HtmxLinkAttributes;
+  htmx?: HxAttributes;
 }
 
 const linkClass =
@@ -17,7 +17,7 @@ const linkClass =
 const disabledClass =
   'inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-slate-400 ring-1 ring-inset ring-slate-200 cursor-not-allowed';
 
-function boost(href: string, htmx: HtmxLinkAttributes | undefined): HtmxLinkAttributes {
+function boost(href: Url, htmx: HxAttributes | undefined) {
   return htmx ? { 'hx-get': href, ...htmx } : {};
 }
 

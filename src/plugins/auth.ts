@@ -7,9 +7,10 @@ import type {
 import fp from 'fastify-plugin';
 import * as oidc from 'openid-client';
 import { type Config, LOOPBACK_HOSTS } from '../config.js';
+import { trustedUrl, type Url } from '../html/url.js';
+import { routes } from '../routes/table.js';
 import type { ConsoleSession } from '../sessions/index.js';
 import { describeError } from '../views/errors.js';
-import { sendError } from './errors.js';
 import { hasRole, type Role } from './operator.js';
 import { endSession } from './session.js';
 
@@ -23,6 +24,14 @@ declare module 'fastify' {
      * handler never runs and nothing reaches the control plane.
      */
     requireRole(role: Role, action: string): preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    /**
+     * The operator's access token for a call starting now, renewed when about to expire; for
+     * calls made long after the preHandler checked the token (server streams and their
+     * reconnects). Undefined when the session has ended or cannot be renewed.
+     */
+    freshAccessToken(): Promise<string | undefined>;
   }
   interface FastifyContextConfig {
     /** Served without signing in (health, assets, the sign-in flow itself). */
@@ -40,24 +49,25 @@ const REFRESH_MARGIN_MS = 60_000;
  * Only a local path may follow sign-in: no scheme, no host, no `//` or `/\` (browsers read both
  * as another host), no control characters.
  */
-export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2048) return '/';
+export function safeReturnTo(value: unknown): Url {
+  const home = routes.dashboard.href();
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2048) return home;
   const hasControl = [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-  if (value.startsWith('//') || value.includes('\\') || hasControl) return '/';
+  if (value.startsWith('//') || value.includes('\\') || hasControl) return home;
   const url = new URL(value, 'http://console.invalid');
-  if (url.origin !== 'http://console.invalid') return '/';
+  if (url.origin !== 'http://console.invalid') return home;
   // Checked again after parsing: dot segments resolve, and "/.//evil.example" becomes
   // "//evil.example" — another host to a browser.
   const path = `${url.pathname}${url.search}`;
-  return path.startsWith('//') ? '/' : path;
+  return path.startsWith('//') ? home : trustedUrl(path);
 }
 
-export function signInPath(returnTo: string): string {
-  return `/auth/sign-in?return=${encodeURIComponent(returnTo)}`;
+export function signInPath(returnTo: string): Url {
+  return routes.auth.signIn.href({ return: returnTo });
 }
 
 /** Where the operator was, as a local path: the page itself, or for htmx the page it came from. */
-function currentPage(request: FastifyRequest): string {
+function currentPage(request: FastifyRequest): Url {
   if (request.htmx.request) {
     const current = request.headers['hx-current-url'];
     if (typeof current === 'string') {
@@ -70,9 +80,9 @@ function currentPage(request: FastifyRequest): string {
         // fall through
       }
     }
-    return '/';
+    return routes.dashboard.href();
   }
-  return request.method === 'GET' ? safeReturnTo(request.url) : '/';
+  return request.method === 'GET' ? safeReturnTo(request.url) : routes.dashboard.href();
 }
 
 /** Sends the operator to sign in, and back to where they were afterwards. */
@@ -84,7 +94,7 @@ function toSignIn(request: FastifyRequest, reply: FastifyReply, message: string)
     return reply.code(401).header('hx-redirect', target).send('');
   }
   if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(target, 303);
-  return sendError(request, reply, {
+  return reply.errorPage({
     status: 401,
     title: 'Signed out',
     message: `${message} Sign in again; nothing was changed.`,
@@ -187,7 +197,7 @@ export default fp(
           },
           'refused: the role does not allow this',
         );
-        return sendError(request, reply, {
+        return reply.errorPage({
           status: 403,
           title: 'Not allowed',
           message: `This needs the ${role} role; you are signed in as ${request.operator?.role ?? 'nobody'}.`,
@@ -195,6 +205,23 @@ export default fp(
         });
       },
     );
+
+    app.decorateRequest('freshAccessToken', async function (this: FastifyRequest) {
+      const sid = this.consoleSession?.id;
+      // Read again: another request may have refreshed (rotating the refresh token) meanwhile,
+      // or the session may have been signed out or revoked.
+      const session = sid ? await app.sessions.get(sid) : undefined;
+      if (!session) return undefined;
+      this.consoleSession = session;
+      if (this.operator) this.operator.accessToken = session.accessToken;
+      try {
+        if (!(await refreshIfDue(this, await app.oidcConfiguration()))) return undefined;
+      } catch {
+        // The identity provider is unreachable: a token that has not expired yet still works.
+        if (session.accessTokenExpiresAt <= Date.now()) return undefined;
+      }
+      return session.accessToken;
+    });
 
     app.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.config.public) return;
@@ -209,7 +236,7 @@ export default fp(
       } catch (err) {
         // Without the identity provider a due token cannot be refreshed; a fresh one still works.
         if (request.consoleSession.accessTokenExpiresAt > Date.now()) return;
-        return sendError(request, reply, {
+        return reply.errorPage({
           ...describeError(err),
           status: 503,
           title: 'Identity provider unreachable',
@@ -223,5 +250,5 @@ export default fp(
       }
     });
   },
-  { name: 'auth', dependencies: ['session', 'htmx', 'errors'] },
+  { name: 'auth', dependencies: ['session', 'htmx', 'page'] },
 );

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from './errors.js';
+import { CSRF_FIELD } from '../forms/contract.js';
+import { routes } from '../routes/table.js';
 import { deriveKey } from './keys.js';
 
 declare module 'fastify' {
@@ -11,7 +12,6 @@ declare module 'fastify' {
   }
 }
 
-export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,9 +47,12 @@ export default fp(
       const session = request.consoleSession;
       // Signing out with a session that already ended (idle, revoked) forges nothing: there is
       // no session to end here, and the identity provider asks before ending its own.
-      if (!session) return request.routeOptions.url === '/auth/sign-out' ? undefined : 'no session';
-      const body = request.body as Record<string, unknown> | undefined;
-      const sent = request.headers[CSRF_HEADER] ?? body?.[CSRF_FIELD];
+      if (!session)
+        return request.routeOptions.url === routes.auth.signOut.pattern ? undefined : 'no session';
+      const body: unknown = request.body;
+      const field: unknown =
+        body && typeof body === 'object' ? Reflect.get(body, CSRF_FIELD) : undefined;
+      const sent = request.headers[CSRF_HEADER] ?? field;
       if (typeof sent !== 'string') return 'no token';
       const expected = Buffer.from(tokenFor(session.id));
       const given = Buffer.from(sent);
@@ -65,7 +68,7 @@ export default fp(
       const why = refusal(request);
       if (!why) return;
       request.log.warn({ why }, 'CSRF check refused a request');
-      return sendError(request, reply, {
+      return reply.errorPage({
         status: 403,
         title: 'Request refused',
         message:
@@ -74,5 +77,5 @@ export default fp(
       });
     });
   },
-  { name: 'csrf', dependencies: ['session', 'auth', 'errors'] },
+  { name: 'csrf', dependencies: ['session', 'auth', 'page'] },
 );

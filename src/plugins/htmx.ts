@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** What htmx told us about a request (https://htmx.org/reference/#request_headers). */
@@ -20,15 +20,6 @@ declare module 'fastify' {
      */
     wantsFragment(targetId: string): boolean;
   }
-  interface FastifyReply {
-    /** Sends rendered JSX as an HTML document or fragment. */
-    html(body: JSX.Element): Promise<FastifyReply>;
-    /**
-     * Post/redirect/get: a 303 for a plain form post; for htmx, an HX-Location so htmx fetches
-     * the page, swaps its main region and pushes the URL, without a full reload.
-     */
-    seeOther(url: string): FastifyReply;
-  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -48,30 +39,6 @@ export default fp(
         target: header(request, 'hx-target'),
         historyRestore: header(request, 'hx-history-restore-request') === 'true',
       };
-    });
-    // Every HTML answer depends on these headers (page or fragment), so caches must key on them.
-    app.addHook('onSend', async (_request, reply, payload) => {
-      const type = reply.getHeader('content-type');
-      if (typeof type === 'string' && type.startsWith('text/html')) {
-        reply.header('vary', 'HX-Request, HX-Target, HX-History-Restore-Request');
-      }
-      return payload;
-    });
-
-    app.decorateReply('html', async function (this: FastifyReply, body: JSX.Element) {
-      const html = await body;
-      return this.type('text/html; charset=utf-8').send(html);
-    });
-    app.decorateReply('seeOther', function (this: FastifyReply, url: string) {
-      if (this.request.htmx.request) {
-        return this.header(
-          'hx-location',
-          JSON.stringify({ path: url, target: '#main', select: '#main', swap: 'outerHTML' }),
-        )
-          .code(200)
-          .send('');
-      }
-      return this.redirect(url, 303);
     });
   },
   { name: 'htmx' },

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { trustedUrl, type Url } from '../html/url.js';
 
 /** Public URLs of the built assets, for the layout. */
 export interface Assets {
-  css: string;
-  htmx: string;
+  css: Url;
+  htmx: Url;
+  favicon: Url;
 }
 
 declare module 'fastify' {
@@ -29,9 +31,10 @@ function readManifest(publicDir: string): Assets {
   const asset = (name: string) => {
     const hashed = manifest[name];
     if (!hashed) throw new Error(`${file} names no ${name}: run \`npm run build\` again.`);
-    return `/assets/${hashed}`;
+    return trustedUrl(`/assets/${hashed}`);
   };
-  return { css: asset('app.css'), htmx: asset('htmx.js') };
+  // The favicon keeps its name: browsers ask for it without reading the page.
+  return { css: asset('app.css'), htmx: asset('htmx.js'), favicon: trustedUrl('/favicon.svg') };
 }
 
 export default fp(

@@ -1,18 +1,18 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
-import { paths } from './paths.js';
+import { routes } from './table.js';
 
 export default async function healthRoutes(app: FastifyInstance) {
   // Alive: the process answers. Never depends on anything else, so an outage upstream does not
   // get every console replica restarted.
-  app.get(paths.healthz(), { config: { public: true } }, async (_request, reply) => {
+  app.get(routes.healthz.pattern, { config: { public: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   });
 
   // Ready: this replica can serve operators, which needs the control plane and the identity
   // provider. Fails first on shutdown.
-  app.get(paths.readyz(), { config: { public: true } }, async (request, reply) => {
+  app.get(routes.readyz.pattern, { config: { public: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (app.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
     const [controlPlane, identityProvider] = await Promise.all([

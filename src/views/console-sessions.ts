@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { BadgeTone } from '../../components/ui/Badge.js';
+import { defineNotices } from '../forms/notices.js';
+import type { Url } from '../html/url.js';
 import type { Role } from '../plugins/operator.js';
-import { paths } from '../routes/paths.js';
+import { routes } from '../routes/table.js';
 import type { ConsoleSession } from '../sessions/index.js';
 import { formatAgo, formatTime } from './format.js';
 
@@ -82,7 +84,7 @@ export interface ConsoleSessionRow {
   userAgentFull: string;
   /** The admin looking at the page: revoking it signs them out. */
   current: boolean;
-  revokeAction: string;
+  revokeAction: Url;
 }
 
 export interface ConsoleSessionsView {
@@ -90,20 +92,15 @@ export interface ConsoleSessionsView {
   notice: string | undefined;
 }
 
-/**
- * Confirmations after a revocation. The query carries a key, never the text, so a crafted
- * link cannot put words in the console's mouth.
- */
-const NOTICES = {
+/** Confirmations after a revocation (src/forms/notices.ts). */
+const notices = defineNotices({
   revoked: 'Session revoked: its operator is signed out on their next request, on every replica.',
   gone: 'That session had already ended; nothing to revoke.',
-} as const;
-export type ConsoleSessionNotice = keyof typeof NOTICES;
+});
+export type ConsoleSessionNotice = 'revoked' | 'gone';
 
 export function consoleSessionNotice(key: unknown): string | undefined {
-  return typeof key === 'string' && Object.hasOwn(NOTICES, key)
-    ? NOTICES[key as ConsoleSessionNotice]
-    : undefined;
+  return notices.text(key, ['revoked', 'gone']);
 }
 
 export function consoleSessionRow(
@@ -126,7 +123,7 @@ export function consoleSessionRow(
     userAgent: shortUserAgent(session.userAgent),
     userAgentFull: session.userAgent,
     current: session.id === currentId,
-    revokeAction: paths.consoleSessions.revoke(handle),
+    revokeAction: routes.consoleSessions.revoke.href({ handle }),
   };
 }
 

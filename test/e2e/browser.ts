@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type DemoUsername, PASSWORDS } from '../helper.js';
+import { type DemoUsername, listen, PASSWORDS, type Stack, startStack } from '../helper.js';
 
 /** Cookies and storage of a signed-in browser, to start other contexts signed in. */
 export type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
@@ -84,4 +84,61 @@ export async function signedInState(
   const state = await context.storageState();
   await context.close();
   return state;
+}
+
+/** What startStack takes, plus the demo users to sign in in the browser at start. */
+export type BrowserStackOptions = NonNullable<Parameters<typeof startStack>[0]> & {
+  /** Signed in through the identity provider's page while starting, so their `state` is ready. */
+  signedIn?: readonly DemoUsername[];
+};
+
+/** A console stack listening on its public URL, and Chromium to drive it. */
+export interface BrowserStack {
+  stack: Stack;
+  /** The console's URL, where the browser reaches it. */
+  base: string;
+  browser: Browser;
+  /** A demo user's signed-in cookies: signed in through the browser once, then reused. */
+  state(username: DemoUsername): Promise<StorageState>;
+  /** Closes the browser, then the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * startStack, listening for the browser, and launchBrowser: what a browser test file starts
+ * before its tests (and closes after them). Whatever started is closed again when a step fails.
+ */
+export async function startBrowserStack(options: BrowserStackOptions = {}): Promise<BrowserStack> {
+  const { signedIn = [], ...stackOptions } = options;
+  const stack = await startStack(stackOptions);
+  let browser: Browser | undefined;
+  const close = async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await stack.close();
+    }
+  };
+  try {
+    const base = await listen(stack.app);
+    const launched = await launchBrowser();
+    browser = launched;
+    const states = new Map<DemoUsername, Promise<StorageState>>();
+    const state = (username: DemoUsername) => {
+      let signingIn = states.get(username);
+      if (!signingIn) {
+        signingIn = signedInState(launched, base, username);
+        states.set(username, signingIn);
+        // A sign-in that failed is tried again by the next caller, not handed out.
+        signingIn.catch(() => states.delete(username));
+      }
+      return signingIn;
+    };
+    for (const username of signedIn) await state(username);
+    return { stack, base, browser: launched, state, close };
+  } catch (err) {
+    // The failure that stopped the start is the one to see, not one from closing after it.
+    await close().catch(() => undefined);
+    throw err;
+  }
 }

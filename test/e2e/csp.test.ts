@@ -1,24 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, type StorageState, signedInState } from './browser.js';
+import { type BrowserStack, startBrowserStack } from './browser.js';
 import { rowNames, WAIT } from './namespaces-support.js';
 
-let stack: Stack;
-let base: string;
-let browser: Browser;
-let signedIn: StorageState;
+let e2e: BrowserStack;
 
 beforeAll(async () => {
-  stack = await startStack();
-  base = await listen(stack.app);
-  browser = await launchBrowser();
-  signedIn = await signedInState(browser, base, 'admin');
+  e2e = await startBrowserStack({ signedIn: ['admin'] });
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
 interface Watched {
   context: BrowserContext;
@@ -33,7 +23,7 @@ interface Watched {
  * messages about the Content Security Policy.
  */
 async function openWatched(): Promise<Watched> {
-  const context = await browser.newContext({ storageState: signedIn });
+  const context = await e2e.browser.newContext({ storageState: await e2e.state('admin') });
   await context.addInitScript(() => {
     const found: string[] = [];
     (window as { __cspViolations?: string[] }).__cspViolations = found;
@@ -64,7 +54,7 @@ async function openWatched(): Promise<Watched> {
 describe('the Content-Security-Policy in Chromium', () => {
   it('loads the dashboard under the policy, styled, with htmx running, without a violation', async () => {
     const { page, context, violations } = await openWatched();
-    const response = await page.goto(`${base}/`);
+    const response = await page.goto(`${e2e.base}/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect(page.getByTestId('raft').textContent()).resolves.toMatch(/Leader/);
     expect(await page.evaluate(() => typeof (window as { htmx?: unknown }).htmx)).toBe('object');
@@ -80,7 +70,7 @@ describe('the Content-Security-Policy in Chromium', () => {
 
   it('searches namespaces as you type (htmx requests and swaps) without a violation', async () => {
     const { page, context, violations } = await openWatched();
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     const everything = await rowNames(page);
     expect(everything.length).toBeGreaterThan(10);
 
@@ -105,7 +95,7 @@ describe('the Content-Security-Policy in Chromium', () => {
 
   it('is enforced: inline script and style injected into the page are refused and reported', async () => {
     const { page, context, violations } = await openWatched();
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     await page.evaluate(() => {
       const holder = document.createElement('div');
       // What an XSS would try: an inline handler, an inline style, a script element.

@@ -1,28 +1,19 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, openPage, type StorageState, signedInState } from './browser.js';
+import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
 
-let stack: Stack;
-let base: string;
-let browser: Browser;
-let signedIn: StorageState;
+let e2e: BrowserStack;
 
 beforeAll(async () => {
-  stack = await startStack();
-  base = await listen(stack.app);
-  browser = await launchBrowser();
-  signedIn = await signedInState(browser, base, 'admin');
+  e2e = await startBrowserStack({ signedIn: ['admin'] });
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
 describe('dashboard in Chromium', () => {
   it('shows the cluster at a glance, styled, with htmx loaded and no errors', async () => {
-    const { page, pageErrors, context } = await openPage(browser, { storageState: signedIn });
-    await page.goto(`${base}/`);
+    const { page, pageErrors, context } = await openPage(e2e.browser, {
+      storageState: await e2e.state('admin'),
+    });
+    await page.goto(`${e2e.base}/`);
     await expect(page.title()).resolves.toBe('Dashboard · Prism Console');
     await expect(page.getByTestId('raft').textContent()).resolves.toMatch(/Leader \S+, term \d+/);
     expect(await page.evaluate(() => typeof (window as { htmx?: unknown }).htmx)).toBe('object');
@@ -36,11 +27,13 @@ describe('dashboard in Chromium', () => {
   });
 
   it('says when the control plane stops mid-session, and recovers when it is back', async () => {
-    const { page, context } = await openPage(browser, { storageState: signedIn });
-    await page.goto(`${base}/`);
+    const { page, context } = await openPage(e2e.browser, {
+      storageState: await e2e.state('admin'),
+    });
+    await page.goto(`${e2e.base}/`);
     await expect(page.getByTestId('error').count()).resolves.toBe(0);
 
-    await stack.controlPlane.stop();
+    await e2e.stack.controlPlane.stop();
     try {
       await page.reload();
       await expect(page.getByTestId('error').textContent()).resolves.toContain(
@@ -48,7 +41,7 @@ describe('dashboard in Chromium', () => {
       );
       await expect(page.getByTestId('proxies').textContent()).resolves.toContain('unreachable');
     } finally {
-      await stack.controlPlane.start();
+      await e2e.stack.controlPlane.start();
     }
     // The same console process, no restart: "Try again" brings the page back.
     await page.getByRole('link', { name: 'Try again' }).click();

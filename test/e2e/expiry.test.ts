@@ -1,23 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsoleSession } from '../../src/sessions/index.js';
 import { directClient } from '../grpc.js';
-import { listen, PASSWORDS, type Stack, startStack } from '../helper.js';
-import { launchBrowser, signInWithPage } from './browser.js';
+import { PASSWORDS, type Stack } from '../helper.js';
+import { type BrowserStack, signInWithPage, startBrowserStack } from './browser.js';
 import { openWatched, rowNames, WAIT } from './namespaces-support.js';
 
 /*
  * Sessions that run out while the browser still shows a page: the idle timeout (the next htmx
  * request is sent to sign in and comes back to the same page) and the access token's refresh.
  */
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** A page with a search and an order, both of which must survive the trip to sign in. */
 const ASKED = '/namespaces?q=orders&sort=-name';
@@ -45,21 +37,20 @@ function claims(jwt: string): { exp: number; jti: string } {
 }
 
 describe('idle timeout in Chromium', () => {
-  let stack: Stack;
-  let base: string;
+  let e2e: BrowserStack;
   let idpOrigin: string;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { SESSION_IDLE_TIMEOUT_SECONDS: '2' }, signInAdmin: false });
-    base = await listen(stack.app);
-    idpOrigin = new URL(stack.identityProvider.issuer).origin;
+    e2e = await startBrowserStack({
+      env: { SESSION_IDLE_TIMEOUT_SECONDS: '2' },
+      signInAdmin: false,
+    });
+    idpOrigin = new URL(e2e.stack.identityProvider.issuer).origin;
   });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  afterAll(() => e2e?.close());
   beforeEach(async () => {
-    for (const session of await stack.app.sessions.list())
-      await stack.app.sessions.delete(session.id);
+    for (const session of await e2e.stack.app.sessions.list())
+      await e2e.stack.app.sessions.delete(session.id);
   });
 
   /**
@@ -67,10 +58,10 @@ describe('idle timeout in Chromium', () => {
    * requested meanwhile), then types in the live search: the htmx request that finds it gone.
    */
   async function typeAfterIdleExpiry(page: Page, meanwhile?: () => Promise<void>) {
-    await signInWithPage(page, base, 'operator', ASKED);
-    await expectSignedInOnAskedPage(page, base);
-    const first = await onlySession(stack, 'operator');
-    await vi.waitFor(async () => expect(await stack.app.sessions.list()).toEqual([]), {
+    await signInWithPage(page, e2e.base, 'operator', ASKED);
+    await expectSignedInOnAskedPage(page, e2e.base);
+    const first = await onlySession(e2e.stack, 'operator');
+    await vi.waitFor(async () => expect(await e2e.stack.app.sessions.list()).toEqual([]), {
       timeout: 10_000,
       interval: 200,
     });
@@ -92,7 +83,7 @@ describe('idle timeout in Chromium', () => {
   }
 
   it('sends the next htmx request to the sign-in page and back to the same page', async () => {
-    const { page, context } = await openWatched(browser);
+    const { page, context } = await openWatched(e2e.browser);
     // The identity provider's own session ended meanwhile too: it shows its sign-in form.
     const first = await typeAfterIdleExpiry(page, () =>
       context.clearCookies({ domain: new URL(idpOrigin).hostname }),
@@ -102,17 +93,17 @@ describe('idle timeout in Chromium', () => {
     await page.getByLabel('Username').fill('operator');
     await page.getByLabel('Password').fill(PASSWORDS.operator);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}${ASKED}`, WAIT);
-    await expectSignedInOnAskedPage(page, base);
+    await page.waitForURL(`${e2e.base}${ASKED}`, WAIT);
+    await expectSignedInOnAskedPage(page, e2e.base);
     // A new session, not the lapsed one brought back.
-    const second = await onlySession(stack, 'operator');
+    const second = await onlySession(e2e.stack, 'operator');
     expect(second.id).not.toBe(first.id);
-    await expect(stack.app.sessions.get(first.id)).resolves.toBeUndefined();
+    await expect(e2e.stack.app.sessions.get(first.id)).resolves.toBeUndefined();
     await context.close();
   });
 
   it('with the identity provider still signed in, comes straight back to the same page', async () => {
-    const { page, context } = await openWatched(browser);
+    const { page, context } = await openWatched(e2e.browser);
     const navigations: string[] = [];
     page.on('request', (request) => {
       if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
@@ -122,38 +113,34 @@ describe('idle timeout in Chromium', () => {
     const first = await typeAfterIdleExpiry(page);
     const from = navigations.length;
     await page.waitForURL(
-      (url) => url.href === `${base}${ASKED}` && navigations.length > from + 1,
+      (url) => url.href === `${e2e.base}${ASKED}` && navigations.length > from + 1,
       WAIT,
     );
     await page.waitForLoadState('load');
-    await expectSignedInOnAskedPage(page, base);
+    await expectSignedInOnAskedPage(page, e2e.base);
     // Through sign-in, the provider (no form this time) and the Continue page.
     const trip = navigations.slice(from);
-    expect(trip[0]).toBe(`${base}/auth/sign-in?return=${encodeURIComponent(ASKED)}`);
+    expect(trip[0]).toBe(`${e2e.base}/auth/sign-in?return=${encodeURIComponent(ASKED)}`);
     expect(trip.some((url) => url.startsWith(`${idpOrigin}/`))).toBe(true);
-    expect(trip.at(-1)).toBe(`${base}${ASKED}`);
-    expect((await onlySession(stack, 'operator')).id).not.toBe(first.id);
+    expect(trip.at(-1)).toBe(`${e2e.base}${ASKED}`);
+    expect((await onlySession(e2e.stack, 'operator')).id).not.toBe(first.id);
     await context.close();
   });
 });
 
 describe('access token refresh in Chromium', () => {
-  let stack: Stack;
-  let base: string;
+  let e2e: BrowserStack;
 
   // 62 s: the console refreshes a token in its last 60 s, so two seconds after sign-in.
   beforeAll(async () => {
-    stack = await startStack({ accessTokenTtlSeconds: 62, signInAdmin: false });
-    base = await listen(stack.app);
+    e2e = await startBrowserStack({ accessTokenTtlSeconds: 62, signInAdmin: false });
   });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  afterAll(() => e2e?.close());
 
   it('a page load refreshes a token about to expire and shows data fetched with the new one', async () => {
-    const { page, context } = await openWatched(browser);
-    await signInWithPage(page, base, 'operator', ASKED);
-    const before = await onlySession(stack, 'operator');
+    const { page, context } = await openWatched(e2e.browser);
+    await signInWithPage(page, e2e.base, 'operator', ASKED);
+    const before = await onlySession(e2e.stack, 'operator');
     expect(before.refreshToken).toBeTruthy();
     const due = before.accessTokenExpiresAt - 60_000;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now()) + 200));
@@ -161,14 +148,14 @@ describe('access token refresh in Chromium', () => {
     // The old access token made unusable behind the console's back: the page can show data only
     // if the console refreshes first and calls the control plane with the new token.
     const [header, payload] = before.accessToken.split('.');
-    await stack.app.sessions.update(before.id, { accessToken: `${header}.${payload}.forged` });
+    await e2e.stack.app.sessions.update(before.id, { accessToken: `${header}.${payload}.forged` });
 
     const response = await page.reload();
     expect(response?.status()).toBe(200);
-    await expectSignedInOnAskedPage(page, base);
+    await expectSignedInOnAskedPage(page, e2e.base);
     expect(await page.getByTestId('error').count()).toBe(0);
 
-    const after = await onlySession(stack, 'operator');
+    const after = await onlySession(e2e.stack, 'operator');
     expect(after.id).toBe(before.id);
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.accessToken).not.toContain('.forged');
@@ -177,7 +164,7 @@ describe('access token refresh in Chromium', () => {
     expect(claims(after.accessToken).jti).not.toBe(claims(before.accessToken).jti);
     expect(after.accessTokenExpiresAt).toBeGreaterThan(before.accessTokenExpiresAt);
     // The control plane accepts the new token on its own, too.
-    const direct = directClient(stack.controlPlane.url, after.accessToken);
+    const direct = directClient(e2e.stack.controlPlane.url, after.accessToken);
     await expect(direct.getNamespace({ name: 'orders-prod' })).resolves.toBeDefined();
     // Never in the page.
     const html = await page.content();

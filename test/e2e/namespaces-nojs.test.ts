@@ -1,41 +1,26 @@
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directClient } from '../grpc.js';
-import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
   auditEntries,
   currentPath,
-  type DirectClient,
   exists,
   field,
-  openWatched,
+  type NamespacesStack,
   rowNames,
   seedNamespace,
+  startNamespacesStack,
   uniqueName,
   WAIT,
 } from './namespaces-support.js';
 
-let stack: Stack;
-let base: string;
-let browser: Browser;
-let signedIn: StorageState;
-let direct: DirectClient;
+let e2e: NamespacesStack;
 
 beforeAll(async () => {
-  stack = await startStack();
-  base = await listen(stack.app);
-  browser = await launchBrowser();
-  signedIn = await signedInState(browser, base, 'admin');
-  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
+  e2e = await startNamespacesStack();
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
-const openWithoutJs = () =>
-  openWatched(browser, { javaScriptEnabled: false, storageState: signedIn });
+const openWithoutJs = () => e2e.openAsAdmin({ javaScriptEnabled: false });
 
 /** Clicks a submit button; returns the form post it caused once the answer's page has loaded. */
 async function submit(page: Page, button: string, action: string): Promise<Request> {
@@ -68,9 +53,9 @@ describe('namespaces in Chromium without JavaScript', () => {
   it('creates a namespace with a plain form post (POST → 303 → GET)', async () => {
     const { page, dialogs, context } = await openWithoutJs();
     const name = uniqueName('nojs-create');
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     await page.getByRole('link', { name: 'New namespace' }).click();
-    await page.waitForURL(`${base}/namespaces/new`);
+    await page.waitForURL(`${e2e.base}/namespaces/new`);
 
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Description').fill('Created without JavaScript');
@@ -84,11 +69,11 @@ describe('namespaces in Chromium without JavaScript', () => {
     expect(currentPath(page)).toBe(`/namespaces/${name}?notice=created`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
     expect(await page.getByTestId('notice').textContent()).toContain('Namespace created.');
-    const { namespace } = await direct.getNamespace({ name });
+    const { namespace } = await e2e.direct.getNamespace({ name });
     expect(namespace?.description).toBe('Created without JavaScript');
     expect(namespace?.quota).toMatchObject({ maxSessions: 25, maxStorageBytes: 2n * 1024n ** 3n });
     expect(namespace?.config).toEqual({ ttl_seconds: '3600' });
-    expect((await auditEntries(direct, name)).map((entry) => entry.reason)).toContain(
+    expect((await auditEntries(e2e.direct, name)).map((entry) => entry.reason)).toContain(
       'plain form post',
     );
     expect(dialogs).toEqual([]);
@@ -97,7 +82,7 @@ describe('namespaces in Chromium without JavaScript', () => {
 
   it('answers an invalid create with the whole page again: messages beside fields, input kept', async () => {
     const { page, context } = await openWithoutJs();
-    await page.goto(`${base}/namespaces/new`);
+    await page.goto(`${e2e.base}/namespaces/new`);
     await page.getByLabel('Name', { exact: true }).fill('-nope');
     await page.getByLabel('Description').fill('still here');
     await page.getByLabel('Max sessions').fill('lots');
@@ -116,18 +101,18 @@ describe('namespaces in Chromium without JavaScript', () => {
     expect(await page.getByLabel('Max sessions').inputValue()).toBe('lots');
     expect(await page.getByLabel('Reason').inputValue()).toBe('checking the messages');
     expect(await page.title()).toBe('New namespace · Prism Console');
-    expect(await exists(direct, '-nope')).toBe(false);
+    expect(await exists(e2e.direct, '-nope')).toBe(false);
     await context.close();
   });
 
   it('deletes with plain form posts: a wrong name is refused, the right one deletes', async () => {
     const { page, context } = await openWithoutJs();
     const name = uniqueName('nojs-delete');
-    await seedNamespace(direct, { name, description: 'goes away without JavaScript' });
+    await seedNamespace(e2e.direct, { name, description: 'goes away without JavaScript' });
 
-    await page.goto(`${base}/namespaces/${name}`);
+    await page.goto(`${e2e.base}/namespaces/${name}`);
     await page.getByRole('link', { name: 'Delete', exact: true }).click();
-    await page.waitForURL(`${base}/namespaces/${name}/delete`);
+    await page.waitForURL(`${e2e.base}/namespaces/${name}/delete`);
 
     await page.getByLabel('Reason').fill('offboarded, no JS');
     await page.getByLabel('Namespace name').fill('not-the-name');
@@ -137,7 +122,7 @@ describe('namespaces in Chromium without JavaScript', () => {
       'does not match',
     );
     expect(await page.getByLabel('Reason').inputValue()).toBe('offboarded, no JS');
-    expect(await exists(direct, name)).toBe(true);
+    expect(await exists(e2e.direct, name)).toBe(true);
 
     await page.getByLabel('Namespace name').fill(name);
     const request = await submit(page, 'Delete namespace', `/namespaces/${name}/delete`);
@@ -145,15 +130,15 @@ describe('namespaces in Chromium without JavaScript', () => {
     expect(currentPath(page)).toBe('/namespaces?notice=deleted');
     expect(await page.getByTestId('notice').textContent()).toContain('Namespace deleted.');
     expect(await rowNames(page)).not.toContain(name);
-    expect(await exists(direct, name)).toBe(false);
+    expect(await exists(e2e.direct, name)).toBe(false);
     await context.close();
   });
 
   it('searches with the GET form and its Search button', async () => {
     const { page, context } = await openWithoutJs();
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     const everything = await rowNames(page);
-    const { namespaces } = await direct.listNamespaces({
+    const { namespaces } = await e2e.direct.listNamespaces({
       filter: 'orders',
       orderBy: 'name',
       pageSize: 50,

@@ -4,8 +4,8 @@ import { type CallOptions, Code, ConnectError } from '@connectrpc/connect';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { AuditEntry } from '../../src/gen/prism/admin/v1/audit_pb.js';
 import type { NamespaceSchema } from '../../src/gen/prism/admin/v1/namespace_pb.js';
-import type { directClient } from '../grpc.js';
-import { openPage, type Watched } from './browser.js';
+import { directClient } from '../grpc.js';
+import { type BrowserStack, openPage, startBrowserStack, type Watched } from './browser.js';
 
 /*
  * Shared by the namespaces browser tests: arranging and checking state behind the console's
@@ -16,6 +16,25 @@ export type DirectClient = ReturnType<typeof directClient>;
 
 /** Generous waits: these tests share a 2-core machine with other suites. */
 export const WAIT = { timeout: 15_000, interval: 100 } as const;
+
+/** The browser stack of a namespaces test file, signed in as the admin. */
+export interface NamespacesStack extends BrowserStack {
+  /** The admin's client straight to the demo control plane, behind the console's back. */
+  direct: DirectClient;
+  /** openWatched in a new context signed in as the admin. */
+  openAsAdmin(options?: { javaScriptEnabled?: boolean }): Promise<Watched>;
+}
+
+/** startBrowserStack with the admin signed in in the browser, and the admin's direct client. */
+export async function startNamespacesStack(): Promise<NamespacesStack> {
+  const e2e = await startBrowserStack({ signedIn: ['admin'] });
+  const storageState = await e2e.state('admin');
+  return {
+    ...e2e,
+    direct: directClient(e2e.stack.controlPlane.url, e2e.stack.admin.accessToken),
+    openAsAdmin: (options = {}) => openWatched(e2e.browser, { ...options, storageState }),
+  };
+}
 
 /** Creates a namespace directly on the control plane (not through the console). */
 export async function seedNamespace(

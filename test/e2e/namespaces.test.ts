@@ -1,42 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NamespaceStatus } from '../../src/gen/prism/admin/v1/namespace_pb.js';
-import { directClient } from '../grpc.js';
-import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
   auditEntries,
   currentPath,
-  type DirectClient,
   exists,
   field,
-  openWatched,
+  type NamespacesStack,
   rowNames,
   seedNamespace,
   settled,
+  startNamespacesStack,
   unexpectedErrors,
   uniqueName,
   WAIT,
 } from './namespaces-support.js';
 
-let stack: Stack;
-let base: string;
-let browser: Browser;
-let signedIn: StorageState;
-let direct: DirectClient;
+let e2e: NamespacesStack;
 
 beforeAll(async () => {
-  stack = await startStack();
-  base = await listen(stack.app);
-  browser = await launchBrowser();
-  signedIn = await signedInState(browser, base, 'admin');
-  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
+  e2e = await startNamespacesStack();
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
 /** Sets a marker on `window` that only survives while no full page load happens. */
 async function markWindow(page: Page): Promise<void> {
@@ -55,7 +41,7 @@ async function listed(query: {
   pageSize?: number;
   pageToken?: string;
 }) {
-  const response = await direct.listNamespaces({
+  const response = await e2e.direct.listNamespaces({
     filter: query.filter ?? '',
     orderBy: query.orderBy ?? 'name',
     pageSize: query.pageSize ?? 50,
@@ -66,11 +52,11 @@ async function listed(query: {
 
 describe('namespaces in Chromium, with htmx', () => {
   it('creates a namespace from the form and lands on it', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
     const name = uniqueName('e2e-create');
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     await page.getByRole('link', { name: 'New namespace' }).click();
-    await page.waitForURL(`${base}/namespaces/new`, WAIT);
+    await page.waitForURL(`${e2e.base}/namespaces/new`, WAIT);
 
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Description').fill('Created in Chromium');
@@ -89,7 +75,7 @@ describe('namespaces in Chromium, with htmx', () => {
       'Created in Chromium',
     );
 
-    const { namespace } = await direct.getNamespace({ name });
+    const { namespace } = await e2e.direct.getNamespace({ name });
     expect(namespace?.description).toBe('Created in Chromium');
     expect(namespace?.status).toBe(NamespaceStatus.READ_ONLY);
     expect(namespace?.quota).toMatchObject({
@@ -98,7 +84,7 @@ describe('namespaces in Chromium, with htmx', () => {
       maxRps: 900,
     });
     expect(namespace?.config).toEqual({ retention: '7d', consistency: 'strong' });
-    const audit = await auditEntries(direct, name);
+    const audit = await auditEntries(e2e.direct, name);
     expect(audit.map((entry) => [entry.operation, entry.reason])).toContainEqual([
       expect.stringMatching(/create/i),
       'ticket OPS-1: new tenant',
@@ -109,8 +95,8 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('keeps what was typed and says why beside the field when the name is invalid', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces/new`);
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces/new`);
     await page.getByLabel('Name', { exact: true }).fill('Bad Name!');
     await page.getByLabel('Description').fill('typed before the error');
     await page.getByLabel('Max sessions').fill('42');
@@ -131,25 +117,25 @@ describe('namespaces in Chromium, with htmx', () => {
     expect(await page.getByTestId('error-summary').textContent()).toContain('Name:');
     // The form was swapped in place: still the create page, nothing created.
     expect(currentPath(page)).toBe('/namespaces/new');
-    expect(await exists(direct, 'Bad Name!')).toBe(false);
+    expect(await exists(e2e.direct, 'Bad Name!')).toBe(false);
 
     expect(unexpectedErrors(pageErrors, [422])).toEqual([]);
     await context.close();
   });
 
   it('explains a version conflict, keeps the input, shows current values, then saves on the new version', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
     const name = uniqueName('e2e-edit');
-    await seedNamespace(direct, {
+    await seedNamespace(e2e.direct, {
       name,
       description: 'as first read',
       quota: { maxSessions: 10, maxStorageBytes: 0n, maxRps: 100 },
       config: { retention: '7d' },
     });
 
-    await page.goto(`${base}/namespaces/${name}`);
+    await page.goto(`${e2e.base}/namespaces/${name}`);
     await page.getByRole('link', { name: 'Edit', exact: true }).click();
-    await page.waitForURL(`${base}/namespaces/${name}/edit`, WAIT);
+    await page.waitForURL(`${e2e.base}/namespaces/${name}/edit`, WAIT);
     expect(await page.getByLabel('Description').inputValue()).toBe('as first read');
     await page.getByLabel('Description').fill('the operator’s description');
     await page.getByLabel('Max sessions').fill('77');
@@ -157,9 +143,9 @@ describe('namespaces in Chromium, with htmx', () => {
     await page.getByLabel('Reason').fill('raise the session limit');
 
     // Meanwhile someone else saves first, on the version the form was read at.
-    const { namespace: before } = await direct.getNamespace({ name });
+    const { namespace: before } = await e2e.direct.getNamespace({ name });
     if (!before) throw new Error('seeded namespace missing');
-    await direct.updateNamespace({
+    await e2e.direct.updateNamespace({
       namespace: { ...before, description: 'changed behind the console' },
       updateMask: { paths: ['description'] },
       requestId: randomUUID(),
@@ -176,14 +162,14 @@ describe('namespaces in Chromium, with htmx', () => {
         .locator(`[data-testid="conflict-row"][data-field="${fieldName}"]`)
         .getByTestId('current-value');
     expect(await current('description').textContent()).toBe('changed behind the console');
-    expect(await current('maxSessions').textContent()).toBe('10');
+    expect(await current('max_sessions').textContent()).toBe('10');
     // The operator's input is still in the form.
     expect(await page.getByLabel('Description').inputValue()).toBe('the operator’s description');
     expect(await page.getByLabel('Max sessions').inputValue()).toBe('77');
     expect(await page.getByLabel('Configuration').inputValue()).toBe('retention=30d');
     expect(await page.getByLabel('Reason').inputValue()).toBe('raise the session limit');
     // Nothing of theirs was applied.
-    const { namespace: during } = await direct.getNamespace({ name });
+    const { namespace: during } = await e2e.direct.getNamespace({ name });
     expect(during?.description).toBe('changed behind the console');
     expect(during?.quota?.maxSessions).toBe(10);
 
@@ -195,7 +181,7 @@ describe('namespaces in Chromium, with htmx', () => {
       'the operator’s description',
     );
 
-    const { namespace: after } = await direct.getNamespace({ name });
+    const { namespace: after } = await e2e.direct.getNamespace({ name });
     expect(after?.description).toBe('the operator’s description');
     expect(after?.quota?.maxSessions).toBe(77);
     expect(after?.config).toEqual({ retention: '30d' });
@@ -206,8 +192,8 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('searches as you type, without a page load, with the search in the URL; back restores the list', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces`);
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces`);
     const everything = await rowNames(page);
     expect(everything.length).toBeGreaterThan(10);
     const matching = await listed({ filter: 'payments' });
@@ -234,8 +220,8 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('pages through the list with Next and Previous', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces?size=10`);
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces?size=10`);
     const first = await rowNames(page);
     expect(first).toEqual(await listed({ pageSize: 10 }));
     expect(first).toHaveLength(10);
@@ -263,8 +249,8 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('sorts by a column header, and says so with aria-sort', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces?size=10`);
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces?size=10`);
     const nameHeader = page.getByRole('columnheader', { name: /^Name/ });
     expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
 
@@ -291,13 +277,13 @@ describe('namespaces in Chromium, with htmx', () => {
   });
 
   it('deletes only after the name is typed right, then shows the list with a notice', async () => {
-    const { page, pageErrors, context } = await openWatched(browser, { storageState: signedIn });
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
     const name = uniqueName('e2e-delete');
-    await seedNamespace(direct, { name, description: 'to be deleted' });
+    await seedNamespace(e2e.direct, { name, description: 'to be deleted' });
 
-    await page.goto(`${base}/namespaces/${name}`);
+    await page.goto(`${e2e.base}/namespaces/${name}`);
     await page.getByRole('link', { name: 'Delete', exact: true }).click();
-    await page.waitForURL(`${base}/namespaces/${name}/delete`, WAIT);
+    await page.waitForURL(`${e2e.base}/namespaces/${name}/delete`, WAIT);
 
     await page.getByLabel('Reason').fill('tenant offboarded');
     await page.getByLabel('Namespace name').fill(`${name}x`);
@@ -306,7 +292,7 @@ describe('namespaces in Chromium, with htmx', () => {
     await confirmError.waitFor(WAIT);
     expect(await confirmError.textContent()).toContain('does not match');
     expect(await page.getByLabel('Reason').inputValue()).toBe('tenant offboarded');
-    expect(await exists(direct, name)).toBe(true);
+    expect(await exists(e2e.direct, name)).toBe(true);
 
     await page.getByLabel('Namespace name').fill(name);
     await page.getByRole('button', { name: 'Delete namespace' }).click();
@@ -314,8 +300,8 @@ describe('namespaces in Chromium, with htmx', () => {
     await page.getByTestId('notice').waitFor(WAIT);
     expect(await page.getByTestId('notice').textContent()).toContain('Namespace deleted.');
     expect(await rowNames(page)).not.toContain(name);
-    expect(await exists(direct, name)).toBe(false);
-    const audit = await auditEntries(direct, name);
+    expect(await exists(e2e.direct, name)).toBe(false);
+    const audit = await auditEntries(e2e.direct, name);
     expect(audit.map((entry) => [entry.operation, entry.reason])).toContainEqual([
       expect.stringMatching(/delete/i),
       'tenant offboarded',

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/plugins/operator.js';
 import type { ConsoleSession } from '../../src/sessions/index.js';
 import { parseHtml, textOf } from '../dom.js';
 import { directClient } from '../grpc.js';
-import { type DemoUsername, listen, PASSWORDS, type Stack, startStack } from '../helper.js';
+import { type DemoUsername, PASSWORDS } from '../helper.js';
 import { signInAtIdentityProvider } from '../sign-in.js';
-import { launchBrowser } from './browser.js';
+import { type BrowserStack, startBrowserStack } from './browser.js';
 import { exists, openWatched, rowNames, uniqueName, WAIT } from './namespaces-support.js';
 
 /*
@@ -17,22 +17,15 @@ import { exists, openWatched, rowNames, uniqueName, WAIT } from './namespaces-su
  * navigation, on which the browser withholds the console's SameSite=Strict session cookie.
  */
 
-let stack: Stack;
-let base: string;
+let e2e: BrowserStack;
 let idpOrigin: string;
-let browser: Browser;
 
 beforeAll(async () => {
   // Nobody signed in at start: every session in the store is one a test made in the browser.
-  stack = await startStack({ signInAdmin: false });
-  base = await listen(stack.app);
-  idpOrigin = new URL(stack.identityProvider.issuer).origin;
-  browser = await launchBrowser();
+  e2e = await startBrowserStack({ signInAdmin: false });
+  idpOrigin = new URL(e2e.stack.identityProvider.issuer).origin;
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
 const OPERATORS: { username: Exclude<DemoUsername, 'nobody'>; name: string; role: Role }[] = [
   { username: 'admin', name: 'Ada Admin', role: 'admin' },
@@ -61,7 +54,7 @@ function consolePath(url: string): string {
 }
 
 async function sessionsOf(username: string): Promise<ConsoleSession[]> {
-  return (await stack.app.sessions.list()).filter((s) => s.username === username);
+  return (await e2e.stack.app.sessions.list()).filter((s) => s.username === username);
 }
 
 /** On the identity provider's sign-in form: types the credentials and presses "Sign in". */
@@ -126,33 +119,33 @@ async function postCreateNamespace(page: Page, name: string): Promise<number | u
 describe('sign-in in Chromium through the identity provider', () => {
   // Each test starts with no console session, whatever an earlier one left behind.
   beforeEach(async () => {
-    for (const session of await stack.app.sessions.list())
-      await stack.app.sessions.delete(session.id);
+    for (const session of await e2e.stack.app.sessions.list())
+      await e2e.stack.app.sessions.delete(session.id);
   });
 
   for (const who of OPERATORS) {
     it(`${who.username}: lands signed in on the page asked for, sees the role, signs out, and back shows nothing private`, async () => {
-      const { page, context, dialogs } = await openWatched(browser);
+      const { page, context, dialogs } = await openWatched(e2e.browser);
       const navigations = recordNavigations(page);
 
       // Signed out, a deep page: the console sends the browser to the identity provider.
-      await page.goto(`${base}${ASKED}`);
+      await page.goto(`${e2e.base}${ASKED}`);
       await signInAtProvider(page, who.username, PASSWORDS[who.username]);
-      await page.waitForURL(`${base}${ASKED}`, WAIT);
+      await page.waitForURL(`${e2e.base}${ASKED}`, WAIT);
       await page.waitForLoadState('load');
 
       // The console's part of the trip: asked page → sign-in → callback (the same-site Continue
       // page) → the asked page, once. A second /auth/sign-in (or a second trip to the provider
       // after the callback) would mean the first page after sign-in was not signed in.
       const trail = navigations.map((r) => r.url());
-      const consoleTrail = trail.filter((u) => u.startsWith(`${base}/`)).map(consolePath);
+      const consoleTrail = trail.filter((u) => u.startsWith(`${e2e.base}/`)).map(consolePath);
       expect(consoleTrail).toEqual([
         ASKED,
         `/auth/sign-in?return=${encodeURIComponent(ASKED)}`,
         '/auth/callback',
         ASKED,
       ]);
-      const callbackAt = trail.findIndex((u) => u.startsWith(`${base}/auth/callback?`));
+      const callbackAt = trail.findIndex((u) => u.startsWith(`${e2e.base}/auth/callback?`));
       expect(trail.slice(callbackAt).filter((u) => u.startsWith(`${idpOrigin}/`))).toEqual([]);
       expect(trail.slice(0, callbackAt).some((u) => u.startsWith(`${idpOrigin}/`))).toBe(true);
       const callback = navigations[callbackAt];
@@ -162,7 +155,7 @@ describe('sign-in in Chromium through the identity provider', () => {
       expect(continueAnswer?.headers().location).toBeUndefined();
       // The page after the Continue page is the asked-for one, answered with the page itself.
       const landed = navigations.at(-1);
-      expect(landed?.url()).toBe(`${base}${ASKED}`);
+      expect(landed?.url()).toBe(`${e2e.base}${ASKED}`);
       expect((await landed?.response())?.status()).toBe(200);
       expect(landed?.redirectedFrom()).toBeNull();
 
@@ -176,7 +169,7 @@ describe('sign-in in Chromium through the identity provider', () => {
 
       // ...with the control plane's data for exactly that search and order.
       await expect(page.getByLabel('Search').inputValue()).resolves.toBe('orders');
-      const direct = directClient(stack.controlPlane.url, session?.accessToken ?? '');
+      const direct = directClient(e2e.stack.controlPlane.url, session?.accessToken ?? '');
       const expected = await direct.listNamespaces({
         filter: 'orders',
         orderBy: 'name desc',
@@ -208,7 +201,7 @@ describe('sign-in in Chromium through the identity provider', () => {
       const status = await postCreateNamespace(page, name);
       if (who.role === 'admin') {
         expect(status).toBe(303);
-        await page.waitForURL(`${base}/namespaces/${name}?notice=created`, WAIT);
+        await page.waitForURL(`${e2e.base}/namespaces/${name}?notice=created`, WAIT);
         await expect(exists(direct, name)).resolves.toBe(true);
       } else {
         expect(status).toBe(403);
@@ -219,7 +212,7 @@ describe('sign-in in Chromium through the identity provider', () => {
       }
 
       // Back to a page full of cluster data, then sign out from the navigation.
-      await page.goto(`${base}${ASKED}`);
+      await page.goto(`${e2e.base}${ASKED}`);
       const privateNames = await rowNames(page);
       expect(privateNames.length).toBeGreaterThan(0);
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -227,7 +220,7 @@ describe('sign-in in Chromium through the identity provider', () => {
       await page.waitForURL((url) => url.origin === idpOrigin, WAIT);
       await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-      await page.waitForURL(`${base}/auth/signed-out`, WAIT);
+      await page.waitForURL(`${e2e.base}/auth/signed-out`, WAIT);
       await page.getByRole('heading', { name: 'Signed out' }).waitFor();
       await expect(sessionsOf(who.username)).resolves.toEqual([]);
       expect(await page.getByTestId('operator').count()).toBe(0);
@@ -239,7 +232,7 @@ describe('sign-in in Chromium through the identity provider', () => {
       for (let step = 0; step < 4; step++) {
         await page.goBack({ waitUntil: 'load' });
         const url = page.url();
-        shown.push(url.startsWith(`${base}/`) ? consolePath(url) : new URL(url).origin);
+        shown.push(url.startsWith(`${e2e.base}/`) ? consolePath(url) : new URL(url).origin);
         const content = await page.content();
         for (const ns of privateNames) expect(content).not.toContain(ns);
         expect(content).not.toContain('data-testid="operator"');
@@ -258,7 +251,9 @@ describe('sign-in in Chromium through the identity provider', () => {
       expect(atSignInOrSignedOut, `back went through ${shown.join(' → ')}`).toBe(true);
       // The way back passed the private page's entry: the browser asked for it again (no copy
       // kept), and the console answered with a redirect to sign in, not with the page.
-      const refetched = navigations.slice(beforeBack).filter((r) => r.url() === `${base}${ASKED}`);
+      const refetched = navigations
+        .slice(beforeBack)
+        .filter((r) => r.url() === `${e2e.base}${ASKED}`);
       expect(refetched.length, `back went through ${shown.join(' → ')}`).toBeGreaterThan(0);
       for (const request of refetched) expect((await request.response())?.status()).toBe(303);
       // Going back did not sign anyone in again.
@@ -271,20 +266,20 @@ describe('sign-in in Chromium through the identity provider', () => {
   it('two tabs opened while signed out both end signed in, each on its own page', async () => {
     // A restored browser, or several links opened at once: each tab starts its own sign-in,
     // and each return must find its own (not the newest one's, nor a cookie the other spent).
-    const { page, context } = await openWatched(browser);
+    const { page, context } = await openWatched(e2e.browser);
     const other = await context.newPage();
     other.setDefaultTimeout(WAIT.timeout);
-    await page.goto(`${base}/namespaces?q=orders`);
-    await other.goto(`${base}/namespaces?q=payments`);
+    await page.goto(`${e2e.base}/namespaces?q=orders`);
+    await other.goto(`${e2e.base}/namespaces?q=payments`);
 
     await signInAtProvider(page, 'operator', PASSWORDS.operator);
-    await page.waitForURL(`${base}/namespaces?q=orders`, WAIT);
+    await page.waitForURL(`${e2e.base}/namespaces?q=orders`, WAIT);
     await expect(page.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
     expect(await rowNames(page)).toContain('orders-prod');
 
     // The other tab still shows the provider's form (its sign-in is its own): sign in there too.
     await signInAtProvider(other, 'operator', PASSWORDS.operator);
-    await other.waitForURL(`${base}/namespaces?q=payments`, WAIT);
+    await other.waitForURL(`${e2e.base}/namespaces?q=payments`, WAIT);
     await expect(other.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
     expect(await rowNames(other)).toContain('payments-ledger');
     // Both tabs share the browser's (newest) session.
@@ -295,22 +290,25 @@ describe('sign-in in Chromium through the identity provider', () => {
   });
 
   it('nobody (no mapped group): the "No access" page, and no session', async () => {
-    const { page, context } = await openWatched(browser);
-    const before = await stack.app.sessions.list();
-    await page.goto(`${base}/namespaces`);
+    const { page, context } = await openWatched(e2e.browser);
+    const before = await e2e.stack.app.sessions.list();
+    await page.goto(`${e2e.base}/namespaces`);
     await signInAtProvider(page, 'nobody', PASSWORDS.nobody);
-    await page.waitForURL((url) => url.origin === base && url.pathname === '/auth/callback', WAIT);
+    await page.waitForURL(
+      (url) => url.origin === e2e.base && url.pathname === '/auth/callback',
+      WAIT,
+    );
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     await expect(page.getByTestId('no-access').textContent()).resolves.toContain('Nora Nobody');
     expect(await page.getByTestId('operator').count()).toBe(0);
     expect(await page.locator('[data-testid="namespace-row"]').count()).toBe(0);
     await expect(sessionsOf('nobody')).resolves.toEqual([]);
-    expect(await stack.app.sessions.list()).toHaveLength(before.length);
-    const cookies = await context.cookies(base);
-    expect(cookies.map((c) => c.name)).not.toContain(stack.app.sessionCookieNames.session);
+    expect(await e2e.stack.app.sessions.list()).toHaveLength(before.length);
+    const cookies = await context.cookies(e2e.base);
+    expect(cookies.map((c) => c.name)).not.toContain(e2e.stack.app.sessionCookieNames.session);
     // Nothing private on the next request either: the provider still knows Nora, so the trip
     // through it ends on the same page, again without a session.
-    await page.goto(`${base}/namespaces`);
+    await page.goto(`${e2e.base}/namespaces`);
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     expect(await page.locator('[data-testid="namespace-row"]').count()).toBe(0);
     await expect(sessionsOf('nobody')).resolves.toEqual([]);
@@ -318,8 +316,8 @@ describe('sign-in in Chromium through the identity provider', () => {
   });
 
   it('a wrong password stays on the identity provider with its message', async () => {
-    const { page, context } = await openWatched(browser);
-    await page.goto(`${base}/namespaces`);
+    const { page, context } = await openWatched(e2e.browser);
+    await page.goto(`${e2e.base}/namespaces`);
     await signInAtProvider(page, 'operator', 'not-the-password');
     await page.getByRole('alert').waitFor();
     await expect(page.getByRole('alert').textContent()).resolves.toBe(
@@ -332,7 +330,7 @@ describe('sign-in in Chromium through the identity provider', () => {
     // The right password on the same form still works, and still lands on the page asked for.
     await page.getByLabel('Password').fill(PASSWORDS.operator);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}/namespaces`, WAIT);
+    await page.waitForURL(`${e2e.base}/namespaces`, WAIT);
     await expect(page.getByTestId('operator').textContent()).resolves.toContain('Oscar Operator');
     await context.close();
   });
@@ -342,14 +340,14 @@ describe('sign-ins pending in several tabs (over HTTP)', () => {
   const loginCookieLine = (response: LightMyRequestResponse) =>
     [response.headers['set-cookie'] ?? []]
       .flat()
-      .find((line) => line.startsWith(`${stack.app.sessionCookieNames.login}=`)) ?? '';
+      .find((line) => line.startsWith(`${e2e.stack.app.sessionCookieNames.login}=`)) ?? '';
 
   /** Starts sign-ins for these return URLs one after another in one browser (one cookie jar). */
   async function startSignIns(returns: string[]) {
     let cookie = '';
     const started: { authorizationUrl: string; returnTo: string }[] = [];
     for (const returnTo of returns) {
-      const start = await stack.app.inject({
+      const start = await e2e.stack.app.inject({
         url: `/auth/sign-in?return=${encodeURIComponent(returnTo)}`,
         headers: cookie ? { cookie } : {},
       });
@@ -369,10 +367,10 @@ describe('sign-ins pending in several tabs (over HTTP)', () => {
         authorizationUrl,
         'viewer',
         PASSWORDS.viewer,
-        `${base}/auth/callback`,
+        `${e2e.base}/auth/callback`,
       ),
     );
-    const done = await stack.app.inject({
+    const done = await e2e.stack.app.inject({
       url: `${callback.pathname}${callback.search}`,
       headers: { cookie },
     });

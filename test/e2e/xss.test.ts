@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directClient } from '../grpc.js';
-import { listen, type Stack, startStack } from '../helper.js';
-import { launchBrowser, type StorageState, signedInState } from './browser.js';
 import {
-  type DirectClient,
   exists,
   field,
-  openWatched,
+  type NamespacesStack,
   rowNames,
   seedNamespace,
+  startNamespacesStack,
   WAIT,
 } from './namespaces-support.js';
 
@@ -29,41 +26,30 @@ const SCRIPT = '"><script>alert(2)</script>';
 const ACTOR = '<img src=x onerror=alert(3)>';
 
 function signedByActor(name: string): void {
-  const namespace = stack.controlPlane.state.namespaces.get(name);
+  const namespace = e2e.stack.controlPlane.state.namespaces.get(name);
   if (!namespace) throw new Error(`${name} missing`);
   namespace.createdBy = ACTOR;
   namespace.updatedBy = ACTOR;
 }
 
-let stack: Stack;
-let base: string;
-let browser: Browser;
-let signedIn: StorageState;
-let direct: DirectClient;
+let e2e: NamespacesStack;
 
 beforeAll(async () => {
-  stack = await startStack();
-  base = await listen(stack.app);
-  browser = await launchBrowser();
-  signedIn = await signedInState(browser, base, 'admin');
-  direct = directClient(stack.controlPlane.url, stack.admin.accessToken);
+  e2e = await startNamespacesStack();
   await seedNamespace(
-    direct,
+    e2e.direct,
     { name: 'xss-img', description: IMG, config: { note: IMG, other: SCRIPT } },
     { reason: SCRIPT },
   );
   signedByActor('xss-img');
   await seedNamespace(
-    direct,
+    e2e.direct,
     { name: 'xss-script', description: SCRIPT, config: { note: SCRIPT } },
     { reason: IMG },
   );
   signedByActor('xss-script');
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => e2e?.close());
 
 /** Nothing ran and nothing was injected: no dialog, no foreign element, no inline script. */
 async function expectInert(page: Page, dialogs: readonly string[]): Promise<void> {
@@ -85,9 +71,9 @@ function descriptionCell(page: Page, name: string) {
 }
 
 async function bumpBehindTheConsole(name: string, description: string): Promise<void> {
-  const { namespace } = await direct.getNamespace({ name });
+  const { namespace } = await e2e.direct.getNamespace({ name });
   if (!namespace) throw new Error(`${name} missing`);
-  await direct.updateNamespace({
+  await e2e.direct.updateNamespace({
     namespace: { ...namespace, description },
     updateMask: { paths: ['description'] },
     requestId: randomUUID(),
@@ -98,8 +84,8 @@ async function bumpBehindTheConsole(name: string, description: string): Promise<
 
 describe('payloads are shown as text, never run (Chromium, JavaScript on)', () => {
   it('list: a search (in the URL, and typed with htmx) finds them and shows them as text', async () => {
-    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces?q=${encodeURIComponent(IMG)}`);
+    const { page, dialogs, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces?q=${encodeURIComponent(IMG)}`);
     expect(await rowNames(page)).toEqual(['xss-img']);
     expect(await descriptionCell(page, 'xss-img').textContent()).toBe(IMG);
     expect(await descriptionCell(page, 'xss-img').getAttribute('title')).toBe(IMG);
@@ -113,15 +99,15 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
     await expectInert(page, dialogs);
 
     // A search that finds nothing repeats the search in its message.
-    await page.goto(`${base}/namespaces?q=${encodeURIComponent(`${SCRIPT}${IMG}`)}`);
+    await page.goto(`${e2e.base}/namespaces?q=${encodeURIComponent(`${SCRIPT}${IMG}`)}`);
     expect(await page.getByTestId('namespaces-empty').textContent()).toContain(`${SCRIPT}${IMG}`);
     await expectInert(page, dialogs);
     await context.close();
   });
 
   it('detail: description, config values and who made it are text', async () => {
-    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces/xss-img`);
+    const { page, dialogs, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces/xss-img`);
     expect(await page.getByTestId('namespace-description').textContent()).toBe(IMG);
     expect(await page.getByTestId('config-entry').locator('td').allTextContents()).toEqual([
       IMG,
@@ -130,7 +116,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
     expect(await page.getByTestId('created').textContent()).toContain(`by ${ACTOR}`);
     await expectInert(page, dialogs);
 
-    await page.goto(`${base}/namespaces/xss-script`);
+    await page.goto(`${e2e.base}/namespaces/xss-script`);
     expect(await page.getByTestId('namespace-description').textContent()).toBe(SCRIPT);
     expect(await page.getByTestId('config-entry').locator('td').allTextContents()).toEqual([
       SCRIPT,
@@ -140,15 +126,15 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
   });
 
   it('edit form: the payloads are the fields’ values, also in a conflict with another change', async () => {
-    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces/xss-img/edit`);
+    const { page, dialogs, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces/xss-img/edit`);
     expect(await page.getByLabel('Description').inputValue()).toBe(IMG);
     expect(await page.getByLabel('Configuration').inputValue()).toBe(
       `note=${IMG}\nother=${SCRIPT}`,
     );
     await expectInert(page, dialogs);
 
-    await page.goto(`${base}/namespaces/xss-script/edit`);
+    await page.goto(`${e2e.base}/namespaces/xss-script/edit`);
     await page.getByLabel('Description').fill(IMG);
     await page.getByLabel('Configuration').fill(`note=${IMG}`);
     await page.getByLabel('Reason').fill(SCRIPT);
@@ -172,8 +158,8 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
   });
 
   it('delete confirmation: shown plainly, also when the namespace changed meanwhile', async () => {
-    const { page, dialogs, context } = await openWatched(browser, { storageState: signedIn });
-    await page.goto(`${base}/namespaces/xss-img/delete`);
+    const { page, dialogs, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces/xss-img/delete`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Delete xss-img');
     await expectInert(page, dialogs);
 
@@ -185,7 +171,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
     await conflict.waitFor();
     expect(await conflict.textContent()).toContain(`by ${ACTOR}`);
     expect(await page.getByLabel('Reason').inputValue()).toBe(IMG);
-    expect(await exists(direct, 'xss-img')).toBe(true);
+    expect(await exists(e2e.direct, 'xss-img')).toBe(true);
     await expectInert(page, dialogs);
     await context.close();
   });
@@ -194,11 +180,8 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
     it(`create form re-rendered after an error keeps the payloads as values (JavaScript ${
       javaScriptEnabled ? 'on, htmx swap' : 'off, whole page'
     })`, async () => {
-      const { page, dialogs, context } = await openWatched(browser, {
-        javaScriptEnabled,
-        storageState: signedIn,
-      });
-      await page.goto(`${base}/namespaces/new`);
+      const { page, dialogs, context } = await e2e.openAsAdmin({ javaScriptEnabled });
+      await page.goto(`${e2e.base}/namespaces/new`);
       const badName = `"><img src=x onerror=alert(4)>`;
       await page.getByLabel('Name', { exact: true }).fill(badName);
       await page.getByLabel('Description').fill(IMG);
@@ -223,7 +206,7 @@ describe('payloads are shown as text, never run (Chromium, JavaScript on)', () =
         .poll(() => field(page, 'config').getByTestId('field-error').count(), WAIT)
         .toBe(1);
       expect(await page.getByLabel('Configuration').inputValue()).toBe(SCRIPT);
-      expect(await exists(direct, 'xss-never-created')).toBe(false);
+      expect(await exists(e2e.direct, 'xss-never-created')).toBe(false);
       await expectInert(page, dialogs);
       await context.close();
     });

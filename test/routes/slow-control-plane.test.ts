@@ -6,7 +6,9 @@ import { type Stack, startStack } from '../helper.js';
 // the console keeps its deadline, says what happened, and never claims a result.
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { CONTROL_PLANE_TIMEOUT_MS: '300' } });
+  // Well under the faults' 2 s latency, and long enough for the read retries (a few tens of ms
+  // each) to be spent before it on a loaded machine.
+  stack = await startStack({ env: { CONTROL_PLANE_TIMEOUT_MS: '1000' } });
 });
 afterEach(() => {
   Object.assign(stack.controlPlane.faults, { latencyMs: 0, errorRate: 0, unavailable: false });

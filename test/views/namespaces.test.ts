@@ -2,32 +2,41 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
+import { violationErrors } from '../../src/forms/errors.js';
+import { writeFailure } from '../../src/forms/write-failure.js';
 import { BadRequestSchema } from '../../src/gen/prism/admin/v1/errors_pb.js';
 import {
   ListNamespacesResponseSchema,
   NamespaceSchema,
   NamespaceStatus,
 } from '../../src/gen/prism/admin/v1/namespace_pb.js';
+import { deleteViolations, parseDeleteForm } from '../../src/views/namespaces/delete.js';
+import { namespaceDetail } from '../../src/views/namespaces/detail.js';
 import {
-  DELETE_FIELDS,
   emptyNamespaceForm,
-  listRequest,
-  NAMESPACE_FIELDS,
-  namespaceDetail,
-  namespaceFormFromBody,
+  NAMESPACE_EXISTS,
+  namespaceForm,
   namespaceFormValues,
+  namespaceViolations,
+  parseConfig,
+  parseNamespaceForm,
+} from '../../src/views/namespaces/form.js';
+import {
+  listQueryInput,
+  listRequest,
   namespaceListView,
   namespaceRow,
-  noticeText,
-  parseConfig,
-  parseDeleteForm,
-  parseListQuery,
-  parseNamespaceForm,
-  parseStorage,
-  storageInput,
-  violationErrors,
-  writeFailure,
-} from '../../src/views/namespaces.js';
+  parseListQuery as parseQuery,
+} from '../../src/views/namespaces/list.js';
+import { namespaceNotices } from '../../src/views/namespaces/notices.js';
+import { parseStorage, storageInput } from '../../src/views/quantities.js';
+
+/** A query string as Fastify hands it over after its schema, then read. */
+const parseListQuery = (raw: Record<string, unknown>) => parseQuery(listQueryInput.parse(raw));
+/** A posted body as Fastify hands it over after the form's schema. */
+const namespaceFormFromBody = (raw: Record<string, unknown>) => namespaceForm.body.parse(raw);
+const noticeText = (key: unknown, here: readonly ('created' | 'updated' | 'deleted')[]) =>
+  namespaceNotices.text(key, here);
 
 const GIB = 1024n ** 3n;
 
@@ -265,7 +274,7 @@ describe('namespace form', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(Object.keys(result.errors.fields).sort()).toEqual(
-      ['config', 'maxRps', 'maxSessions', 'maxStorage', 'name', 'reason', 'status'].sort(),
+      ['config', 'max_rps', 'max_sessions', 'max_storage', 'name', 'reason', 'status'].sort(),
     );
     expect(result.errors.general).toEqual([]);
   });
@@ -283,7 +292,7 @@ describe('namespace form', () => {
     const values = namespaceFormValues(namespace(), 'id-00000001');
     expect(values).toMatchObject({
       status: 'read-only',
-      maxStorage: '10GiB',
+      max_storage: '10GiB',
       config: 'consistency=strong\nretention=7d',
       version: '7',
     });
@@ -293,12 +302,12 @@ describe('namespace form', () => {
       maxStorageBytes: 10n * GIB,
       maxRps: 0,
     });
-    expect(emptyNamespaceForm('x').requestId).toBe('x');
+    expect(emptyNamespaceForm('x').request_id).toBe('x');
   });
 });
 
 describe('delete form', () => {
-  const base = { reason: 'gone', confirm: 'orders-prod', requestId: 'id-00000001', version: '3' };
+  const base = { reason: 'gone', confirm: 'orders-prod', request_id: 'id-00000001', version: '3' };
 
   it('wants the exact name typed', () => {
     expect(parseDeleteForm(base, 'orders-prod')).toEqual({
@@ -330,12 +339,12 @@ describe('control-plane refusals', () => {
         { field: 'reason', description: 'is required' },
         { field: 'request_id', description: 'was already used' },
       ]),
-      NAMESPACE_FIELDS,
+      namespaceViolations,
     );
     expect(errors.fields).toEqual({
       name: 'name taken by policy',
-      maxSessions: 'too many',
-      maxStorage: 'too big',
+      max_sessions: 'too many',
+      max_storage: 'too big',
       config: 'key too long',
       reason: 'is required',
     });
@@ -345,14 +354,17 @@ describe('control-plane refusals', () => {
   it('keeps a violation for a field the form lacks as a general message', () => {
     const errors = violationErrors(
       invalid([{ field: 'namespace.name', description: 'bad' }]),
-      DELETE_FIELDS,
+      deleteViolations,
     );
     expect(errors).toEqual({ fields: {}, general: ['namespace.name: bad'] });
   });
 
   it('answers each code with the right status and whether to resend the same request id', () => {
-    const failure = (code: Code) =>
-      writeFailure(new ConnectError('x', code), NAMESPACE_FIELDS) ?? 'thrown';
+    const options = {
+      violations: namespaceViolations,
+      alreadyExists: { field: 'name' as const, message: NAMESPACE_EXISTS },
+    };
+    const failure = (code: Code) => writeFailure(new ConnectError('x', code), options) ?? 'thrown';
     expect(failure(Code.AlreadyExists)).toMatchObject({
       status: 409,
       errors: { fields: { name: expect.stringMatching(/already exists/) } },
@@ -363,6 +375,6 @@ describe('control-plane refusals', () => {
     expect(failure(Code.PermissionDenied)).toMatchObject({ status: 403, keepRequestId: false });
     expect(failure(Code.NotFound)).toBe('thrown');
     expect(failure(Code.Unauthenticated)).toBe('thrown');
-    expect(writeFailure(new Error('boom'), NAMESPACE_FIELDS)).toBeUndefined();
+    expect(writeFailure(new Error('boom'), options)).toBeUndefined();
   });
 });

@@ -1,17 +1,21 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
+import { z } from 'zod';
 import {
   ContinuePage,
-  NoAccessPage,
-  SignedOutPage,
-  SignInProblemPage,
+  NoAccess,
+  SignedOut,
+  SignInProblem,
 } from '../../../components/auth/AuthPages.js';
+import { trustedUrl } from '../../html/url.js';
 import { safeReturnTo } from '../../plugins/auth.js';
-import { sendError } from '../../plugins/errors.js';
 import { roleFromClaim } from '../../plugins/operator.js';
+import type { HtmlReply } from '../../plugins/page.js';
 import { beginLogin, beginSession, endSession, takeLogin } from '../../plugins/session.js';
 import { newSessionId } from '../../sessions/index.js';
+import { get, post } from '../register.js';
+import { routes } from '../table.js';
 
 const SIGN_IN_WINDOW = { max: 30, timeWindow: '1 minute' } as const;
 
@@ -26,8 +30,8 @@ class TooManySignIns extends Error {
 
 export default async function authRoutes(app: FastifyInstance) {
   const { publicUrl, oidc: settings, session: sessionSettings } = app.config;
-  const redirectUri = new URL('/auth/callback', publicUrl).href;
-  const signedOutUri = new URL('/auth/signed-out', publicUrl).href;
+  const redirectUri = new URL(routes.auth.callback.href(), publicUrl).href;
+  const signedOutUri = new URL(routes.auth.signedOut.href(), publicUrl).href;
 
   // Sign-in and its return are what an attacker would hammer: limited per client address.
   await app.register(rateLimit, {
@@ -38,7 +42,7 @@ export default async function authRoutes(app: FastifyInstance) {
   app.setErrorHandler(async (err, request, reply) => {
     if (!(err instanceof TooManySignIns)) throw err; // the console's own handler
     request.log.warn({ ip: request.ip, url: request.url }, 'sign-in rate limit reached');
-    return sendError(request, reply, {
+    return reply.errorPage({
       status: 429,
       title: 'Too many sign-in attempts',
       message: `Sign-in was tried too often from your address. Try again in ${err.after}.`,
@@ -46,30 +50,35 @@ export default async function authRoutes(app: FastifyInstance) {
     });
   });
 
-  const problem = (title: string, message: string) => (
-    <SignInProblemPage assets={app.assets} title={title} message={message} />
-  );
+  const problem = (reply: HtmlReply, status: number, title: string, message: string) =>
+    reply.code(status).page({
+      area: undefined,
+      title,
+      header: false,
+      body: () => <SignInProblem title={title} message={message} />,
+    });
 
-  app.get(
-    '/auth/sign-in',
-    { config: { public: true, rateLimit: SIGN_IN_WINDOW } },
+  get(
+    app,
+    routes.auth.signIn,
+    {
+      query: z.object({ return: z.unknown().optional() }),
+      config: { public: true, rateLimit: SIGN_IN_WINDOW },
+    },
     async function signIn(request, reply) {
-      const returnTo = safeReturnTo((request.query as { return?: unknown }).return);
-      reply.header('cache-control', 'no-store');
-      if (request.consoleSession) return reply.redirect(returnTo, 303);
+      const returnTo = safeReturnTo(request.query.return);
+      if (request.consoleSession) return reply.navigate(returnTo);
       let config: oidc.Configuration;
       try {
         config = await app.oidcConfiguration();
       } catch (err) {
         request.log.error({ err }, 'identity provider discovery failed');
-        return reply
-          .code(503)
-          .html(
-            problem(
-              'Identity provider unreachable',
-              'Sign-in is not possible right now. Try again in a moment.',
-            ),
-          );
+        return problem(
+          reply,
+          503,
+          'Identity provider unreachable',
+          'Sign-in is not possible right now. Try again in a moment.',
+        );
       }
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
@@ -85,32 +94,36 @@ export default async function authRoutes(app: FastifyInstance) {
         nonce,
       };
       if (settings.audience) parameters.resource = settings.audience;
-      return reply.redirect(oidc.buildAuthorizationUrl(config, parameters).href, 303);
+      // The identity provider's own address, from its discovered metadata.
+      return reply.navigate(trustedUrl(oidc.buildAuthorizationUrl(config, parameters).href));
     },
   );
 
-  app.get(
-    '/auth/callback',
-    { config: { public: true, rateLimit: SIGN_IN_WINDOW } },
+  get(
+    app,
+    routes.auth.callback,
+    {
+      query: z.object({ state: z.unknown().optional() }),
+      config: { public: true, rateLimit: SIGN_IN_WINDOW },
+    },
     async function signInCallback(request, reply) {
-      reply.header('cache-control', 'no-store');
       // This return's own sign-in (other tabs may have theirs pending), taken out of the cookie:
       // one use only, whatever happens next.
-      const taken = takeLogin(request, (request.query as { state?: unknown }).state);
+      const taken = takeLogin(request, request.query.state);
       if ('problem' in taken) {
-        return reply
-          .code(400)
-          .html(
-            taken.problem === 'expired'
-              ? problem(
-                  'Sign-in expired',
-                  'This sign-in was not started here or took too long. Start again.',
-                )
-              : problem(
-                  'Sign-in failed',
-                  'This answer does not belong to a sign-in started in this browser. Start again.',
-                ),
-          );
+        return taken.problem === 'expired'
+          ? problem(
+              reply,
+              400,
+              'Sign-in expired',
+              'This sign-in was not started here or took too long. Start again.',
+            )
+          : problem(
+              reply,
+              400,
+              'Sign-in failed',
+              'This answer does not belong to a sign-in started in this browser. Start again.',
+            );
       }
       const { state, nonce, codeVerifier } = taken.login;
       const returnTo = safeReturnTo(taken.login.returnTo);
@@ -133,20 +146,16 @@ export default async function authRoutes(app: FastifyInstance) {
         );
       } catch (err) {
         request.log.warn({ err }, 'sign-in callback refused');
-        return reply
-          .code(400)
-          .html(
-            problem(
-              'Sign-in failed',
-              'The identity provider’s answer could not be verified. Start again.',
-            ),
-          );
+        return problem(
+          reply,
+          400,
+          'Sign-in failed',
+          'The identity provider’s answer could not be verified. Start again.',
+        );
       }
       const claims = tokens.claims();
       if (!claims) {
-        return reply
-          .code(400)
-          .html(problem('Sign-in failed', 'No ID token came back. Start again.'));
+        return problem(reply, 400, 'Sign-in failed', 'No ID token came back. Start again.');
       }
       const username = String(claims.preferred_username ?? claims.email ?? claims.sub);
       const name = String(claims.name ?? username);
@@ -155,15 +164,19 @@ export default async function authRoutes(app: FastifyInstance) {
         request.log.info({ subject: claims.sub, username }, 'signed in without a console role');
         const config = await app.oidcConfiguration();
         const signOutUrl = config.serverMetadata().end_session_endpoint
-          ? oidc.buildEndSessionUrl(config, {
-              // client_id, not id_token_hint: this link is in the page, and tokens never are.
-              client_id: settings.clientId,
-              post_logout_redirect_uri: signedOutUri,
-            }).href
+          ? trustedUrl(
+              oidc.buildEndSessionUrl(config, {
+                // client_id, not id_token_hint: this link is in the page, and tokens never are.
+                client_id: settings.clientId,
+                post_logout_redirect_uri: signedOutUri,
+              }).href,
+            )
           : undefined;
-        return reply
-          .code(403)
-          .html(<NoAccessPage assets={app.assets} name={name} signOutUrl={signOutUrl} />);
+        return reply.code(403).page({
+          area: undefined,
+          title: 'No access',
+          body: () => <NoAccess name={name} signOutUrl={signOutUrl} />,
+        });
       }
       const now = Date.now();
       // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
@@ -187,11 +200,11 @@ export default async function authRoutes(app: FastifyInstance) {
         userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
       });
       request.log.info({ username, role }, 'signed in');
-      return reply.html(<ContinuePage returnTo={returnTo} />);
+      return reply.document(() => <ContinuePage returnTo={returnTo} />);
     },
   );
 
-  app.post('/auth/sign-out', async function signOut(request, reply) {
+  post(app, routes.auth.signOut, {}, async function signOut(request, reply) {
     const idToken = request.consoleSession?.idToken;
     await endSession(request);
     let target = signedOutUri;
@@ -208,17 +221,20 @@ export default async function authRoutes(app: FastifyInstance) {
       // Signed out here regardless; the identity provider's session ends when it is back.
       request.log.warn({ err }, 'sign-out: identity provider unreachable');
     }
-    reply.header('cache-control', 'no-store');
-    if (request.htmx.request) return reply.header('hx-redirect', target).send('');
-    return reply.redirect(target, 303);
+    return reply.navigate(trustedUrl(target));
   });
 
-  app.get(
-    '/auth/signed-out',
+  get(
+    app,
+    routes.auth.signedOut,
     { config: { public: true } },
     async function signedOut(_request, reply) {
-      reply.header('cache-control', 'no-store');
-      return reply.html(<SignedOutPage assets={app.assets} />);
+      return reply.page({
+        area: undefined,
+        title: 'Signed out',
+        subtitle: 'Your console session has ended.',
+        body: () => <SignedOut />,
+      });
     },
   );
 }

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   CONSOLE_SESSIONS_ID,
   ConsoleSessionsTable,
 } from '../../../components/console-sessions/ConsoleSessionsTable.js';
-import { Layout } from '../../../components/layout/Layout.js';
-import { PageHeader } from '../../../components/ui/PageHeader.js';
+import { noticeQuery } from '../../forms/notices.js';
+import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { endSession } from '../../plugins/session.js';
 import {
   type ConsoleSessionNotice,
@@ -13,39 +13,27 @@ import {
   sessionHandle,
 } from '../../views/console-sessions.js';
 import { CONSOLE_SESSIONS_ROLE } from '../../views/permissions.js';
-import { paths } from '../paths.js';
-
-interface HandleParams {
-  handle: string;
-}
+import { get, post } from '../register.js';
+import { routes } from '../table.js';
 
 async function sendSessions(
   request: FastifyRequest,
-  reply: FastifyReply,
+  reply: HtmlReply,
   notice: unknown,
-): Promise<FastifyReply> {
+): Promise<Sent> {
   const view = consoleSessionsView(await request.server.sessions.list(), {
     currentId: request.consoleSession?.id,
     notice,
   });
-  const table = <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} />;
-  reply.header('cache-control', 'no-store');
-  if (request.wantsFragment(CONSOLE_SESSIONS_ID)) return reply.html(table);
-  return reply.html(
-    <Layout
-      title="Console sessions"
-      area="console-sessions"
-      assets={request.server.assets}
-      operator={request.operator}
-      csrfToken={request.csrfToken()}
-    >
-      <PageHeader
-        title="Console sessions"
-        subtitle="Who is signed in to this console, on every replica. Revoking a session signs its operator out on their next request."
-      />
-      {table}
-    </Layout>,
-  );
+  const table = () => <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} />;
+  return reply.page({
+    area: 'console-sessions',
+    title: 'Console sessions',
+    subtitle:
+      'Who is signed in to this console, on every replica. Revoking a session signs its operator out on their next request.',
+    body: table,
+    fragment: { id: CONSOLE_SESSIONS_ID, render: table },
+  });
 }
 
 /**
@@ -57,16 +45,18 @@ export default async function consoleSessionRoutes(app: FastifyInstance) {
     preHandler: app.requireRole(CONSOLE_SESSIONS_ROLE, 'console sessions'),
   };
 
-  app.get<{ Querystring: { notice?: unknown } }>(
-    paths.consoleSessions.list(),
-    adminsOnly,
+  get(
+    app,
+    routes.consoleSessions.list,
+    { ...adminsOnly, query: noticeQuery },
     async function listConsoleSessions(request, reply) {
       return sendSessions(request, reply, request.query.notice);
     },
   );
 
-  app.post<{ Params: HandleParams }>(
-    '/console-sessions/:handle/revoke',
+  post(
+    app,
+    routes.consoleSessions.revoke,
     adminsOnly,
     async function revokeConsoleSession(request, reply) {
       const { handle } = request.params;
@@ -82,17 +72,13 @@ export default async function consoleSessionRoutes(app: FastifyInstance) {
         );
         if (own) {
           await endSession(request);
-          reply.header('cache-control', 'no-store');
-          if (request.htmx.request) {
-            return reply.header('hx-redirect', paths.auth.signedOut()).send('');
-          }
-          return reply.redirect(paths.auth.signedOut(), 303);
+          return reply.navigate(routes.auth.signedOut.href());
         }
         await app.sessions.delete(target.id);
         notice = 'revoked';
       }
       if (request.wantsFragment(CONSOLE_SESSIONS_ID)) return sendSessions(request, reply, notice);
-      return reply.seeOther(paths.consoleSessions.list({ notice }));
+      return reply.seeOther(routes.consoleSessions.list.href({ notice }));
     },
   );
 }

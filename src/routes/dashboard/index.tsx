@@ -1,8 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
-import { DashboardContent } from '../../../components/dashboard/DashboardContent.js';
-import { Layout } from '../../../components/layout/Layout.js';
-import { PageHeader } from '../../../components/ui/PageHeader.js';
+import { DASHBOARD_ID, DashboardContent } from '../../../components/dashboard/DashboardContent.js';
 import { SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
 import {
   backendBadges,
@@ -13,7 +11,8 @@ import {
   upTotal,
 } from '../../views/dashboard.js';
 import { shortError } from '../../views/errors.js';
-import { paths } from '../paths.js';
+import { get } from '../register.js';
+import { routes } from '../table.js';
 
 /** Why the whole page is stale, when every call failed the same way; undefined otherwise. */
 function controlPlaneProblem(
@@ -30,7 +29,7 @@ function controlPlaneProblem(
 }
 
 export default async function dashboardRoutes(app: FastifyInstance) {
-  app.get(paths.dashboard(), async function showDashboard(request, reply) {
+  get(app, routes.dashboard, {}, async function showDashboard(request, reply) {
     const cp = app.controlPlane;
     const opts = request.rpc();
     const failures: unknown[] = [];
@@ -75,20 +74,13 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     };
     for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
 
-    const content = <DashboardContent view={view} />;
-    reply.header('cache-control', 'no-store');
-    if (request.wantsFragment('dashboard')) return reply.html(content);
-    return reply.html(
-      <Layout
-        title="Dashboard"
-        area="dashboard"
-        assets={app.assets}
-        operator={request.operator}
-        csrfToken={request.csrfToken()}
-      >
-        <PageHeader title="Dashboard" subtitle="The cluster at a glance." />
-        {content}
-      </Layout>,
-    );
+    const content = () => <DashboardContent view={view} />;
+    return reply.page({
+      area: 'dashboard',
+      title: 'Dashboard',
+      subtitle: 'The cluster at a glance.',
+      body: content,
+      fragment: { id: DASHBOARD_ID, render: content },
+    });
   });
 }

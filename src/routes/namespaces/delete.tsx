@@ -1,28 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   DELETE_FORM_ID,
   DeleteNamespaceForm,
   type DeleteNamespaceFormProps,
 } from '../../../components/namespaces/DeleteNamespaceForm.js';
+import { newRequestId } from '../../forms/envelope.js';
+import { type FormErrors, noErrors } from '../../forms/errors.js';
+import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
+import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { isUnreachable } from '../../views/errors.js';
 import {
-  DELETE_FIELDS,
   type DeleteField,
   type DeleteFormValues,
-  deleteFormFromBody,
+  deleteForm,
+  deleteViolations,
   emptyDeleteForm,
-  type FormErrors,
-  namespaceDetail,
-  noErrors,
   parseDeleteForm,
-  writeFailure,
-} from '../../views/namespaces.js';
+} from '../../views/namespaces/delete.js';
+import { namespaceDetail } from '../../views/namespaces/detail.js';
 import { NEEDS } from '../../views/permissions.js';
-import { paths } from '../paths.js';
-import { sendPageOrFragment } from './page.js';
-import { getNamespace, type NameParams } from './read.js';
+import { get, post } from '../register.js';
+import { routes } from '../table.js';
+import { getNamespace } from './read.js';
 
 interface DeleteAnswer {
   status: number;
@@ -35,32 +35,28 @@ interface DeleteAnswer {
 
 function sendDeleteForm(
   request: FastifyRequest,
-  reply: FastifyReply,
+  reply: HtmlReply,
   name: string,
   answer: DeleteAnswer,
-): Promise<FastifyReply> {
+): Promise<Sent> {
   const props: DeleteNamespaceFormProps = {
     name,
     namespace: answer.namespace ? namespaceDetail(answer.namespace) : undefined,
-    action: paths.namespaces.delete(name),
-    cancelHref: paths.namespaces.detail(name),
+    action: routes.namespaces.delete.href({ name }),
+    cancelHref: routes.namespaces.detail.href({ name }),
     values: answer.values,
     errors: answer.errors,
     changedMeanwhile: answer.changedMeanwhile ?? false,
     csrfToken: request.csrfToken(),
   };
-  reply.code(answer.status);
-  return sendPageOrFragment(
-    request,
-    reply,
-    DELETE_FORM_ID,
-    () => <DeleteNamespaceForm {...props} />,
-    () => ({
-      title: `Delete ${name}`,
-      crumbs: [{ label: name, href: paths.namespaces.detail(name) }, { label: 'Delete' }],
-      children: <DeleteNamespaceForm {...props} />,
-    }),
-  );
+  const form = () => <DeleteNamespaceForm {...props} />;
+  return reply.code(answer.status).page({
+    area: 'namespaces',
+    title: `Delete ${name}`,
+    crumbs: [{ label: name, href: routes.namespaces.detail.href({ name }) }, { label: 'Delete' }],
+    body: form,
+    fragment: { id: DELETE_FORM_ID, render: form },
+  });
 }
 
 /** The namespace for the re-rendered form, if the control plane can be reached to read it. */
@@ -77,61 +73,67 @@ export default async function deleteRoutes(app: FastifyInstance) {
   // The confirmation page is guarded like the post: nobody is asked to confirm what they may not do.
   const mayDelete = { preHandler: app.requireRole(NEEDS.deleteNamespace, 'deleteNamespace') };
 
-  app.get<{ Params: NameParams }>(
-    '/namespaces/:name/delete',
+  get(
+    app,
+    routes.namespaces.delete,
     mayDelete,
     async function confirmDeleteNamespace(request, reply) {
       const namespace = await getNamespace(request, request.params.name);
       return sendDeleteForm(request, reply, namespace.name, {
         status: 200,
-        values: emptyDeleteForm(namespace, randomUUID()),
+        values: emptyDeleteForm(namespace, newRequestId()),
         errors: noErrors(),
         namespace,
       });
     },
   );
 
-  app.post<{ Params: NameParams }>(
-    '/namespaces/:name/delete',
-    mayDelete,
+  post(
+    app,
+    routes.namespaces.delete,
+    { ...mayDelete, body: deleteForm.body },
     async function deleteNamespace(request, reply) {
       const { name } = request.params;
-      const values = deleteFormFromBody(request.body);
+      const values = request.body;
       const parsed = parseDeleteForm(values, name);
       if (!parsed.ok) {
         return sendDeleteForm(request, reply, name, {
           status: 422,
-          values: { ...values, requestId: randomUUID() },
+          values: withNewRequestId(values),
           errors: parsed.errors,
           namespace: await readForForm(request, name),
         });
       }
       const { input } = parsed;
-      try {
-        await app.controlPlane.deleteNamespace(
-          { name, version: input.version, requestId: input.requestId, reason: input.reason },
-          request.rpc(),
-        );
-        return reply.seeOther(paths.namespaces.list({ notice: 'deleted' }));
-      } catch (err) {
-        const failure = writeFailure(err, DELETE_FIELDS);
-        if (!failure) throw err;
-        request.log.info({ err }, 'delete namespace: refused or failed');
-        const answer: DeleteAnswer = {
-          status: failure.status,
-          values: { ...values, requestId: failure.keepRequestId ? values.requestId : randomUUID() },
-          errors: failure.errors,
-          namespace: failure.keepRequestId ? undefined : await readForForm(request, name),
-        };
-        if (failure.conflict && answer.namespace && answer.namespace.version !== input.version) {
-          // Changed since the operator looked: nothing deleted; show it as it is now and let
-          // them confirm again against the new version.
-          answer.values = { ...answer.values, version: answer.namespace.version.toString() };
-          answer.errors = { ...answer.errors, general: [] };
-          answer.changedMeanwhile = true;
-        }
-        return sendDeleteForm(request, reply, name, answer);
+      const result = await attemptWrite(
+        request,
+        'delete namespace',
+        values,
+        { violations: deleteViolations },
+        async () => {
+          await app.controlPlane.deleteNamespace(
+            { name, version: input.version, requestId: input.requestId, reason: input.reason },
+            request.rpc(),
+          );
+          return reply.seeOther(routes.namespaces.list.href({ notice: 'deleted' }));
+        },
+      );
+      if (!isFailedWrite(result)) return result;
+      const { failure } = result;
+      const answer: DeleteAnswer = {
+        status: failure.status,
+        values: result.values,
+        errors: failure.errors,
+        namespace: failure.keepRequestId ? undefined : await readForForm(request, name),
+      };
+      if (failure.conflict && answer.namespace && answer.namespace.version !== input.version) {
+        // Changed since the operator looked: nothing deleted; show it as it is now and let
+        // them confirm again against the new version.
+        answer.values = { ...answer.values, version: answer.namespace.version.toString() };
+        answer.errors = { ...answer.errors, general: [] };
+        answer.changedMeanwhile = true;
       }
+      return sendDeleteForm(request, reply, name, answer);
     },
   );
 }

@@ -1,35 +1,35 @@
 import type { FastifyInstance } from 'fastify';
 import { NamespaceDetailActions } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceDetailView } from '../../../components/namespaces/NamespaceDetailView.js';
-import { Alert } from '../../../components/ui/Alert.js';
-import { namespaceDetail, noticeText } from '../../views/namespaces.js';
+import { Notice } from '../../../components/ui/Alert.js';
+import { noticeQuery } from '../../forms/notices.js';
+import { namespaceDetail } from '../../views/namespaces/detail.js';
+import { namespaceNotices } from '../../views/namespaces/notices.js';
 import { permissionsFor } from '../../views/permissions.js';
-import { sendPage } from './page.js';
-import { getNamespace, type NameParams } from './read.js';
+import { get } from '../register.js';
+import { routes } from '../table.js';
+import { getNamespace } from './read.js';
 
 export default async function detailRoutes(app: FastifyInstance) {
-  app.get<{ Params: NameParams; Querystring: { notice?: unknown } }>(
-    '/namespaces/:name',
+  get(
+    app,
+    routes.namespaces.detail,
+    { query: noticeQuery },
     async function showNamespace(request, reply) {
       // NOT_FOUND and an unreachable control plane are thrown to the error handler.
       const detail = namespaceDetail(await getNamespace(request, request.params.name));
-      const notice = noticeText(request.query.notice, ['created', 'updated']);
-      return sendPage(request, reply, {
+      const notice = namespaceNotices.text(request.query.notice, ['created', 'updated']);
+      return reply.page({
+        area: 'namespaces',
         title: detail.name,
         subtitle: 'Namespace',
         crumbs: [{ label: detail.name }],
-        actions: (
+        actions: () => (
           <NamespaceDetailActions detail={detail} can={permissionsFor(request.operator?.role)} />
         ),
-        children: (
+        body: () => (
           <>
-            {notice ? (
-              <Alert tone="success" title={notice} testId="notice">
-                {''}
-              </Alert>
-            ) : (
-              ''
-            )}
+            <Notice text={notice} />
             <NamespaceDetailView detail={detail} />
           </>
         ),

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import createRoutes from './create.js';
 import deleteRoutes from './delete.js';
 import detailRoutes from './detail.js';
 import editRoutes from './edit.js';
@@ -10,6 +11,7 @@ import listRoutes from './list.js';
  */
 export default async function namespaceRoutes(app: FastifyInstance) {
   await app.register(listRoutes);
+  await app.register(createRoutes);
   await app.register(editRoutes);
   await app.register(detailRoutes);
   await app.register(deleteRoutes);

@@ -3,19 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
-import { Alert } from '../../../components/ui/Alert.js';
+import { Notice } from '../../../components/ui/Alert.js';
 import { BadRequestSchema } from '../../gen/prism/admin/v1/errors_pb.js';
 import {
+  listQueryInput,
   listRequest,
   type NamespaceListView,
   namespaceListView,
-  noticeText,
   parseListQuery,
   refusedListView,
-} from '../../views/namespaces.js';
+} from '../../views/namespaces/list.js';
+import { namespaceNotices } from '../../views/namespaces/notices.js';
 import { permissionsFor } from '../../views/permissions.js';
-import { paths } from '../paths.js';
-import { sendPageOrFragment } from './page.js';
+import { get } from '../register.js';
+import { routes } from '../table.js';
 
 /** What the control plane said about a refused list query, in words for the operator. */
 function refusal(err: ConnectError): string[] {
@@ -30,44 +31,45 @@ function refusal(err: ConnectError): string[] {
 }
 
 export default async function listRoutes(app: FastifyInstance) {
-  app.get(paths.namespaces.list(), async function listNamespaces(request, reply) {
-    const { query, problems } = parseListQuery(request.query);
-    let view: NamespaceListView;
-    if (problems.length > 0) {
-      view = refusedListView(query, problems);
-      reply.code(400);
-    } else {
-      try {
-        const response = await app.controlPlane.listNamespaces(listRequest(query), request.rpc());
-        view = namespaceListView(query, response);
-      } catch (err) {
-        // A stale or edited page token is the operator's URL, not a fault: say so in the page.
-        if (!(err instanceof ConnectError) || err.code !== Code.InvalidArgument) throw err;
-        view = refusedListView(query, refusal(err));
+  get(
+    app,
+    routes.namespaces.list,
+    { query: listQueryInput },
+    async function listNamespaces(request, reply) {
+      const { query, problems } = parseListQuery(request.query);
+      let view: NamespaceListView;
+      if (problems.length > 0) {
+        view = refusedListView(query, problems);
         reply.code(400);
+      } else {
+        try {
+          const response = await app.controlPlane.listNamespaces(listRequest(query), request.rpc());
+          view = namespaceListView(query, response);
+        } catch (err) {
+          // A stale or edited page token is the operator's URL, not a fault: say so in the page.
+          if (!(err instanceof ConnectError) || err.code !== Code.InvalidArgument) throw err;
+          view = refusedListView(query, refusal(err));
+          reply.code(400);
+        }
       }
-    }
 
-    const notice = noticeText((request.query as Record<string, unknown>).notice, ['deleted']);
-    const can = permissionsFor(request.operator?.role);
-    const results = () => <NamespaceResults view={view} can={can} />;
-    return sendPageOrFragment(request, reply, RESULTS_ID, results, () => ({
-      title: 'Namespaces',
-      subtitle: 'Tenants of the Prism cluster: their status, quotas and live usage.',
-      actions: <NewNamespaceAction can={can} />,
-      children: (
-        <>
-          {notice ? (
-            <Alert tone="success" title={notice} testId="notice">
-              {''}
-            </Alert>
-          ) : (
-            ''
-          )}
-          <NamespaceFilters query={query} />
-          {results()}
-        </>
-      ),
-    }));
-  });
+      const notice = namespaceNotices.text(request.query.notice, ['deleted']);
+      const can = permissionsFor(request.operator?.role);
+      const results = () => <NamespaceResults view={view} can={can} />;
+      return reply.page({
+        area: 'namespaces',
+        title: 'Namespaces',
+        subtitle: 'Tenants of the Prism cluster: their status, quotas and live usage.',
+        actions: () => <NewNamespaceAction can={can} />,
+        body: () => (
+          <>
+            <Notice text={notice} />
+            <NamespaceFilters query={query} />
+            {results()}
+          </>
+        ),
+        fragment: { id: RESULTS_ID, render: results },
+      });
+    },
+  );
 }

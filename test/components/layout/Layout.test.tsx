@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../components/layout/Layout.js';
-import { navigation } from '../../../src/routes/paths.js';
+import { trustedUrl } from '../../../src/html/url.js';
+import { navigation } from '../../../src/routes/navigation.js';
 import { parseHtml, textOf } from '../../dom.js';
 
-const assets = { css: '/assets/app.0.css', htmx: '/assets/htmx.0.js' };
+const assets = {
+  css: trustedUrl('/assets/app.0.css'),
+  htmx: trustedUrl('/assets/htmx.0.js'),
+  favicon: trustedUrl('/favicon.svg'),
+};
 
 describe('Layout', () => {
   it('lists every area of the console, linking only those that are built', async () => {

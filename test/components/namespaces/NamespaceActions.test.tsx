@@ -4,8 +4,9 @@ import {
   NamespaceDetailActions,
   NewNamespaceAction,
 } from '../../../components/namespaces/NamespaceActions.js';
+import { trustedUrl } from '../../../src/html/url.js';
 import type { Role } from '../../../src/plugins/operator.js';
-import { namespaceDetail } from '../../../src/views/namespaces.js';
+import { namespaceDetail } from '../../../src/views/namespaces/detail.js';
 import { permissionsFor } from '../../../src/views/permissions.js';
 import { namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byTestId, parse, textOf } from './html.js';
@@ -78,7 +79,7 @@ describe('GuardedLink', () => {
       const doc = parse(
         await (
           <GuardedLink
-            href="/x"
+            href={trustedUrl('/x')}
             label={SCRIPT_PAYLOAD}
             permission={{ allowed, needs: 'admin' }}
             look="primary"

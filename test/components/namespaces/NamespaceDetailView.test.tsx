@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NamespaceDetailView } from '../../../components/namespaces/NamespaceDetailView.js';
 import { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
-import { namespaceDetail } from '../../../src/views/namespaces.js';
+import { namespaceDetail } from '../../../src/views/namespaces/detail.js';
 import { GIB, IMG_PAYLOAD, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byTestId, parse, textOf } from './html.js';
 

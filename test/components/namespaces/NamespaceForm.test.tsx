@@ -4,14 +4,15 @@ import {
   NamespaceForm,
   type NamespaceFormProps,
 } from '../../../components/namespaces/NamespaceForm.js';
+import { noErrors } from '../../../src/forms/errors.js';
+import { trustedUrl } from '../../../src/html/url.js';
+import { emptyDeleteForm } from '../../../src/views/namespaces/delete.js';
+import { namespaceDetail } from '../../../src/views/namespaces/detail.js';
 import {
   conflictView,
-  emptyDeleteForm,
   emptyNamespaceForm,
   type NamespaceFormValues,
-  namespaceDetail,
-  noErrors,
-} from '../../../src/views/namespaces.js';
+} from '../../../src/views/namespaces/form.js';
 import { IMG_PAYLOAD, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byLabel, byTestId, errorFor, parse, textOf } from './html.js';
 
@@ -19,12 +20,12 @@ const typed: NamespaceFormValues = {
   name: 'Bad Name',
   description: SCRIPT_PAYLOAD,
   status: 'read-only',
-  maxSessions: 'many',
-  maxStorage: '10GiB',
-  maxRps: '250',
+  max_sessions: 'many',
+  max_storage: '10GiB',
+  max_rps: '250',
   config: 'retention=7d\nregion=eu-west-1',
   reason: IMG_PAYLOAD,
-  requestId: 'req-00000001',
+  request_id: 'req-00000001',
   version: '',
 };
 
@@ -33,8 +34,8 @@ async function render(props: Partial<NamespaceFormProps> = {}) {
     await (
       <NamespaceForm
         mode="create"
-        action="/namespaces"
-        cancelHref="/namespaces"
+        action={trustedUrl('/namespaces')}
+        cancelHref={trustedUrl('/namespaces')}
         values={emptyNamespaceForm('req-00000000')}
         errors={noErrors()}
         csrfToken="csrf-token-1"
@@ -76,7 +77,7 @@ describe('NamespaceForm', () => {
     const doc = await render({
       values: typed,
       errors: {
-        fields: { name: 'Use lower-case letters.', maxSessions: 'Enter a whole number.' },
+        fields: { name: 'Use lower-case letters.', max_sessions: 'Enter a whole number.' },
         general: ['The control plane said no.'],
       },
     });
@@ -113,7 +114,11 @@ describe('NamespaceForm', () => {
 
   it('on edit keeps the name read-only and carries the version it read', async () => {
     const values = { ...emptyNamespaceForm('req-1'), name: 'orders-prod', version: '3' };
-    const doc = await render({ mode: 'edit', action: '/namespaces/orders-prod', values });
+    const doc = await render({
+      mode: 'edit',
+      action: trustedUrl('/namespaces/orders-prod'),
+      values,
+    });
     expect(byLabel(doc, 'Name').hasAttribute('readonly')).toBe(true);
     expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('3');
     expect(textOf(doc.querySelector('button[type="submit"]'))).toBe('Save changes');
@@ -128,7 +133,7 @@ describe('NamespaceForm', () => {
     const values = { ...typed, name: 'orders-prod', version: '9', description: 'mine' };
     const doc = await render({
       mode: 'edit',
-      action: '/namespaces/orders-prod',
+      action: trustedUrl('/namespaces/orders-prod'),
       values,
       conflict: conflictView(current),
     });
@@ -152,8 +157,8 @@ describe('DeleteNamespaceForm', () => {
         <DeleteNamespaceForm
           name="orders-prod"
           namespace={namespaceDetail(ns)}
-          action="/namespaces/orders-prod/delete"
-          cancelHref="/namespaces/orders-prod"
+          action={trustedUrl('/namespaces/orders-prod/delete')}
+          cancelHref={trustedUrl('/namespaces/orders-prod')}
           values={emptyDeleteForm(ns, 'req-2')}
           errors={noErrors()}
           csrfToken="csrf-token-2"
@@ -179,10 +184,10 @@ describe('DeleteNamespaceForm', () => {
         <DeleteNamespaceForm
           name={IMG_PAYLOAD}
           namespace={undefined}
-          action="/x"
-          cancelHref="/y"
+          action={trustedUrl('/x')}
+          cancelHref={trustedUrl('/y')}
           csrfToken={undefined}
-          values={{ reason: 'cleanup', confirm: 'orders', requestId: 'r-3', version: '3' }}
+          values={{ reason: 'cleanup', confirm: 'orders', request_id: 'r-3', version: '3' }}
           errors={{ fields: { confirm: 'The name you typed does not match.' }, general: [] }}
         />
       ),

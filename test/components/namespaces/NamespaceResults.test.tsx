@@ -3,7 +3,14 @@ import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilter
 import { NamespaceResults } from '../../../components/namespaces/NamespaceResults.js';
 import { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
 import type { Role } from '../../../src/plugins/operator.js';
-import { parseListQuery, refusedListView } from '../../../src/views/namespaces.js';
+import {
+  listQueryInput,
+  parseListQuery as parseQuery,
+  refusedListView,
+} from '../../../src/views/namespaces/list.js';
+
+const parseListQuery = (raw: Record<string, unknown>) => parseQuery(listQueryInput.parse(raw));
+
 import { permissionsFor } from '../../../src/views/permissions.js';
 import { IMG_PAYLOAD, listView, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byLabel, byTestId, parse, textOf } from './html.js';

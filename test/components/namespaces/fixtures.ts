@@ -7,10 +7,11 @@ import {
   NamespaceStatus,
 } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
 import {
+  listQueryInput,
   type NamespaceListView,
   namespaceListView,
   parseListQuery,
-} from '../../../src/views/namespaces.js';
+} from '../../../src/views/namespaces/list.js';
 
 export const GIB = 1024n ** 3n;
 /** What an attacker would put in a name or description. */
@@ -44,7 +45,7 @@ export function listView(
   page: { next?: string; previous?: string; total?: number } = {},
 ): NamespaceListView {
   return namespaceListView(
-    parseListQuery(query).query,
+    parseListQuery(listQueryInput.parse(query)).query,
     create(ListNamespacesResponseSchema, {
       namespaces,
       nextPageToken: page.next ?? '',

@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Document } from 'happy-dom';
-import { parse } from '../../components/namespaces/html.js';
+import { byLabel, parse, textOf } from '../../components/namespaces/html.js';
 
 /*
  * What a browser does with a namespace form: read it (with its hidden fields), change some
@@ -75,4 +75,58 @@ export async function postForm(
 export function hxLocation(response: LightMyRequestResponse): string | undefined {
   const header = response.headers['hx-location'];
   return typeof header === 'string' ? (JSON.parse(header) as { path: string }).path : undefined;
+}
+
+/** A form as a browser would submit it: where, how, and every named control's value. */
+export interface Submission {
+  action: string;
+  method: string;
+  fields: Fields;
+}
+
+/**
+ * What a person does with a rendered form: finds each control by its label, types or picks
+ * (a select by the text of its option), leaves the rest as rendered, and submits to the form's
+ * own action. No field name is written in the test, so a name the component renders but the
+ * handler does not read (or the reverse) shows up as a value that never arrives.
+ */
+export function fillByLabel(
+  doc: Document,
+  values: Record<string, string>,
+  selector = 'form[method="post"]:not([action="/auth/sign-out"])',
+): Submission {
+  const form = doc.querySelector(selector);
+  if (!form) throw new Error(`no form ${selector}`);
+  const fields = formFields(doc, selector);
+  for (const [label, value] of Object.entries(values)) {
+    const control = byLabel(doc, label);
+    if (!form.contains(control)) throw new Error(`"${label}" is not in ${selector}`);
+    const name = control.getAttribute('name');
+    if (!name) throw new Error(`the control labelled "${label}" has no name: it is not submitted`);
+    if (control.tagName === 'SELECT') {
+      const option = [...control.querySelectorAll('option')].find((o) => textOf(o) === value);
+      if (!option) throw new Error(`"${label}" has no option "${value}"`);
+      fields[name] = option.getAttribute('value') ?? '';
+    } else {
+      fields[name] = value;
+    }
+  }
+  return {
+    action: form.getAttribute('action') ?? '',
+    method: (form.getAttribute('method') ?? 'get').toUpperCase(),
+    fields,
+  };
+}
+
+/** Submits what fillByLabel filled in, the way the browser would (a GET form as a query). */
+export async function submit(
+  app: Injector,
+  submission: Submission,
+  headers: Record<string, string> = {},
+): Promise<{ response: LightMyRequestResponse; doc: Document }> {
+  if (submission.method === 'GET') {
+    const query = new URLSearchParams(submission.fields).toString();
+    return getPage(app, `${submission.action}?${query}`, headers);
+  }
+  return postForm(app, submission.action, submission.fields, headers);
 }

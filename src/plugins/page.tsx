@@ -1,0 +1,183 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ErrorView } from '../../components/layout/ErrorPage.js';
+import { Layout } from '../../components/layout/Layout.js';
+import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
+import { PageHeader } from '../../components/ui/PageHeader.js';
+import { trustedUrl, type Url } from '../html/url.js';
+import { type Area, areaRoot } from '../routes/navigation.js';
+import type { ErrorDescription } from '../views/errors.js';
+
+/*
+ * The one page renderer (decision 002): every HTML answer of the console goes through these
+ * reply methods. They own the layout, the headers (no-store: pages show live state and forms
+ * carry one-time request ids; Vary on the htmx headers that choose page or fragment), the
+ * operator and CSRF token in the layout, and the page-or-fragment choice.
+ */
+
+declare const sentBrand: unique symbol;
+/** What an HTML handler returns: only the renderer's methods produce it. */
+export interface Sent {
+  readonly [sentBrand]: true;
+}
+
+export interface PageSpec {
+  /** The navigation entry shown as current, and the first breadcrumb. */
+  area: Area | undefined;
+  title: string;
+  subtitle?: string | undefined;
+  /** Crumbs after the area's own (the area links to its root); none on an area's root page. */
+  crumbs?: readonly Crumb[] | undefined;
+  /** Buttons or links at the right of the header. */
+  actions?: (() => JSX.Element) | undefined;
+  /** False for a page whose body carries its own title (an error's alert). */
+  header?: boolean;
+  /** The page's content. Rendered only when the page is sent. */
+  body: () => JSX.Element;
+  /** An htmx request aimed at the element `id` gets `render()` alone (decision 002). */
+  fragment?: { id: string; render: () => JSX.Element } | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** A whole page in the layout, or the fragment htmx asked for. */
+    page(spec: PageSpec): Promise<Sent>;
+    /** Just a fragment (an answer to htmx that is not part of a page). */
+    fragment(render: () => JSX.Element): Promise<Sent>;
+    /** A whole document without the layout (the sign-in Continue page). */
+    document(render: () => JSX.Element): Promise<Sent>;
+    /** An error as a page, or for htmx as a fragment in the page's alert region. */
+    errorPage(described: ErrorDescription): Promise<Sent>;
+    /**
+     * Post/redirect/get: a 303 for a plain form post; for htmx, an HX-Location so htmx fetches
+     * the page, swaps its main region and pushes the URL, without a full reload.
+     */
+    seeOther(url: Url): Sent;
+    /** A full navigation, also for htmx (HX-Redirect): sign-out, or leaving the console. */
+    navigate(url: Url): Sent;
+  }
+}
+
+/**
+ * The reply an HTML handler gets: the renderer and status/header setters only. No `send`, so
+ * a handler cannot answer with a plain string, a JSON object or a session — it does not compile.
+ */
+export interface HtmlReply {
+  code(status: number): HtmlReply;
+  header(name: string, value: string): HtmlReply;
+  readonly statusCode: number;
+  page(spec: PageSpec): Promise<Sent>;
+  fragment(render: () => JSX.Element): Promise<Sent>;
+  document(render: () => JSX.Element): Promise<Sent>;
+  errorPage(described: ErrorDescription): Promise<Sent>;
+  seeOther(url: Url): Sent;
+  navigate(url: Url): Sent;
+}
+
+const VARY = 'HX-Request, HX-Target, HX-History-Restore-Request';
+
+async function sendHtml(reply: FastifyReply, body: JSX.Element): Promise<Sent> {
+  const html = await body;
+  reply
+    .header('cache-control', 'no-store')
+    .header('vary', VARY)
+    .type('text/html; charset=utf-8')
+    .send(html);
+  return reply as unknown as Sent;
+}
+
+function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
+  const root = spec.area ? areaRoot(spec.area) : undefined;
+  const crumbs =
+    spec.crumbs && root ? [{ label: root.label, href: root.href }, ...spec.crumbs] : spec.crumbs;
+  return (
+    <Layout
+      title={spec.title}
+      area={spec.area}
+      assets={request.server.assets}
+      operator={request.operator}
+      csrfToken={request.csrfToken()}
+    >
+      {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
+      {spec.header !== false ? (
+        <PageHeader title={spec.title} subtitle={spec.subtitle} actions={spec.actions?.()} />
+      ) : (
+        ''
+      )}
+      {spec.body()}
+    </Layout>
+  );
+}
+
+/** The page the operator was on, to offer "Try again": only ever a local path. */
+function retryHref(request: FastifyRequest): Url | undefined {
+  if (request.method === 'GET') return trustedUrl(request.url);
+  const current = request.headers['hx-current-url'];
+  if (typeof current !== 'string') return undefined;
+  try {
+    const url = new URL(current);
+    return url.host === request.host ? trustedUrl(`${url.pathname}${url.search}`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.decorateReply('page', function (this: FastifyReply, spec: PageSpec) {
+      if (spec.fragment && this.request.wantsFragment(spec.fragment.id)) {
+        return sendHtml(this, spec.fragment.render());
+      }
+      return sendHtml(this, layout(this.request, spec));
+    });
+    app.decorateReply('fragment', function (this: FastifyReply, render: () => JSX.Element) {
+      return sendHtml(this, render());
+    });
+    app.decorateReply('document', function (this: FastifyReply, render: () => JSX.Element) {
+      return sendHtml(this, render());
+    });
+    app.decorateReply('errorPage', function (this: FastifyReply, described: ErrorDescription) {
+      const request = this.request;
+      const view = () => (
+        <ErrorView
+          title={described.title}
+          message={described.message}
+          retryHref={retryHref(request)}
+        />
+      );
+      this.code(described.status);
+      if (request.htmx.request) {
+        // Whatever element asked, the error goes to the page's alert region, so a failed
+        // refresh never wipes the content the operator is looking at.
+        this.header('hx-retarget', '#alerts').header('hx-reswap', 'innerHTML');
+        return sendHtml(this, view());
+      }
+      // The alert carries the title: no page header above it.
+      return sendHtml(
+        this,
+        layout(request, { area: undefined, title: described.title, header: false, body: view }),
+      );
+    });
+    app.decorateReply('seeOther', function (this: FastifyReply, url: Url) {
+      this.header('cache-control', 'no-store');
+      if (this.request.htmx.request) {
+        this.header(
+          'hx-location',
+          JSON.stringify({ path: url, target: '#main', select: '#main', swap: 'outerHTML' }),
+        )
+          .code(200)
+          .send('');
+      } else {
+        this.redirect(url, 303);
+      }
+      return this as unknown as Sent;
+    });
+    app.decorateReply('navigate', function (this: FastifyReply, url: Url) {
+      this.header('cache-control', 'no-store');
+      if (this.request.htmx.request) this.header('hx-redirect', url).send('');
+      else this.redirect(url, 303);
+      return this as unknown as Sent;
+    });
+  },
+  { name: 'page', dependencies: ['htmx', 'static', 'operator'] },
+);

@@ -1,0 +1,73 @@
+import type { FastifyRequest } from 'fastify';
+import {
+  NAMESPACE_FORM_ID,
+  NamespaceForm,
+  type NamespaceFormProps,
+} from '../../../components/namespaces/NamespaceForm.js';
+import type { FormErrors } from '../../forms/errors.js';
+import type { HtmlReply, Sent } from '../../plugins/page.js';
+import type {
+  ConflictView,
+  NamespaceField,
+  NamespaceFormValues,
+  NamespaceInput,
+} from '../../views/namespaces/form.js';
+import { routes } from '../table.js';
+
+/** The create or edit form as it is answered: first shown, or sent back with messages. */
+export interface FormAnswer {
+  status: number;
+  values: NamespaceFormValues;
+  errors: FormErrors<NamespaceField>;
+  conflict?: ConflictView | undefined;
+}
+
+/** Which form: a new namespace, or the edit of an existing one. */
+export type FormTarget = { mode: 'create' } | { mode: 'edit'; name: string };
+
+/** The form as a page, or alone when htmx posted it (its answer replaces the form). */
+export function sendNamespaceForm(
+  request: FastifyRequest,
+  reply: HtmlReply,
+  target: FormTarget,
+  answer: FormAnswer,
+): Promise<Sent> {
+  const edit = target.mode === 'edit' ? target : undefined;
+  const props: NamespaceFormProps = {
+    mode: target.mode,
+    // Create posts to the list; an edit posts to the namespace.
+    action: edit
+      ? routes.namespaces.detail.href({ name: edit.name })
+      : routes.namespaces.list.href(),
+    cancelHref: edit
+      ? routes.namespaces.detail.href({ name: edit.name })
+      : routes.namespaces.list.href(),
+    csrfToken: request.csrfToken(),
+    ...answer,
+  };
+  const form = () => <NamespaceForm {...props} />;
+  return reply.code(answer.status).page({
+    area: 'namespaces',
+    title: edit ? `Edit ${edit.name}` : 'New namespace',
+    crumbs: edit
+      ? [
+          { label: edit.name, href: routes.namespaces.detail.href({ name: edit.name }) },
+          { label: 'Edit' },
+        ]
+      : [{ label: 'New namespace' }],
+    body: form,
+    fragment: { id: NAMESPACE_FORM_ID, render: form },
+  });
+}
+
+/** The Namespace message of a valid form. */
+export function namespaceMessage(input: NamespaceInput) {
+  return {
+    name: input.name,
+    description: input.description,
+    status: input.status,
+    quota: input.quota,
+    config: input.config,
+    version: input.version,
+  };
+}

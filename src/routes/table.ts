@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { trustedUrl, type Url } from '../html/url.js';
+
+/*
+ * The route table: every page and form action of the console, once. Each entry gives the
+ * pattern handlers register (`route.pattern`, through src/routes/register.ts) and the typed
+ * `href()` links and form actions are built with — so a route that moves moves its links, a
+ * link to a route that does not exist does not compile, and a missing parameter is a type error.
+ * test/routes/table.test.ts checks that the app registers exactly these patterns.
+ */
+
+/** `/namespaces/:name/edit` → `'name'`. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+export type RouteParams<P extends string> = { [K in ParamNames<P>]: string };
+
+/** Query values a link may carry; undefined and '' are left out of the URL. */
+export type QueryValues = Record<string, string | number | undefined>;
+
+type HrefArgs<P extends string, Q extends QueryValues> = [ParamNames<P>] extends [never]
+  ? [query?: Q]
+  : [params: RouteParams<P>, query?: Q];
+
+export interface Route<P extends string = string, Q extends QueryValues = QueryValues> {
+  /** What Fastify registers: `/namespaces/:name`. */
+  readonly pattern: P;
+  /** Validates and types `request.params` (every parameter a non-empty string). */
+  readonly params: z.ZodType<RouteParams<P>>;
+  /** A link to this route, parameters encoded. */
+  href(...args: HrefArgs<P, Q>): Url;
+  /** The same route with a typed query string (`routes.namespaces.list.href({ q: 'orders' })`). */
+  withQuery<Q2 extends QueryValues>(): Route<P, Q2>;
+}
+
+function queryString(query: QueryValues | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
+
+function route<P extends string>(pattern: P): Route<P, Record<string, never>> {
+  const names = [...pattern.matchAll(/:([A-Za-z_]\w*)/g)].map((m) => m[1] ?? '');
+  const params = z.object(
+    Object.fromEntries(names.map((name) => [name, z.string().min(1)])),
+  ) as unknown as z.ZodType<RouteParams<P>>;
+  const build = (...args: unknown[]): Url => {
+    const [values, query] = (names.length > 0 ? args : [{}, args[0]]) as [
+      Record<string, string>,
+      QueryValues | undefined,
+    ];
+    const path = pattern.replace(/:([A-Za-z_]\w*)/g, (_, name: string) =>
+      encodeURIComponent(values[name] ?? ''),
+    );
+    return trustedUrl(`${path}${queryString(query)}`);
+  };
+  const entry = {
+    pattern,
+    params,
+    href: build as Route<P, Record<string, never>>['href'],
+    withQuery: () => entry,
+  };
+  return entry as unknown as Route<P, Record<string, never>>;
+}
+
+/** A confirmation shown after a redirect: a key of a fixed message, never the message itself. */
+export type NoticeQuery = { notice?: string | undefined };
+
+export type NamespaceListQuery = {
+  q?: string | undefined;
+  status?: string | undefined;
+  sort?: string | undefined;
+  page?: string | undefined;
+  size?: number | undefined;
+  notice?: string | undefined;
+};
+
+export const routes = {
+  dashboard: route('/'),
+  healthz: route('/healthz'),
+  readyz: route('/readyz'),
+  namespaces: {
+    /** GET the list; POST creates (the create form's action). */
+    list: route('/namespaces').withQuery<NamespaceListQuery>(),
+    create: route('/namespaces/new'),
+    /** GET the namespace; POST saves the edit form. */
+    detail: route('/namespaces/:name').withQuery<NoticeQuery>(),
+    edit: route('/namespaces/:name/edit'),
+    delete: route('/namespaces/:name/delete'),
+  },
+  clientConfigurations: { list: route('/client-configurations') },
+  sessions: { list: route('/sessions') },
+  backends: { list: route('/backends') },
+  cluster: { status: route('/cluster') },
+  operations: { list: route('/operations') },
+  audit: { log: route('/audit') },
+  consoleSessions: {
+    list: route('/console-sessions').withQuery<NoticeQuery>(),
+    /** `handle` is the session's public handle, never its id (which is a secret). */
+    revoke: route('/console-sessions/:handle/revoke'),
+  },
+  auth: {
+    signIn: route('/auth/sign-in').withQuery<{ return?: string | undefined }>(),
+    callback: route('/auth/callback'),
+    signOut: route('/auth/sign-out'),
+    signedOut: route('/auth/signed-out'),
+  },
+} as const;

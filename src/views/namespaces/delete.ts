@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineForm, type FormValues } from '../../forms/contract.js';
+import { envelopeProblem, envelopeVersion } from '../../forms/envelope.js';
+import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
+import { confirmNameField, reasonField } from '../../forms/fields.js';
+import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
+
+/* Deleting a namespace asks for a reason and its name typed out. */
+
+export const deleteForm = defineForm(['reason', 'confirm', 'request_id', 'version']);
+export type DeleteFormValues = FormValues<(typeof deleteForm.fields)[number]>;
+export type DeleteField = 'reason' | 'confirm';
+export const DELETE_FIELDS: readonly DeleteField[] = ['confirm', 'reason'];
+export const deleteFieldLabels: Record<DeleteField, string> = {
+  reason: 'Reason',
+  confirm: 'Namespace name',
+};
+export const deleteViolations: ViolationMap<DeleteField> = { reason: 'reason' };
+
+export function emptyDeleteForm(ns: Namespace, requestId: string): DeleteFormValues {
+  return { reason: '', confirm: '', request_id: requestId, version: ns.version.toString() };
+}
+
+export interface DeleteInput {
+  reason: string;
+  requestId: string;
+  version: bigint;
+}
+
+export function parseDeleteForm(
+  values: DeleteFormValues,
+  name: string,
+): { ok: true; input: DeleteInput } | { ok: false; errors: FormErrors<DeleteField> } {
+  const schema = z.object({
+    reason: reasonField,
+    // Exact match, no trimming: the point is that the operator looked at what they delete.
+    confirm: confirmNameField(name, 'namespace'),
+  } satisfies Record<DeleteField, z.ZodType>);
+  const parsed = schema.safeParse(values);
+  const problem = envelopeProblem(values, true);
+  if (!parsed.success || problem) {
+    const errors = parsed.success
+      ? { fields: {}, general: [] }
+      : fieldErrorsFrom(parsed.error.issues, DELETE_FIELDS);
+    return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
+  }
+  return {
+    ok: true,
+    input: {
+      reason: parsed.data.reason,
+      requestId: values.request_id,
+      version: envelopeVersion(values),
+    },
+  };
+}
