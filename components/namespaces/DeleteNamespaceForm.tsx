@@ -2,20 +2,18 @@ import { binder } from '../../src/forms/contract.js';
 import type { FormErrors } from '../../src/forms/errors.js';
 import type { Url } from '../../src/html/url.js';
 import {
-  DELETE_FIELDS,
   type DeleteField,
   type DeleteFormValues,
-  deleteFieldLabels,
   deleteForm,
 } from '../../src/views/namespaces/delete.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import {
-  CsrfField,
   ErrorSummary,
   formMessages,
   HiddenField,
+  PostForm,
   TextAreaField,
   TextField,
 } from '../ui/FormField.js';
@@ -46,21 +44,16 @@ export interface DeleteNamespaceFormProps {
 export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Element {
   const { namespace: ns, values, errors } = props;
   const bind = binder(deleteForm, FIELD_ID_PREFIX, values, errors);
-  const messages = formMessages(errors, DELETE_FIELDS, deleteFieldLabels, FIELD_ID_PREFIX);
+  const messages = formMessages(errors, deleteForm, FIELD_ID_PREFIX);
   const sessions = ns?.usage[0];
   const sessionsText = sessions ? `${sessions.used} of ${sessions.limit}` : 'unknown';
   return (
-    <form
+    <PostForm
       id={DELETE_FORM_ID}
-      method="post"
       action={props.action}
-      novalidate
-      hx-post={props.action}
-      hx-target="this"
-      hx-swap="outerHTML"
-      hx-disabled-elt="find button[type=submit]"
-      aria-label="Delete namespace"
+      label="Delete namespace"
       class="max-w-2xl"
+      csrfToken={props.csrfToken}
     >
       {messages.length > 0 ? (
         <ErrorSummary title="The namespace was not deleted" messages={messages} />
@@ -80,7 +73,6 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
       ) : (
         ''
       )}
-      <CsrfField token={props.csrfToken} />
       <HiddenField field={bind('request_id')} />
       <HiddenField field={bind('version')} />
 
@@ -112,14 +104,12 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
         </div>
         <TextAreaField
           field={bind('reason')}
-          label={deleteFieldLabels.reason}
           rows={2}
           required
           hint="Why this namespace is being deleted. It is recorded in the audit log."
         />
         <TextField
           field={bind('confirm')}
-          label={deleteFieldLabels.confirm}
           required
           spellcheck={false}
           hint={`Type ${props.name} to confirm.`}
@@ -137,6 +127,6 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
           Deleting…
         </span>
       </div>
-    </form>
+    </PostForm>
   );
 }

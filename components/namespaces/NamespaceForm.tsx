@@ -3,20 +3,18 @@ import type { FormErrors } from '../../src/forms/errors.js';
 import type { Url } from '../../src/html/url.js';
 import {
   type ConflictView,
-  NAMESPACE_FIELDS,
   type NamespaceField,
   type NamespaceFormValues,
-  namespaceFieldLabels,
   namespaceForm,
 } from '../../src/views/namespaces/form.js';
 import { statusLabel, statusOptions } from '../../src/views/namespaces/status.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import {
-  CsrfField,
   ErrorSummary,
   formMessages,
   HiddenField,
+  PostForm,
   SelectField,
   TextAreaField,
   TextField,
@@ -96,7 +94,7 @@ function ConflictPanel({
               return (
                 <tr data-testid="conflict-row" data-field={field} data-differs={String(differs)}>
                   <th scope="row" class="py-1.5 pr-3 align-top font-medium" safe>
-                    {namespaceFieldLabels[field]}
+                    {namespaceForm.labels[field]}
                   </th>
                   <td
                     class="whitespace-pre-wrap break-all py-1.5 pr-3 align-top"
@@ -131,19 +129,14 @@ function ConflictPanel({
 export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
   const { mode, values, errors, conflict } = props;
   const bind = binder(namespaceForm, FIELD_ID_PREFIX, values, errors);
-  const messages = formMessages(errors, NAMESPACE_FIELDS, namespaceFieldLabels, FIELD_ID_PREFIX);
+  const messages = formMessages(errors, namespaceForm, FIELD_ID_PREFIX);
   return (
-    <form
+    <PostForm
       id={NAMESPACE_FORM_ID}
-      method="post"
       action={props.action}
-      novalidate
-      hx-post={props.action}
-      hx-target="this"
-      hx-swap="outerHTML"
-      hx-disabled-elt="find button[type=submit]"
-      aria-label={mode === 'create' ? 'Create namespace' : 'Edit namespace'}
+      label={mode === 'create' ? 'Create namespace' : 'Edit namespace'}
       class="max-w-3xl"
+      csrfToken={props.csrfToken}
     >
       {messages.length > 0 ? (
         <ErrorSummary title="The namespace was not saved" messages={messages} />
@@ -151,14 +144,12 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         ''
       )}
       {conflict ? <ConflictPanel conflict={conflict} values={values} /> : ''}
-      <CsrfField token={props.csrfToken} />
       <HiddenField field={bind('request_id')} />
       {mode === 'edit' ? <HiddenField field={bind('version')} /> : ''}
 
       <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <TextField
           field={bind('name')}
-          label="Name"
           required
           readonly={mode === 'edit'}
           spellcheck={false}
@@ -169,10 +160,9 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
               : 'A namespace keeps its name.'
           }
         />
-        <TextAreaField field={bind('description')} label="Description" rows={2} />
+        <TextAreaField field={bind('description')} rows={2} />
         <SelectField
           field={bind('status')}
-          label="Status"
           required
           options={statusOptions}
           hint="Read-only refuses writes; suspended refuses all traffic."
@@ -181,29 +171,17 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
           <legend class="text-sm font-semibold text-slate-900">Quota</legend>
           <p class="mt-1 text-xs text-slate-500">0 means unlimited.</p>
           <div class="mt-3 grid gap-4 sm:grid-cols-3">
-            <TextField
-              field={bind('max_sessions')}
-              label="Max sessions"
-              inputmode="numeric"
-              required
-            />
+            <TextField field={bind('max_sessions')} inputmode="numeric" required />
             <TextField
               field={bind('max_storage')}
-              label="Max storage"
               hint="Bytes, or a size such as 500MiB, 10GiB or 2TB."
               required
             />
-            <TextField
-              field={bind('max_rps')}
-              label="Max requests per second"
-              inputmode="numeric"
-              required
-            />
+            <TextField field={bind('max_rps')} inputmode="numeric" required />
           </div>
         </fieldset>
         <TextAreaField
           field={bind('config')}
-          label="Configuration"
           rows={5}
           mono
           spellcheck={false}
@@ -211,7 +189,6 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         />
         <TextAreaField
           field={bind('reason')}
-          label="Reason"
           rows={2}
           required
           hint="Why you are making this change. It is recorded in the audit log."
@@ -229,6 +206,6 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
           Saving…
         </span>
       </div>
-    </form>
+    </PostForm>
   );
 }

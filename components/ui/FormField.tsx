@@ -1,5 +1,10 @@
 import type { Children } from '@kitajs/html';
-import { type BoundField, CSRF_FIELD, fieldId } from '../../src/forms/contract.js';
+import {
+  type BoundField,
+  CSRF_FIELD,
+  type FormContract,
+  fieldId,
+} from '../../src/forms/contract.js';
 import type { FormErrors } from '../../src/forms/errors.js';
 import { anchorHref, type Url } from '../../src/html/url.js';
 
@@ -11,11 +16,10 @@ import { anchorHref, type Url } from '../../src/html/url.js';
 
 export interface FieldProps {
   /**
-   * The field from its form's contract (src/forms/contract.ts): name, id, value and error. The
-   * hint and error use the ids `<id>-hint` and `<id>-error`.
+   * The field from its form's contract (src/forms/contract.ts): name, label, id, value and
+   * error. The hint and error use the ids `<id>-hint` and `<id>-error`.
    */
   field: BoundField;
-  label: string;
   hint?: string | undefined;
   required?: boolean;
 }
@@ -34,8 +38,8 @@ const controlClass = (error: string | undefined) => [
 ];
 
 function Field(props: FieldProps & { children?: Children }): JSX.Element {
-  const { label, hint, required } = props;
-  const { id, error } = props.field;
+  const { hint, required } = props;
+  const { id, error, label } = props.field;
   return (
     <div data-field={props.field.name}>
       <label for={id} class="block text-sm font-medium text-slate-900">
@@ -208,19 +212,59 @@ export function CsrfField({ token }: { token: string | undefined }): JSX.Element
  * The summary's messages: those that belong to no field first, then each field's in the
  * form's order, labelled and linked to the field.
  */
-export function formMessages<F extends string>(
-  errors: FormErrors<F>,
-  order: readonly F[],
-  labels: Readonly<Record<F, string>>,
+export function formMessages<V extends string, H extends string>(
+  errors: FormErrors<V>,
+  form: FormContract<V, H>,
   idPrefix: string,
 ): { text: string; href?: Url }[] {
   return [
     ...errors.general.map((text) => ({ text })),
-    ...order.flatMap((field) => {
+    ...form.visible.flatMap((field) => {
       const message = errors.fields[field];
       return message
-        ? [{ text: `${labels[field]}: ${message}`, href: anchorHref(fieldId(idPrefix, field)) }]
+        ? [
+            {
+              text: `${form.labels[field]}: ${message}`,
+              href: anchorHref(fieldId(idPrefix, field)),
+            },
+          ]
         : [];
     }),
   ];
+}
+
+export interface PostFormProps {
+  id: string;
+  action: Url;
+  /** The form's accessible name. */
+  label: string;
+  class?: string;
+  /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
+  csrfToken: string | undefined;
+  children?: Children;
+}
+
+/**
+ * A form that changes something: a plain post without JavaScript (answered 303, or the form
+ * again with messages); with htmx the same post replaces this form with the answer, and the
+ * submit button is disabled while it is in flight.
+ */
+export function PostForm(props: PostFormProps): JSX.Element {
+  return (
+    <form
+      id={props.id}
+      method="post"
+      action={props.action}
+      novalidate
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find button[type=submit]"
+      aria-label={props.label}
+      class={props.class}
+    >
+      <CsrfField token={props.csrfToken} />
+      {props.children}
+    </form>
+  );
 }

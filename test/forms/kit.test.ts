@@ -7,7 +7,10 @@ import { defineNotices } from '../../src/forms/notices.js';
 import { writeFailure } from '../../src/forms/write-failure.js';
 import { BadRequestSchema } from '../../src/gen/prism/admin/v1/errors_pb.js';
 
-const form = defineForm(['name', 'max_rps', 'request_id']);
+const form = defineForm({
+  labels: { name: 'Name', max_rps: 'Max requests per second' },
+  hidden: ['request_id'],
+});
 
 describe('a form contract', () => {
   it('reads each field as the string the browser sent, and nothing else', () => {
@@ -33,11 +36,15 @@ describe('a form contract', () => {
     );
     expect(bind('max_rps')).toEqual({
       name: 'max_rps',
+      label: 'Max requests per second',
       id: 'ns-max-rps',
       value: 'lots',
       error: 'Enter a number.',
     });
     expect(bind('name').error).toBeUndefined();
+    expect(bind('request_id').label).toBe('');
+    expect(form.visible).toEqual(['name', 'max_rps']);
+    expect(form.fields).toEqual(['name', 'max_rps', 'request_id']);
   });
 });
 

@@ -19,13 +19,18 @@ declare const app: FastifyInstance;
 
 // --- form fields: the component and the parser share one contract ---------------------------
 
-const form = defineForm(['name', 'max_rps', 'request_id']);
+const form = defineForm({
+  labels: { name: 'Name', max_rps: 'Max requests per second' },
+  hidden: ['request_id'],
+});
 const bind = binder(form, 'x', form.empty(), noErrors());
-<TextField field={bind('max_rps')} label="Max requests per second" />;
+<TextField field={bind('max_rps')} />;
 // @ts-expect-error a field the contract does not have (renamed on one side only)
-<TextField field={bind('max_rsp')} label="Max requests per second" />;
+<TextField field={bind('max_rsp')} />;
 // @ts-expect-error a field name written as a string instead of taken from the contract
-<TextField field={{ name: 'max_rps', id: 'x', value: '', error: undefined }} label="x" />;
+<TextField field={{ name: 'max_rps', label: 'x', id: 'x', value: '', error: undefined }} />;
+// @ts-expect-error a label written beside the field instead of the contract's
+<TextField field={bind('max_rps')} label="Max rps" />;
 form.names.max_rps;
 // @ts-expect-error the same for names read from the contract
 form.names.maxRps;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { defineForm, type FormValues } from '../../forms/contract.js';
+import {
+  defineForm,
+  type FieldOf,
+  type FormValues,
+  type VisibleFieldOf,
+} from '../../forms/contract.js';
 import { envelopeProblem, envelopeVersion } from '../../forms/envelope.js';
 import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
 import { confirmNameField, reasonField } from '../../forms/fields.js';
@@ -7,14 +12,12 @@ import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
 
 /* Deleting a namespace asks for a reason and its name typed out. */
 
-export const deleteForm = defineForm(['reason', 'confirm', 'request_id', 'version']);
-export type DeleteFormValues = FormValues<(typeof deleteForm.fields)[number]>;
-export type DeleteField = 'reason' | 'confirm';
-export const DELETE_FIELDS: readonly DeleteField[] = ['confirm', 'reason'];
-export const deleteFieldLabels: Record<DeleteField, string> = {
-  reason: 'Reason',
-  confirm: 'Namespace name',
-};
+export const deleteForm = defineForm({
+  labels: { reason: 'Reason', confirm: 'Namespace name' },
+  hidden: ['request_id', 'version'],
+});
+export type DeleteFormValues = FormValues<FieldOf<typeof deleteForm>>;
+export type DeleteField = VisibleFieldOf<typeof deleteForm>;
 export const deleteViolations: ViolationMap<DeleteField> = { reason: 'reason' };
 
 export function emptyDeleteForm(ns: Namespace, requestId: string): DeleteFormValues {
@@ -41,7 +44,7 @@ export function parseDeleteForm(
   if (!parsed.success || problem) {
     const errors = parsed.success
       ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, DELETE_FIELDS);
+      : fieldErrorsFrom(parsed.error.issues, deleteForm.visible);
     return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
   }
   return {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { defineForm, type FormValues } from '../../forms/contract.js';
+import {
+  defineForm,
+  type FieldOf,
+  type FormValues,
+  type VisibleFieldOf,
+} from '../../forms/contract.js';
 import { envelopeProblem, envelopeVersion } from '../../forms/envelope.js';
 import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
 import { limitField, reasonField } from '../../forms/fields.js';
@@ -10,49 +15,23 @@ import { STATUS_SLUGS, statusBySlug, statusInfo } from './status.js';
 
 /* The create and edit form: its field contract, what it shows, and what it asks for. */
 
-/** Every name the form posts; the component and the parser both come from here. */
-export const namespaceForm = defineForm([
-  'name',
-  'description',
-  'status',
-  'max_sessions',
-  'max_storage',
-  'max_rps',
-  'config',
-  'reason',
-  'request_id',
-  'version',
-]);
-export type NamespaceFormValues = FormValues<(typeof namespaceForm.fields)[number]>;
+/** Every field the form posts, with its label; the component and the parser both come from here. */
+export const namespaceForm = defineForm({
+  labels: {
+    name: 'Name',
+    description: 'Description',
+    status: 'Status',
+    max_sessions: 'Max sessions',
+    max_storage: 'Max storage',
+    max_rps: 'Max requests per second',
+    config: 'Configuration',
+    reason: 'Reason',
+  },
+  hidden: ['request_id', 'version'],
+});
+export type NamespaceFormValues = FormValues<FieldOf<typeof namespaceForm>>;
 /** The fields the operator fills in (the request id and version travel hidden). */
-export type NamespaceField = Exclude<
-  (typeof namespaceForm.fields)[number],
-  'request_id' | 'version'
->;
-
-/** In the order the form shows them, for the summary of problems. */
-export const NAMESPACE_FIELDS: readonly NamespaceField[] = [
-  'name',
-  'description',
-  'status',
-  'max_sessions',
-  'max_storage',
-  'max_rps',
-  'config',
-  'reason',
-];
-
-/** Labels of the form's fields, for messages and the conflict comparison. */
-export const namespaceFieldLabels: Record<NamespaceField, string> = {
-  name: 'Name',
-  description: 'Description',
-  status: 'Status',
-  max_sessions: 'Max sessions',
-  max_storage: 'Max storage',
-  max_rps: 'Max requests per second',
-  config: 'Configuration',
-  reason: 'Reason',
-};
+export type NamespaceField = VisibleFieldOf<typeof namespaceForm>;
 
 /** Where the control plane's field violations go in this form. */
 export const namespaceViolations: ViolationMap<NamespaceField> = {
@@ -200,7 +179,7 @@ export function parseNamespaceForm(
   if (!parsed.success || problem) {
     const errors = parsed.success
       ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, NAMESPACE_FIELDS);
+      : fieldErrorsFrom(parsed.error.issues, namespaceForm.visible);
     return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
   }
   const data = parsed.data;

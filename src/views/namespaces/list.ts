@@ -1,6 +1,6 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { z } from 'zod';
-import { defineForm } from '../../forms/contract.js';
+import { defineForm, type FieldOf } from '../../forms/contract.js';
 import {
   type ListNamespacesRequestSchema,
   type ListNamespacesResponse,
@@ -282,6 +282,10 @@ export function refusedListView(query: ListQuery, problems: string[]): Namespace
 }
 
 /** The filter form's fields: the GET form names and the query string above are one contract. */
-export const listFilters = defineForm(['q', 'status', 'sort', 'size']);
+export const listFilters = defineForm({
+  labels: { q: 'Search', status: 'Status', size: 'Per page' },
+  // The current order, kept when the filters change.
+  hidden: ['sort'],
+});
 // A filter renamed in the contract but not in the query schema (or back) does not compile.
-listQueryInput.shape satisfies Record<(typeof listFilters.fields)[number], unknown>;
+listQueryInput.shape satisfies Record<FieldOf<typeof listFilters>, unknown>;
