@@ -38,40 +38,37 @@ export interface PageSpec {
   fragment?: { id: string; render: () => JSX.Element } | undefined;
 }
 
+/** The page renderer's answers, on every reply. */
+export interface Renderer {
+  /** A whole page in the layout, or the fragment htmx asked for. */
+  page(spec: PageSpec): Promise<Sent>;
+  /** Just a fragment (an answer to htmx that is not part of a page). */
+  fragment(render: () => JSX.Element): Promise<Sent>;
+  /** A whole document without the layout (the sign-in Continue page). */
+  document(render: () => JSX.Element): Promise<Sent>;
+  /** An error as a page, or for htmx as a fragment in the page's alert region. */
+  errorPage(described: ErrorDescription): Promise<Sent>;
+  /**
+   * Post/redirect/get: a 303 for a plain form post; for htmx, an HX-Location so htmx fetches
+   * the page, swaps its main region and pushes the URL, without a full reload.
+   */
+  seeOther(url: Url): Sent;
+  /** A full navigation, also for htmx (HX-Redirect): sign-out, or leaving the console. */
+  navigate(url: Url): Sent;
+}
+
 declare module 'fastify' {
-  interface FastifyReply {
-    /** A whole page in the layout, or the fragment htmx asked for. */
-    page(spec: PageSpec): Promise<Sent>;
-    /** Just a fragment (an answer to htmx that is not part of a page). */
-    fragment(render: () => JSX.Element): Promise<Sent>;
-    /** A whole document without the layout (the sign-in Continue page). */
-    document(render: () => JSX.Element): Promise<Sent>;
-    /** An error as a page, or for htmx as a fragment in the page's alert region. */
-    errorPage(described: ErrorDescription): Promise<Sent>;
-    /**
-     * Post/redirect/get: a 303 for a plain form post; for htmx, an HX-Location so htmx fetches
-     * the page, swaps its main region and pushes the URL, without a full reload.
-     */
-    seeOther(url: Url): Sent;
-    /** A full navigation, also for htmx (HX-Redirect): sign-out, or leaving the console. */
-    navigate(url: Url): Sent;
-  }
+  interface FastifyReply extends Renderer {}
 }
 
 /**
  * The reply an HTML handler gets: the renderer and status/header setters only. No `send`, so
  * a handler cannot answer with a plain string, a JSON object or a session — it does not compile.
  */
-export interface HtmlReply {
+export interface HtmlReply extends Renderer {
   code(status: number): HtmlReply;
   header(name: string, value: string): HtmlReply;
   readonly statusCode: number;
-  page(spec: PageSpec): Promise<Sent>;
-  fragment(render: () => JSX.Element): Promise<Sent>;
-  document(render: () => JSX.Element): Promise<Sent>;
-  errorPage(described: ErrorDescription): Promise<Sent>;
-  seeOther(url: Url): Sent;
-  navigate(url: Url): Sent;
 }
 
 const VARY = 'HX-Request, HX-Target, HX-History-Restore-Request';
