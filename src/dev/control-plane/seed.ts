@@ -1,5 +1,7 @@
 // Realistic, deterministic seed data: the same seed and clock give the same cluster, so the
 // demo looks the same on every start and tests can rely on sizes and names.
+// Long on purpose: it is data (every kind of resource the demo shows, with its names and sizes),
+// read top to bottom; split by kind it would only scatter one picture over several files.
 
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';

@@ -1,6 +1,8 @@
 // The demo identity provider: a real OpenID Connect issuer (oidc-provider) with the demo's
 // operators, a plain sign-in page and RP-initiated logout. Started by the demo (`npm start`,
 // `npm run dev`) and by tests only — never by `serve` mode, which talks to a real issuer.
+// A little over 300 lines: oidc-provider's configuration is one object (clients, claims, TTLs,
+// features, logout), and it reads best whole; the pages and adapter are already apart.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
