@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditOutcome } from '../../../src/gen/prism/admin/v1/audit_pb.js';
 import { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
-import { byLabel, byTestId, errorFor, textOf } from '../../components/namespaces/html.js';
+import { byLabel, byTestId, errorFor, parse, textOf } from '../../components/namespaces/html.js';
 import { listen, type Stack, startStack } from '../../helper.js';
 import {
   type Fields,
@@ -43,6 +43,29 @@ describe('GET /namespaces/new', () => {
 });
 
 describe('POST /namespaces', () => {
+  it('answers a body of the wrong shape with the form and its messages, never a bare 400', async () => {
+    // Not what the form sends: JSON with objects, arrays and numbers where strings belong.
+    const response = await stack.admin.inject({
+      method: 'POST',
+      url: '/namespaces',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        name: { $gt: '' },
+        max_sessions: 12,
+        max_rps: ['1', '2'],
+        reason: 'shapes',
+        request_id: 'shape-test-0001',
+      }),
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    const doc = parse(response.body);
+    expect(errorFor(doc, byLabel(doc, 'Name'))).toMatch(/Enter a name/);
+    // The first of repeated values is taken, as a browser's form would send it.
+    expect(byLabel(doc, 'Max requests per second').getAttribute('value')).toBe('1');
+    expect(stack.controlPlane.state.auditEntriesForRequest('shape-test-0001')).toHaveLength(0);
+  });
+
   it('creates the namespace, audits the reason and redirects to it with a confirmation', async () => {
     const fields = await newForm({
       name: 'checkout-v2',
