@@ -55,3 +55,25 @@ export function safeHref(value: string): Url | undefined {
 export function anchorHref(id: string): Url {
   return `#${encodeURIComponent(id)}` as Url;
 }
+
+/**
+ * A path on this console, from request-derived text (a return address, the page a failed
+ * request came from): one leading slash, no `//` or `/\\` (another host to a browser, also once
+ * dot segments resolve: "/.//evil.example"), no control characters. Undefined otherwise.
+ */
+export function localPath(value: unknown): Url | undefined {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2048) return undefined;
+  const hasControl = [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (value.startsWith('//') || value.includes('\\') || hasControl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value, 'http://console.invalid');
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== 'http://console.invalid') return undefined;
+  // Checked again after parsing: dot segments resolve, and "/.//evil.example" becomes
+  // "//evil.example" — another host to a browser.
+  const path = `${url.pathname}${url.search}`;
+  return path.startsWith('//') || path.startsWith('/\\') ? undefined : (path as Url);
+}

@@ -11,11 +11,12 @@ export default fp(
       else request.log.info({ err: { message: err.message, code: err.code } }, described.title);
       return reply.errorPage(described);
     });
-    app.setNotFoundHandler(async (request, reply) =>
+    app.setNotFoundHandler(async (_request, reply) =>
       reply.errorPage({
         status: 404,
         title: 'Page not found',
-        message: `There is no page at ${request.url}.`,
+        // The address is not repeated: it is the requester's text, not the console's.
+        message: 'There is no page at this address. Check the link, or start from the dashboard.',
         serverFault: false,
       }),
     );

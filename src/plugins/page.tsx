@@ -4,7 +4,7 @@ import { ErrorView } from '../../components/layout/ErrorPage.js';
 import { Layout } from '../../components/layout/Layout.js';
 import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
 import { PageHeader } from '../../components/ui/PageHeader.js';
-import { trustedUrl, type Url } from '../html/url.js';
+import { localPath, type Url } from '../html/url.js';
 import { type Area, areaRoot } from '../routes/navigation.js';
 import type { ErrorDescription } from '../views/errors.js';
 
@@ -106,14 +106,20 @@ function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
   );
 }
 
-/** The page the operator was on, to offer "Try again": only ever a local path. */
+/**
+ * The page the operator was on, to offer "Try again": only ever a path on this console. The
+ * request's own URL can be `//evil.example/x` and HX-Current-URL is whatever the client sent,
+ * so both go through the same check as a sign-in's return address.
+ */
 function retryHref(request: FastifyRequest): Url | undefined {
-  if (request.method === 'GET') return trustedUrl(request.url);
+  if (request.method === 'GET') return localPath(request.url);
   const current = request.headers['hx-current-url'];
   if (typeof current !== 'string') return undefined;
   try {
     const url = new URL(current);
-    return url.host === request.host ? trustedUrl(`${url.pathname}${url.search}`) : undefined;
+    return url.origin === request.server.config.publicUrl.origin
+      ? localPath(`${url.pathname}${url.search}`)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -139,7 +145,11 @@ export default fp(
         <ErrorView
           title={described.title}
           message={described.message}
-          retryHref={retryHref(request)}
+          // Worth trying again only when it may work the next time (a fault, an outage, a
+          // rate limit), not for a missing page or a refusal.
+          retryHref={
+            described.status >= 500 || described.status === 429 ? retryHref(request) : undefined
+          }
         />
       );
       this.code(described.status);

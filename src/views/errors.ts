@@ -17,7 +17,15 @@ export function describeError(err: unknown): ErrorDescription {
   if (err instanceof ConnectError) {
     switch (err.code) {
       case Code.NotFound:
-        return { status: 404, title: 'Not found', message: err.rawMessage, serverFault: false };
+        // Not the control plane's message: it repeats the name from the address, which anyone
+        // can write into a link ("/namespaces/Your session has expired…").
+        return {
+          status: 404,
+          title: 'Not found',
+          message:
+            'The control plane has nothing at this address: it may have been deleted or renamed, or the link is mistyped.',
+          serverFault: false,
+        };
       case Code.PermissionDenied:
         return {
           status: 403,

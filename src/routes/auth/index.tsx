@@ -205,14 +205,14 @@ export default async function authRoutes(app: FastifyInstance) {
   );
 
   post(app, routes.auth.signOut, {}, async function signOut(request, reply) {
-    const idToken = request.consoleSession?.idToken;
     await endSession(request);
     let target = signedOutUri;
     try {
       const config = await app.oidcConfiguration();
       if (config.serverMetadata().end_session_endpoint) {
+        // client_id, not id_token_hint: a token in a URL ends up in the browser's history, the
+        // identity provider's access logs and any proxy's. The provider asks before signing out.
         target = oidc.buildEndSessionUrl(config, {
-          ...(idToken ? { id_token_hint: idToken } : {}),
           client_id: settings.clientId,
           post_logout_redirect_uri: signedOutUri,
         }).href;
