@@ -40,6 +40,9 @@ const controlPlane = await startControlPlane({
 });
 
 Object.assign(process.env, {
+  // The banner below is what a newcomer reads: no JSON line per request over it. Warnings and
+  // errors still show; LOG_LEVEL=info npm start brings the request log back.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   HOST: host,
   PORT: String(port),
   PUBLIC_URL: publicUrl,
@@ -63,6 +66,7 @@ process.stderr.write(
       (u) =>
         `    ${u.username.padEnd(9)} password ${u.password.padEnd(14)} (${u.groups.join(', ')})`,
     ),
+    `  logs:               ${process.env.LOG_LEVEL} and above (LOG_LEVEL=info for every request)`,
     '',
     '',
   ].join('\n'),
