@@ -1,75 +1,11 @@
 /**
- * `npm start` / `npm run dev`: the console with its two development companions on loopback —
- * the demo control plane (in-memory AdminService with a traffic simulator, checking tokens and
- * roles) and the demo identity provider (OIDC, one user per role) — then the same entry as
- * production (server.ts), configured to use them.
+ * `npm start`: the console with its two development companions on loopback (companions.ts),
+ * then the same entry as production (server.ts), configured to use them.
  */
-import { randomBytes } from 'node:crypto';
-import { startControlPlane } from './control-plane/index.js';
-import { DEMO_USERS, startIdentityProvider } from './identity-provider/index.js';
+import { startDemoCompanions } from './companions.js';
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 8000);
-// The identity provider answers on "localhost", the console on 127.0.0.1: two sites, so the
-// return from sign-in is cross-site as it is with a real identity provider.
-const publicUrl = process.env.PUBLIC_URL ?? `http://${host}:${port}`;
-const clientId = 'prism-console';
-const clientSecret = randomBytes(24).toString('base64url');
-
-const identityProvider = await startIdentityProvider({
-  hostname: 'localhost',
-  port: Number(process.env.DEMO_IDENTITY_PROVIDER_PORT ?? 8982),
-  clients: [
-    {
-      clientId,
-      clientSecret,
-      name: 'Prism Console (demo)',
-      redirectUris: [`${publicUrl}/auth/callback`],
-      postLogoutRedirectUris: [`${publicUrl}/auth/signed-out`],
-    },
-  ],
-});
-const controlPlane = await startControlPlane({
-  host: '127.0.0.1',
-  port: Number(process.env.DEMO_CONTROL_PLANE_PORT ?? 8981),
-  auth: {
-    issuer: identityProvider.issuer,
-    audience: 'prism-admin',
-    jwks: new URL(identityProvider.jwksUri),
-  },
-});
-
-Object.assign(process.env, {
-  // The banner below is what a newcomer reads: no JSON line per request over it. Warnings and
-  // errors still show; LOG_LEVEL=info npm start brings the request log back.
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  HOST: host,
-  PORT: String(port),
-  PUBLIC_URL: publicUrl,
-  CONTROL_PLANE_URL: controlPlane.url,
-  OIDC_ISSUER: identityProvider.issuer,
-  OIDC_CLIENT_ID: clientId,
-  OIDC_CLIENT_SECRET: clientSecret,
-  // A new key each start: demo sessions do not outlive the demo.
-  SESSION_KEY: process.env.SESSION_KEY ?? randomBytes(32).toString('base64'),
-});
-
-process.stderr.write(
-  [
-    '',
-    'Prism Web Console — demo',
-    `  console:            ${publicUrl}`,
-    `  control plane:      ${controlPlane.url} (demo, in memory, simulated traffic)`,
-    `  identity provider:  ${identityProvider.issuer} (demo)`,
-    '  sign in as:',
-    ...DEMO_USERS.map(
-      (u) =>
-        `    ${u.username.padEnd(9)} password ${u.password.padEnd(14)} (${u.groups.join(', ')})`,
-    ),
-    `  logs:               ${process.env.LOG_LEVEL} and above (LOG_LEVEL=info for every request)`,
-    '',
-    '',
-  ].join('\n'),
-);
+const companions = await startDemoCompanions();
+Object.assign(process.env, companions.env);
+process.stderr.write(companions.banner());
 
 await import('../server.js');
