@@ -4,11 +4,13 @@ import type { Transport } from '@connectrpc/connect';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { redactingSerializers } from './log-redaction.js';
 import auth from './plugins/auth.js';
 import controlPlane from './plugins/control-plane.js';
 import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
+import metrics, { instrumentSessionStore } from './plugins/metrics.js';
 import operator from './plugins/operator.js';
 import page from './plugins/page.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -39,15 +41,33 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Several console instances in one test process share a store (as replicas share Redis). */
   sessionStore?: SessionStore;
+  /** Timeouts and connection handling of the HTTP server (server.ts sets them for serve mode). */
+  http?: Pick<
+    FastifyServerOptions,
+    'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'forceCloseConnections'
+  >;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The logger options with the URL serializers that keep sign-in codes and tokens out. */
+function redactingLogger(
+  logger: FastifyServerOptions['logger'],
+  level: Config['logLevel'],
+): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  const base = typeof logger === 'object' ? logger : { level };
+  return { ...base, serializers: { ...base.serializers, ...redactingSerializers } };
+}
+
+/** Trusts the nearest `hops` proxies (as Fastify's number form does; its types lack it). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the console without listening: server.ts listens, tests inject. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: redactingLogger(options.logger, config.logLevel),
     // Correlates a page with its control-plane calls: a caller's id is kept when it is sane.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -56,6 +76,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 64 * 1024,
+    // request.ip from X-Forwarded-For only as far as the proxies in front are trusted.
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    ...options.http,
   });
 
   app.decorate('config', config);
@@ -65,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
 
+  // Before any route, so that every request is measured.
+  await app.register(metrics);
   // First, so that every answer carries the headers: 404s, errors and static files too.
   await app.register(securityHeaders, {
     hsts: config.publicUrl.protocol === 'https:',
@@ -81,6 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     url: config.controlPlane.url,
     timeoutMs: config.controlPlane.timeoutMs,
     readRetries: config.controlPlane.readRetries,
+    keepaliveMs: config.controlPlane.keepaliveMs,
+    tls: config.controlPlane.tls,
+    metrics: app.metrics.controlPlane,
     ...(options.transport ? { transport: options.transport } : {}),
   });
   await app.register(page);
@@ -91,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     redisUrl: config.session.redisUrl,
     ...(options.sessionStore ? { store: options.sessionStore } : {}),
   });
+  instrumentSessionStore(app.sessions, app.metrics);
   await app.register(auth, { oidc: config.oidc, publicUrl: config.publicUrl });
   await app.register(csrf, { key: config.session.key, publicUrl: config.publicUrl });
 

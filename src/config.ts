@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import type { Role } from './plugins/operator.js';
 
@@ -17,9 +20,20 @@ export interface Config {
     timeoutMs: number;
     /** Extra attempts for idempotent reads that fail UNAVAILABLE. */
     readRetries: number;
+    /** HTTP/2 PING interval while a call is open; 0: none. Never on idle connections. */
+    keepaliveMs: number;
+    /** TLS settings beyond the system's trust (https:// only); undefined: none given. */
+    tls: ControlPlaneTls | undefined;
   };
   /** On SIGTERM, how long readiness fails before the listener closes. */
   shutdownGraceMs: number;
+  /** After the grace, how long in-flight requests have before the process exits regardless. */
+  shutdownTimeoutMs: number;
+  /**
+   * Which proxies in front may say who the client is (X-Forwarded-For): none (false), that many
+   * hops, or those addresses and CIDR ranges. Rate limits and the sessions page use the result.
+   */
+  trustProxy: false | number | string[];
   oidc: {
     issuer: URL;
     clientId: string;
@@ -40,6 +54,17 @@ export interface Config {
     /** Shared session store for several replicas; in memory when unset. */
     redisUrl: string | undefined;
   };
+}
+
+/** Files are paths, read at start and again whenever they change (mounted Secrets rotate). */
+export interface ControlPlaneTls {
+  /** PEM bundle trusted for the control plane instead of the system's CAs. */
+  caFile?: string | undefined;
+  /** Client certificate and key for mTLS: both or neither. */
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  /** Name sent as SNI and checked against the certificate instead of the URL's host. */
+  serverName?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +90,15 @@ const httpUrl = z
 /** Host names that never leave this machine: the only ones allowed over plain http. */
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** An IPv4 or IPv6 address, optionally with a /prefix: what TRUST_PROXY lists. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -72,6 +106,75 @@ const integer = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** Reads a file the console needs at start; the problem names the file and why. */
+function readStartFile(path: string): { text: string } | { problem: string } {
+  try {
+    return { text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return { problem: `cannot read ${path} (${code})` };
+  }
+}
+
+/** A path to a PEM file holding at least one `label` block, read (and checked) at start. */
+const pemFile = (label: 'CERTIFICATE' | 'PRIVATE KEY') =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must be a path')
+    .superRefine((path, ctx) => {
+      const read = readStartFile(path);
+      if ('problem' in read) ctx.addIssue({ code: 'custom', message: read.problem });
+      else if (!new RegExp(`-----BEGIN [A-Z ]*${label}-----`).test(read.text)) {
+        ctx.addIssue({ code: 'custom', message: `${path} holds no PEM ${label.toLowerCase()}` });
+      }
+    })
+    .optional();
+
+const TLS_VARIABLES = [
+  'CONTROL_PLANE_CA_FILE',
+  'CONTROL_PLANE_CERT_FILE',
+  'CONTROL_PLANE_KEY_FILE',
+  'CONTROL_PLANE_SERVER_NAME',
+] as const;
+
+/**
+ * What the TLS variables need of each other, checked on the raw environment so these problems
+ * are named beside any other: https://, a certificate with its key, and a pair that matches.
+ */
+function controlPlaneTlsProblems(env: Record<string, string | undefined>): string[] {
+  const given = (key: string) => (env[key]?.trim() ?? '') !== '';
+  const problems: string[] = [];
+  const url = env.CONTROL_PLANE_URL?.trim() ?? '';
+  if (!/^https:\/\//i.test(url)) {
+    for (const key of TLS_VARIABLES.filter(given)) {
+      problems.push(`${key}: needs an https:// CONTROL_PLANE_URL (TLS to the control plane)`);
+    }
+  }
+  const cert = env.CONTROL_PLANE_CERT_FILE?.trim();
+  const key = env.CONTROL_PLANE_KEY_FILE?.trim();
+  if (cert && !key) {
+    problems.push('CONTROL_PLANE_KEY_FILE: is required with CONTROL_PLANE_CERT_FILE (its key)');
+  } else if (key && !cert) {
+    problems.push(
+      'CONTROL_PLANE_CERT_FILE: is required with CONTROL_PLANE_KEY_FILE (its certificate)',
+    );
+  } else if (cert && key) {
+    const certText = readStartFile(cert);
+    const keyText = readStartFile(key);
+    if ('text' in certText && 'text' in keyText) {
+      try {
+        createSecureContext({ cert: certText.text, key: keyText.text });
+      } catch (err) {
+        problems.push(
+          `CONTROL_PLANE_KEY_FILE: ${key} does not go with the certificate in ${cert} (${(err as Error).message})`,
+        );
+      }
+    }
+  }
+  return problems;
+}
 
 const schema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -85,7 +188,36 @@ const schema = z.object({
   CONTROL_PLANE_URL: httpUrl,
   CONTROL_PLANE_TIMEOUT_MS: integer(50, 120_000).default(5000),
   CONTROL_PLANE_READ_RETRIES: integer(0, 5).default(2),
-  SHUTDOWN_GRACE_MS: integer(0, 120_000).default(0),
+  // grpc-go's servers allow one PING per 5 minutes by default (keepalive.EnforcementPolicy).
+  CONTROL_PLANE_KEEPALIVE_MS: integer(0, 7_200_000)
+    .refine((ms) => ms === 0 || ms >= 10_000, 'must be 0 (no keepalive) or at least 10000')
+    .default(300_000),
+  CONTROL_PLANE_CA_FILE: pemFile('CERTIFICATE'),
+  CONTROL_PLANE_CERT_FILE: pemFile('CERTIFICATE'),
+  CONTROL_PLANE_KEY_FILE: pemFile('PRIVATE KEY'),
+  CONTROL_PLANE_SERVER_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a DNS name')
+    .optional(),
+  SHUTDOWN_GRACE_MS: integer(0, 120_000).default(5000),
+  SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(10_000),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value, ctx): false | number | string[] => {
+      if (value === 'false' || value === '') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      const entries = value.split(',').map((entry) => entry.trim());
+      const bad = entries.filter((entry) => !isAddressOrRange(entry));
+      if (bad.length === 0) return entries;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be false, a number of proxy hops, or addresses and CIDR ranges separated by commas (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`,
+      });
+      return z.NEVER;
+    }),
   // Tokens and the client secret travel to the issuer: plain http only on this machine.
   OIDC_ISSUER: httpUrl.refine((value) => {
     try {
@@ -164,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${key}: unknown setting (known: ${CONFIG_VARIABLES.join(', ')})`);
     }
   }
+  problems.push(...controlPlaneTlsProblems(env));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -181,8 +314,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: v.CONTROL_PLANE_URL.replace(/\/+$/, ''),
       timeoutMs: v.CONTROL_PLANE_TIMEOUT_MS,
       readRetries: v.CONTROL_PLANE_READ_RETRIES,
+      keepaliveMs: v.CONTROL_PLANE_KEEPALIVE_MS,
+      tls: TLS_VARIABLES.some((key) => v[key] !== undefined)
+        ? {
+            caFile: v.CONTROL_PLANE_CA_FILE,
+            certFile: v.CONTROL_PLANE_CERT_FILE,
+            keyFile: v.CONTROL_PLANE_KEY_FILE,
+            serverName: v.CONTROL_PLANE_SERVER_NAME,
+          }
+        : undefined,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: v.TRUST_PROXY,
     oidc: {
       issuer: new URL(v.OIDC_ISSUER),
       clientId: v.OIDC_CLIENT_ID,

@@ -29,7 +29,9 @@ describe('loadConfig', () => {
       port: 8000,
       logLevel: 'info',
       controlPlane: { url: 'http://127.0.0.1:8981', timeoutMs: 5000, readRetries: 2 },
-      shutdownGraceMs: 0,
+      shutdownGraceMs: 5000,
+      shutdownTimeoutMs: 10_000,
+      trustProxy: false,
       oidc: {
         clientId: 'prism-console',
         scopes: 'openid profile email groups',
@@ -77,6 +79,29 @@ describe('loadConfig', () => {
       expect.stringMatching(/^OIDC_ROLE_MAP: "prism-admins=root" is not claim=role/),
       expect.stringMatching(/^SESSION_KEY: must be 32 random bytes in base64/),
       'REDIS_URL: must be a redis:// or rediss:// URL',
+    ]);
+  });
+
+  it('reads TRUST_PROXY as false, a number of hops, or addresses and CIDR ranges', () => {
+    const trust = (value: string) => loadConfig({ ...REQUIRED, TRUST_PROXY: value }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('10.0.0.0/8, 192.168.1.7,fd00::/8')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+    ]);
+    for (const bad of ['true', '10.0.0.0/33', 'ingress.example', '10.0.0.1,', '::1/129']) {
+      expect(problemsOf({ ...REQUIRED, TRUST_PROXY: bad }), bad).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: must be false, a number of proxy hops, or addresses/),
+      ]);
+    }
+  });
+
+  it('bounds the shutdown: SHUTDOWN_TIMEOUT_MS from 1 s', () => {
+    expect(loadConfig({ ...REQUIRED, SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2500);
+    expect(problemsOf({ ...REQUIRED, SHUTDOWN_TIMEOUT_MS: '0' })).toEqual([
+      'SHUTDOWN_TIMEOUT_MS: must be at least 1000',
     ]);
   });
 

@@ -10,6 +10,7 @@ import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import {
+  checkMessage,
   ErrorSummary,
   formMessages,
   HiddenField,
@@ -36,6 +37,8 @@ export interface DeleteNamespaceFormProps {
   errors: FormErrors<DeleteField>;
   /** Someone else changed the namespace after the operator opened this page. */
   changedMeanwhile?: boolean;
+  /** Where to check whether a write whose answer was lost was applied. */
+  checkHref?: Url | undefined;
   /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
   csrfToken: string | undefined;
 }
@@ -44,7 +47,10 @@ export interface DeleteNamespaceFormProps {
 export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Element {
   const { namespace: ns, values, errors } = props;
   const bind = binder(deleteForm, FIELD_ID_PREFIX, values, errors);
-  const messages = formMessages(errors, deleteForm, FIELD_ID_PREFIX);
+  const messages = [
+    ...formMessages(errors, deleteForm, FIELD_ID_PREFIX),
+    ...checkMessage(props.checkHref),
+  ];
   const sessions = ns?.usage[0];
   const sessionsText = sessions ? `${sessions.used} of ${sessions.limit}` : 'unknown';
   return (

@@ -1,6 +1,12 @@
+import { formatNumber } from '../../src/views/format.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
-import type { QuotaUsage } from '../../src/views/quantities.js';
+import { MAX_PERCENT, type QuotaUsage, UNLIMITED } from '../../src/views/quantities.js';
 import { StatusBadge } from './StatusBadge.js';
+
+function percentText(percent: number): string {
+  const shown = `${percent >= MAX_PERCENT ? 'more than ' : ''}${formatNumber(percent)}%`;
+  return percent > 100 ? `${shown} — over quota` : shown;
+}
 
 function UsageCard({ usage }: { usage: QuotaUsage }): JSX.Element {
   return (
@@ -42,11 +48,13 @@ function UsageCard({ usage }: { usage: QuotaUsage }): JSX.Element {
               data-testid="usage-percent"
               safe
             >
-              {usage.percent > 100 ? `${usage.percent}% — over quota` : `${usage.percent}%`}
+              {percentText(usage.percent)}
             </span>
           </div>
-        ) : (
+        ) : usage.limit === UNLIMITED ? (
           <p class="mt-2 text-xs text-slate-500">No limit set</p>
+        ) : (
+          ''
         )}
       </dd>
     </div>

@@ -2,15 +2,24 @@ import { binder } from '../../src/forms/contract.js';
 import type { FormErrors } from '../../src/forms/errors.js';
 import type { Url } from '../../src/html/url.js';
 import {
+  CHANGEABLE,
   type ConflictView,
   type NamespaceField,
   type NamespaceFormValues,
   namespaceForm,
+  ORIGINAL_FIELDS,
+  sameFieldValue,
 } from '../../src/views/namespaces/form.js';
-import { statusLabel, statusOptions } from '../../src/views/namespaces/status.js';
+import {
+  isSettableStatus,
+  statusChoices,
+  statusFromFormValue,
+  statusLabel,
+} from '../../src/views/namespaces/status.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import {
+  checkMessage,
   ErrorSummary,
   formMessages,
   HiddenField,
@@ -32,19 +41,12 @@ export interface NamespaceFormProps {
   errors: FormErrors<NamespaceField>;
   /** Set when someone else changed the namespace since the operator read it. */
   conflict?: ConflictView | undefined;
+  /** Where to check whether a write whose answer was lost was applied. */
+  checkHref?: Url | undefined;
   cancelHref: Url;
   /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
   csrfToken: string | undefined;
 }
-
-const COMPARED: readonly NamespaceField[] = [
-  'description',
-  'status',
-  'max_sessions',
-  'max_storage',
-  'max_rps',
-  'config',
-];
 
 const QUOTA_FIELDS: readonly NamespaceField[] = ['max_sessions', 'max_storage', 'max_rps'];
 
@@ -87,10 +89,11 @@ function ConflictPanel({
             </tr>
           </thead>
           <tbody class="divide-y divide-amber-200">
-            {COMPARED.map((field) => {
+            {CHANGEABLE.map((field) => {
               const current = conflict.current[field];
               const mine = values[field];
-              const differs = current.trim() !== mine.trim();
+              // The same comparison as the update mask's: the rows marked are what saving changes.
+              const differs = !sameFieldValue(field, mine, current);
               return (
                 <tr data-testid="conflict-row" data-field={field} data-differs={String(differs)}>
                   <th scope="row" class="py-1.5 pr-3 align-top font-medium" safe>
@@ -122,6 +125,15 @@ function ConflictPanel({
   );
 }
 
+const STATUS_HINT = 'Read-only refuses writes; suspended refuses all traffic.';
+
+/** The status hint, saying so when the current status is one the console does not know. */
+function statusHint(value: string): string {
+  const status = statusFromFormValue(value);
+  if (status === undefined || isSettableStatus(status)) return STATUS_HINT;
+  return `${statusLabel(value)} is a status this console does not know; it is kept unless you choose another. ${STATUS_HINT}`;
+}
+
 /**
  * Create and edit. Posts without JavaScript; with htmx the same post swaps this form for the
  * answer — the form again with messages, or a redirect to the namespace.
@@ -129,7 +141,10 @@ function ConflictPanel({
 export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
   const { mode, values, errors, conflict } = props;
   const bind = binder(namespaceForm, FIELD_ID_PREFIX, values, errors);
-  const messages = formMessages(errors, namespaceForm, FIELD_ID_PREFIX);
+  const messages = [
+    ...formMessages(errors, namespaceForm, FIELD_ID_PREFIX),
+    ...checkMessage(props.checkHref),
+  ];
   return (
     <PostForm
       id={NAMESPACE_FORM_ID}
@@ -146,6 +161,8 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
       {conflict ? <ConflictPanel conflict={conflict} values={values} /> : ''}
       <HiddenField field={bind('request_id')} />
       {mode === 'edit' ? <HiddenField field={bind('version')} /> : ''}
+      {/* The values this form was rendered from: saving sends only what the operator changed. */}
+      {mode === 'edit' ? ORIGINAL_FIELDS.map((field) => <HiddenField field={bind(field)} />) : ''}
 
       <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <TextField
@@ -164,8 +181,8 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         <SelectField
           field={bind('status')}
           required
-          options={statusOptions}
-          hint="Read-only refuses writes; suspended refuses all traffic."
+          options={statusChoices(values.status)}
+          hint={statusHint(values.status)}
         />
         <fieldset>
           <legend class="text-sm font-semibold text-slate-900">Quota</legend>

@@ -233,6 +233,14 @@ export function formMessages<V extends string, H extends string>(
   ];
 }
 
+/**
+ * The summary's link to where the operator can see whether a write whose answer was lost was
+ * applied (a write failure's `checkHref`); nothing when there is none.
+ */
+export function checkMessage(checkHref: Url | undefined): { text: string; href: Url }[] {
+  return checkHref ? [{ text: 'Check whether it was applied', href: checkHref }] : [];
+}
+
 export interface PostFormProps {
   id: string;
   action: Url;

@@ -1,5 +1,5 @@
 import type { ConnectError } from '@connectrpc/connect';
-import { BadRequestSchema } from '../gen/prism/admin/v1/errors_pb.js';
+import { BadRequestSchema } from '../gen/google/rpc/error_details_pb.js';
 
 /** Messages for a form: beside each field, and those that belong to no field. */
 export interface FormErrors<F extends string> {

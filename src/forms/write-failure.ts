@@ -1,5 +1,11 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { describeError } from '../views/errors.js';
+import type { Url } from '../html/url.js';
+import {
+  answerMayHaveArrived,
+  isNotLeader,
+  mayBeStaleVersion,
+} from '../plugins/control-plane-errors.js';
+import { describeError, notLeaderMessage } from '../views/errors.js';
 import { type FormErrors, type ViolationMap, violationErrors } from './errors.js';
 
 /** How a failed write is answered: the form again, with this status and these messages. */
@@ -14,6 +20,15 @@ export interface WriteFailure<F extends string> {
   keepRequestId: boolean;
   /** It was changed by someone else since the operator read it (a stale version). */
   conflict: boolean;
+  /**
+   * The outcome is unknown: the answer was lost after the request may have reached the
+   * control plane (a broken connection, the deadline). The form offers `checkHref`.
+   */
+  outcomeUnknown: boolean;
+  /** Where to check whether it was applied (the option of that name), when the outcome is unknown. */
+  checkHref?: Url;
+  /** RESOURCE_EXHAUSTED with RetryInfo: answer with this `Retry-After`. */
+  retryAfterSeconds?: number;
 }
 
 export interface WriteFailureOptions<F extends string> {
@@ -21,12 +36,16 @@ export interface WriteFailureOptions<F extends string> {
   violations: ViolationMap<F>;
   /** ALREADY_EXISTS: the field it is about (when the form has it) and what to say. */
   alreadyExists?: { field?: F; message: string };
+  /** What shows whether the write was applied (its detail page), for when that is unknown. */
+  checkHref?: Url;
 }
 
 export const UNREACHABLE_MESSAGE =
   'The control plane could not be reached; nothing was confirmed. Your input is kept below — submit again.';
 export const TIMEOUT_MESSAGE =
-  'The control plane did not answer in time, so it is not known whether this was done. Your input is kept below — submit again: the control plane recognises a repeated request and will not act twice.';
+  'The control plane did not answer in time, so it is not known whether this change was applied. Check whether it was applied; your input is kept below, and submitting it again is safe: the control plane recognises a repeated request and will not act twice.';
+export const LOST_ANSWER_MESSAGE =
+  'The connection to the control plane broke before it answered, so it is not known whether this change was applied. Check whether it was applied; your input is kept below, and submitting it again is safe: the control plane recognises a repeated request and will not act twice.';
 
 /**
  * Turns a refused or failed write into form messages. Returns undefined for what the error
@@ -42,6 +61,14 @@ export function writeFailure<F extends string>(
     errors: { fields: {}, general },
     keepRequestId: false,
     conflict: false,
+    outcomeUnknown: false,
+  });
+  // Not known whether it was applied: same request id, and where to look.
+  const unknown = (status: number, message: string): WriteFailure<F> => ({
+    ...failure(status, [message]),
+    keepRequestId: true,
+    outcomeUnknown: true,
+    ...(options.checkHref ? { checkHref: options.checkHref } : {}),
   });
   switch (err.code) {
     case Code.InvalidArgument:
@@ -57,18 +84,30 @@ export function writeFailure<F extends string>(
     }
     case Code.FailedPrecondition:
     case Code.Aborted:
-      // Usually a stale version: the route then explains it with the current values instead.
-      return { ...failure(409, [err.rawMessage]), conflict: true };
+      // A stale version (PreconditionFailure VERSION, or no details to say otherwise): the
+      // route then explains it with the current values instead.
+      return { ...failure(409, [err.rawMessage]), conflict: mayBeStaleVersion(err) };
     case Code.Unavailable:
-      return { ...failure(503, [UNREACHABLE_MESSAGE]), keepRequestId: true };
+      if (answerMayHaveArrived(err)) return unknown(503, LOST_ANSWER_MESSAGE);
+      // Not reached, or it said it could not serve: nothing was applied. The same id anyway,
+      // so a resubmission that races a late success is still recognised.
+      return {
+        ...failure(503, [isNotLeader(err) ? notLeaderMessage(err) : UNREACHABLE_MESSAGE]),
+        keepRequestId: true,
+      };
     case Code.DeadlineExceeded:
-      return { ...failure(504, [TIMEOUT_MESSAGE]), keepRequestId: true };
+      return unknown(504, TIMEOUT_MESSAGE);
     case Code.NotFound:
     case Code.Unauthenticated:
       return undefined;
     default: {
+      // RESOURCE_EXHAUSTED (429, Retry-After), UNIMPLEMENTED (501) and the rest: as a page says it.
       const described = describeError(err);
-      return failure(described.status, [described.message]);
+      const { retryAfterSeconds } = described;
+      return {
+        ...failure(described.status, [described.message]),
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      };
     }
   }
 }

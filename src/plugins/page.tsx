@@ -153,6 +153,9 @@ export default fp(
         />
       );
       this.code(described.status);
+      if (described.retryAfterSeconds !== undefined) {
+        this.header('retry-after', String(described.retryAfterSeconds));
+      }
       if (request.htmx.request) {
         // Whatever element asked, the error goes to the page's alert region, so a failed
         // refresh never wipes the content the operator is looking at.

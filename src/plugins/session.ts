@@ -171,8 +171,22 @@ export default fp(
     const store =
       options.store ??
       (options.redisUrl
-        ? await createRedisSessionStore(options.redisUrl)
-        : createMemorySessionStore());
+        ? await createRedisSessionStore(options.redisUrl, {
+            // The client reconnects by itself; pages say "Session store unavailable" meanwhile.
+            onError: (err) => app.log.error({ err }, 'session store (Redis) unavailable'),
+            onRecover: () => app.log.info('session store (Redis) reachable again'),
+          })
+        : createMemorySessionStore({
+            onEvict: (session, maxSessions) =>
+              app.log.warn(
+                {
+                  username: session.username,
+                  lastSeenAt: new Date(session.lastSeenAt),
+                  maxSessions,
+                },
+                'session store full: ended the least recently used session',
+              ),
+          }));
     app.decorate('sessions', store);
     if (!options.store) app.addHook('onClose', async () => store.close());
 

@@ -37,6 +37,10 @@ declare module 'fastify' {
      */
     sse(source: AsyncIterable<SseEvent>, options?: SseOptions): FastifyReply;
   }
+  interface FastifyInstance {
+    /** How many event streams are open (for the metrics). */
+    openEventStreams(): number;
+  }
 }
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -97,6 +101,7 @@ export default fp(
         shutdownCheck = undefined;
       }
     };
+    app.decorate('openEventStreams', () => open.size);
     // Before the listener closes: it waits for every open response, and these never end alone.
     app.addHook('preClose', async () => endAll());
 

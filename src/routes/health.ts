@@ -1,6 +1,8 @@
-import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { routes } from './table.js';
+
+/** How long readiness waits for the session store: well inside the probe's own timeout. */
+export const READINESS_STORE_TIMEOUT_MS = 500;
 
 export default async function healthRoutes(app: FastifyInstance) {
   // Alive: the process answers. Never depends on anything else, so an outage upstream does not
@@ -10,33 +12,37 @@ export default async function healthRoutes(app: FastifyInstance) {
     return { status: 'ok' };
   });
 
-  // Ready: this replica can serve operators, which needs the control plane and the identity
-  // provider. Fails first on shutdown.
+  // Ready: this replica can serve operators — its configuration loaded (it would not run
+  // otherwise), not shutting down, its session store answering. Deliberately not the control
+  // plane nor the identity provider: every replica shares them, so a slow one would take every
+  // replica out of the Service at once, and each probe would cost them a call. Their health
+  // shows in pages and in /metrics instead.
   app.get(routes.readyz.pattern, { config: { public: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (app.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
-    const [controlPlane, identityProvider] = await Promise.all([
-      app.controlPlane.getClusterStatus({}, { ...request.rpc(), timeoutMs: 1000 }).then(
-        () => 'reachable',
-        (err) => {
-          // Refusing a call without a token is an answer: the control plane is there.
-          const code = ConnectError.from(err).code;
-          if (code === Code.Unauthenticated || code === Code.PermissionDenied) return 'reachable';
-          request.log.warn({ err }, 'readiness: control plane unreachable');
-          return 'unreachable';
-        },
-      ),
-      app.oidcConfiguration().then(
-        () => 'reachable',
-        (err) => {
-          request.log.warn({ err }, 'readiness: identity provider unreachable');
-          return 'unreachable';
-        },
-      ),
-    ]);
-    const ready = controlPlane === 'reachable' && identityProvider === 'reachable';
+    const sessionStore = await reachable(app, READINESS_STORE_TIMEOUT_MS).catch((err) => {
+      request.log.warn({ err }, 'readiness: session store unreachable');
+      return 'unreachable' as const;
+    });
+    const ready = sessionStore === 'reachable';
     return reply
       .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not ready', controlPlane, identityProvider });
+      .send({ status: ready ? 'ready' : 'not ready', configuration: 'loaded', sessionStore });
   });
+}
+
+async function reachable(app: FastifyInstance, timeoutMs: number): Promise<'reachable'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the session store did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([app.sessions.ping(), late]);
+    return 'reachable';
+  } finally {
+    clearTimeout(timer);
+  }
 }

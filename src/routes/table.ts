@@ -86,6 +86,8 @@ export const routes = {
   dashboard: route('/'),
   healthz: route('/healthz'),
   readyz: route('/readyz'),
+  /** Prometheus metrics: public, for the scraper; the Ingress must not route it. */
+  metrics: route('/metrics'),
   namespaces: {
     /** GET the list; POST creates (the create form's action). */
     list: route('/namespaces').withQuery<NamespaceListQuery>(),

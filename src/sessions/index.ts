@@ -1,10 +1,20 @@
-export { createMemorySessionStore } from './memory.js';
-export { createRedisSessionStore, type RedisSessionStoreOptions } from './redis.js';
+export {
+  createMemorySessionStore,
+  MEMORY_STORE_MAX_SESSIONS,
+  type MemorySessionStoreOptions,
+} from './memory.js';
+export {
+  createRedisSessionStore,
+  REDIS_COMMAND_TIMEOUT_MS,
+  type RedisSessionStore,
+  type RedisSessionStoreOptions,
+} from './redis.js';
 export {
   type ConsoleSession,
   isSessionId,
   newSessionId,
   type SessionStore,
   SessionStoreClosedError,
+  SessionStoreUnavailable,
   TOUCH_INTERVAL_MS,
 } from './session.js';

@@ -9,13 +9,29 @@ import {
 } from './session.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Sessions kept at most by default: far more operators than a console has, and at a few KB
+ * each (the tokens) a bounded share of the heap whatever happens.
+ */
+export const MEMORY_STORE_MAX_SESSIONS = 2000;
+
+export interface MemorySessionStoreOptions {
+  now?: () => number;
+  /** Past this many sessions, the least recently used one ends to make room. */
+  maxSessions?: number;
+  /** Told of each session ended to make room (the plugin logs it). */
+  onEvict?: (session: ConsoleSession, maxSessions: number) => void;
+}
 
 /**
  * Sessions in this process's memory: the default, for a single replica. Sessions are copied
  * in and out, so a caller changing an object it got back changes nothing stored — as with Redis.
+ * The map is kept in order of use (a Map iterates in insertion order and a use re-inserts), so
+ * the first entry is the least recently used when the store is full.
  */
-export function createMemorySessionStore(options: { now?: () => number } = {}): SessionStore {
+export function createMemorySessionStore(options: MemorySessionStoreOptions = {}): SessionStore {
   const now = options.now ?? Date.now;
+  const maxSessions = options.maxSessions ?? MEMORY_STORE_MAX_SESSIONS;
   const sessions = new Map<string, ConsoleSession>();
   let closed = false;
 
@@ -31,6 +47,8 @@ export function createMemorySessionStore(options: { now?: () => number } = {}): 
       sessions.delete(id);
       return undefined;
     }
+    sessions.delete(id);
+    sessions.set(id, session);
     return session;
   }
 
@@ -44,7 +62,13 @@ export function createMemorySessionStore(options: { now?: () => number } = {}): 
   return {
     async create(session) {
       ensureOpen();
+      sessions.delete(session.id);
       sessions.set(session.id, structuredClone(session));
+      for (const [id, oldest] of sessions) {
+        if (sessions.size <= maxSessions) break;
+        sessions.delete(id);
+        options.onEvict?.(oldest, maxSessions);
+      }
     },
 
     async get(id) {
@@ -92,6 +116,10 @@ export function createMemorySessionStore(options: { now?: () => number } = {}): 
         if (session) result.push(structuredClone(session));
       }
       return result.sort(newestFirst);
+    },
+
+    async ping() {
+      ensureOpen();
     },
 
     async close() {

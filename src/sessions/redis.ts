@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import {
   type ConsoleSession,
   isLive,
@@ -7,6 +7,7 @@ import {
   newestFirst,
   type SessionStore,
   SessionStoreClosedError,
+  SessionStoreUnavailable,
   sessionEndsAt,
   TOUCH_INTERVAL_MS,
 } from './session.js';
@@ -15,18 +16,43 @@ export interface RedisSessionStoreOptions {
   /** Prefix of every key this store writes, so one Redis can serve several consoles. */
   prefix?: string;
   now?: () => number;
-  /** Connection trouble after start (the client reconnects by itself); the default ignores it. */
+  /**
+   * Connection trouble after start (the client reconnects by itself): the first error of each
+   * outage, not every failed reconnection; the default ignores it.
+   */
   onError?: (err: Error) => void;
+  /** Connected again after an outage that onError reported. */
+  onRecover?: () => void;
   /** How long the first connection may take before the store gives up. */
   connectTimeoutMs?: number;
+  /**
+   * How long any operation may wait for Redis before failing with SessionStoreUnavailable: a
+   * frozen Redis keeps its connections open and answers nothing, which no socket error shows.
+   */
+  commandTimeoutMs?: number;
+  /** How often the index of sessions is pruned of the ones Redis forgot; 0 never. */
+  pruneIntervalMs?: number;
 }
+
+export interface RedisSessionStore extends SessionStore {
+  /** Drops index members of sessions Redis forgot; resolves to how many. Also runs by itself. */
+  prune(): Promise<number>;
+}
+
+/** Default: a signed-in page waits at most this long for its session. */
+export const REDIS_COMMAND_TIMEOUT_MS = 1000;
+const PRUNE_INTERVAL_MS = 5 * 60_000;
+/** Ids looked at per round trip while pruning, so no single command holds Redis for long. */
+const PRUNE_BATCH = 200;
+/** The longest absolute timeout config.ts allows: an older index member is certainly gone. */
+const LONGEST_SESSION_MS = 30 * 86_400_000;
 
 /*
  * Layout in Redis:
  *   <prefix>session:<id>  the session as JSON, with a TTL of whatever is left of it (the
  *                         earlier of idle and absolute expiry), so Redis forgets it by itself
  *   <prefix>sessions      sorted set of ids by creation time, for list(); its members outlive
- *                         their sessions until list() notices and drops them
+ *                         their sessions until list() or the periodic prune drops them
  * Expiry is also checked on every read with the store's clock, so a session is refused at the
  * same moment in Redis and in memory whatever Redis's TTL resolution.
  *
@@ -100,17 +126,22 @@ const updateScript = script(UPDATE);
 export async function createRedisSessionStore(
   url: string,
   options: RedisSessionStoreOptions = {},
-): Promise<SessionStore> {
+): Promise<RedisSessionStore> {
   const prefix = options.prefix ?? 'prism-console:';
   const now = options.now ?? Date.now;
   const index = `${prefix}sessions`;
   const key = (id: string) => `${prefix}session:${id}`;
 
+  const commandTimeoutMs = options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
+  const where = redactedUrl(url);
   const client = createClient({
     url,
     // A request fails at once while Redis is away rather than waiting in a queue: the operator
     // gets an error page instead of a page that never loads.
     disableOfflineQueue: true,
+    // While Redis is frozen, commands wait for replies; a bounded queue bounds that memory.
+    commandsQueueMaxLength: 1000,
+    commandOptions: { timeout: commandTimeoutMs },
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5000,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
@@ -118,16 +149,63 @@ export async function createRedisSessionStore(
   });
   let connected = false;
   let firstError: Error | undefined;
-  client.on('error', (err: Error) => {
-    if (!connected) firstError ??= err;
-    else options.onError?.(err);
+  let outage = false;
+  let failStart: (err: Error) => void = () => {};
+  // Refused or unresolvable: no use waiting for the connect timeout.
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = reject;
   });
-  await connect(client, url, options.connectTimeoutMs ?? 5000, () => firstError);
+  client.on('error', (err: Error) => {
+    if (!connected) {
+      firstError ??= err;
+      failStart(err);
+    } else if (!outage) {
+      outage = true;
+      options.onError?.(err);
+    }
+  });
+  client.on('ready', () => {
+    if (!outage) return;
+    outage = false;
+    options.onRecover?.();
+  });
+  await connect(client, url, options.connectTimeoutMs ?? 5000, () => firstError, startFailed);
   connected = true;
 
   let closed = false;
   function ensureOpen(): void {
     if (closed) throw new SessionStoreClosedError();
+  }
+
+  /**
+   * Runs one store operation against Redis within the command timeout. Redis not answering,
+   * not connected or cut off becomes SessionStoreUnavailable; an error Redis itself answered
+   * (a bug here) stays what it is.
+   */
+  async function guard<T>(operation: () => Promise<T>): Promise<T> {
+    ensureOpen();
+    if (!client.isReady) throw new SessionStoreUnavailable(`not connected to Redis at ${where}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SessionStoreUnavailable(
+              `Redis at ${where} did not answer within ${commandTimeoutMs} ms`,
+            ),
+          ),
+        commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([operation(), timeout]);
+    } catch (err) {
+      if (err instanceof SessionStoreUnavailable || err instanceof ErrorReply) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new SessionStoreUnavailable(`Redis at ${where}: ${reason}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async function run(which: Script, id: string, args: string[]): Promise<unknown> {
@@ -152,26 +230,67 @@ export async function createRedisSessionStore(
     return JSON.parse(raw) as ConsoleSession;
   }
 
+  /**
+   * Drops index members whose session Redis has forgotten (expired), a batch per round trip,
+   * so the index does not grow with every sign-in until someone opens the sessions page.
+   */
+  async function prune(): Promise<number> {
+    let removed = await guard(() =>
+      client.zRemRangeByScore(index, '-inf', `(${now() - LONGEST_SESSION_MS}`),
+    );
+    const total = await guard(() => client.zCard(index));
+    for (let start = 0; start < total; start += PRUNE_BATCH) {
+      const ids = await guard(() => client.zRange(index, start, start + PRUNE_BATCH - 1));
+      if (ids.length === 0) break;
+      const present = await guard(() => Promise.all(ids.map((id) => client.exists(key(id)))));
+      const gone = ids.filter((_, i) => present[i] === 0);
+      if (gone.length > 0) {
+        await guard(() => client.zRem(index, gone));
+        removed += gone.length;
+        start -= gone.length;
+      }
+    }
+    return removed;
+  }
+  const pruneIntervalMs = options.pruneIntervalMs ?? PRUNE_INTERVAL_MS;
+  let pruning = false;
+  const pruneTimer =
+    pruneIntervalMs > 0
+      ? setInterval(() => {
+          if (pruning || closed) return;
+          pruning = true;
+          prune()
+            .catch((err: Error) => options.onError?.(err))
+            .finally(() => {
+              pruning = false;
+            });
+        }, pruneIntervalMs).unref()
+      : undefined;
+
   return {
     async create(session) {
       ensureOpen();
       const ttl = sessionEndsAt(session) - now();
       if (ttl <= 0) return; // Already over: nothing to keep (get would refuse it anyway).
-      await client
-        .multi()
-        .set(key(session.id), JSON.stringify(session), { expiration: { type: 'PX', value: ttl } })
-        .zAdd(index, { score: session.createdAt, value: session.id })
-        .exec();
+      await guard(() =>
+        client
+          .multi()
+          .set(key(session.id), JSON.stringify(session), {
+            expiration: { type: 'PX', value: ttl },
+          })
+          .zAdd(index, { score: session.createdAt, value: session.id })
+          .exec(),
+      );
     },
 
     async get(id) {
       ensureOpen();
       if (!isSessionId(id)) return undefined;
-      const raw = await client.get(key(id));
+      const raw = await guard(() => client.get(key(id)));
       if (raw === null) return undefined;
       const session = parse(raw);
       if (!isLive(session, now())) {
-        await remove([id]);
+        await guard(() => remove([id]));
         return undefined;
       }
       return session;
@@ -180,7 +299,7 @@ export async function createRedisSessionStore(
     async touch(id, at) {
       ensureOpen();
       if (!isSessionId(id)) return;
-      await run(touchScript, id, [String(at), String(TOUCH_INTERVAL_MS)]);
+      await guard(() => run(touchScript, id, [String(at), String(TOUCH_INTERVAL_MS)]));
     },
 
     async update(id, patch) {
@@ -190,20 +309,20 @@ export async function createRedisSessionStore(
       const removed = Object.entries(fields)
         .filter(([, value]) => value === undefined)
         .map(([name]) => name);
-      await run(updateScript, id, [String(now()), JSON.stringify(fields), ...removed]);
+      await guard(() => run(updateScript, id, [String(now()), JSON.stringify(fields), ...removed]));
     },
 
     async delete(id) {
       ensureOpen();
       if (!isSessionId(id)) return;
-      await remove([id]);
+      await guard(() => remove([id]));
     },
 
     async list() {
       ensureOpen();
-      const ids = await client.zRange(index, 0, -1, { REV: true });
+      const ids = await guard(() => client.zRange(index, 0, -1, { REV: true }));
       if (ids.length === 0) return [];
-      const raws = await client.mGet(ids.map(key));
+      const raws = await guard(() => client.mGet(ids.map(key)));
       const at = now();
       const sessions: ConsoleSession[] = [];
       const gone: string[] = [];
@@ -213,14 +332,28 @@ export async function createRedisSessionStore(
         if (session && isLive(session, at)) sessions.push(session);
         else gone.push(id);
       });
-      await remove(gone);
+      await guard(() => remove(gone));
       return sessions.sort(newestFirst);
     },
+
+    async ping() {
+      await guard(() => client.ping());
+    },
+
+    prune,
 
     async close() {
       if (closed) return;
       closed = true;
-      await client.close();
+      clearInterval(pruneTimer);
+      // A frozen Redis would hold a graceful close forever.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), commandTimeoutMs);
+      });
+      const closing = client.close().catch(() => {});
+      if ((await Promise.race([closing, late])) === 'late') client.destroy();
+      clearTimeout(timer);
     },
   };
 }
@@ -231,19 +364,21 @@ async function connect(
   url: string,
   timeoutMs: number,
   lastError: () => Error | undefined,
+  failed: Promise<never>,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
   });
   try {
-    await Promise.race([client.connect(), timeout]);
+    await Promise.race([client.connect(), timeout, failed]);
   } catch (err) {
     client.destroy();
     const reason = lastError() ?? (err instanceof Error ? err : new Error(String(err)));
-    throw new Error(`Cannot connect to Redis at ${redactedUrl(url)}: ${reason.message}`, {
-      cause: reason,
-    });
+    throw new SessionStoreUnavailable(
+      `Cannot connect to Redis at ${redactedUrl(url)}: ${reason.message || reason.name}`,
+      { cause: reason },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -49,6 +49,11 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** The live sessions, newest first (for the admin page). */
   list(): Promise<ConsoleSession[]>;
+  /**
+   * Resolves when the store answers (readiness); rejects with SessionStoreUnavailable when it
+   * does not within its command timeout. The memory store always answers.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,19 @@ export class SessionStoreClosedError extends Error {
   constructor() {
     super('The session store is closed.');
     this.name = 'SessionStoreClosedError';
+  }
+}
+
+/**
+ * The store did not answer (Redis down, frozen or unreachable) within its timeout. Every store
+ * operation fails with this instead of hanging, so an operator gets a clear 503 page at once
+ * and the console recovers by itself when the store is back.
+ */
+export class SessionStoreUnavailable extends Error {
+  readonly statusCode = 503;
+  constructor(reason: string, options?: ErrorOptions) {
+    super(reason, options);
+    this.name = 'SessionStoreUnavailable';
   }
 }
 

@@ -9,6 +9,7 @@ import {
   RaftRole,
 } from '../gen/prism/admin/v1/cluster_pb.js';
 import type { MaintenanceStatus } from '../gen/prism/admin/v1/operations_pb.js';
+import { fromEnumMap, unknownEnumLabel } from './enums.js';
 import { formatAgo, formatTime } from './format.js';
 
 /** A dashboard card's data, or why it could not be had: one failed call spoils one card only. */
@@ -71,6 +72,11 @@ const roleNames: Record<RaftRole, string> = {
   [RaftRole.LEARNER]: 'learner',
 };
 
+/** A member's role; one this console does not know (a newer control plane's) reads "Unknown (7)". */
+export function raftRoleName(role: RaftRole): string {
+  return fromEnumMap(roleNames, role, unknownEnumLabel);
+}
+
 export function clusterCard(status: GetClusterStatusResponse, now = new Date()): ClusterCard {
   return {
     leaderId: status.leaderId || undefined,
@@ -80,7 +86,7 @@ export function clusterCard(status: GetClusterStatusResponse, now = new Date()):
     members: status.members.map((m) => ({
       id: m.id,
       address: m.address,
-      role: roleNames[m.role],
+      role: raftRoleName(m.role),
       leader: m.id === status.leaderId,
       healthy: m.healthy,
       lastContact: formatAgo(m.lastContactTime, now),
@@ -102,14 +108,28 @@ export const backendHealth: Record<BackendHealth, { label: string; tone: BadgeTo
   [BackendHealth.UNHEALTHY]: { label: 'unhealthy', tone: 'red' },
 };
 
-export function backendBadges(backends: readonly Backend[]): BackendBadge[] {
-  return backends.map((b) => ({
-    name: b.name,
-    type: b.type,
-    health: backendHealth[b.health].label,
-    tone: backendHealth[b.health].tone,
-    message: b.healthMessage,
+/**
+ * A backend's health as shown; one this console does not know reads "Unknown (9)" on its own
+ * badge, and the rest of the card is shown as usual.
+ */
+export function backendHealthInfo(health: BackendHealth): { label: string; tone: BadgeTone } {
+  return fromEnumMap(backendHealth, health, (value) => ({
+    label: unknownEnumLabel(value),
+    tone: 'slate',
   }));
+}
+
+export function backendBadges(backends: readonly Backend[]): BackendBadge[] {
+  return backends.map((b) => {
+    const health = backendHealthInfo(b.health);
+    return {
+      name: b.name,
+      type: b.type,
+      health: health.label,
+      tone: health.tone,
+      message: b.healthMessage,
+    };
+  });
 }
 
 export function maintenanceBanner(status: MaintenanceStatus | undefined): MaintenanceBanner {
@@ -117,6 +137,7 @@ export function maintenanceBanner(status: MaintenanceStatus | undefined): Mainte
     enabled: status?.enabled ?? false,
     message: status?.message ?? '',
     enabledBy: status?.enabledBy ?? '',
+    // An unset end (no timestamp, the epoch, Go's zero time) is no end; formatTime is total.
     until:
       status?.scheduledEndTime && timestampDate(status.scheduledEndTime).getTime() > 0
         ? formatTime(status.scheduledEndTime)

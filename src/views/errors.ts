@@ -1,4 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { isNotLeader, retryAfterSeconds } from '../plugins/control-plane-errors.js';
+import { SessionStoreUnavailable } from '../sessions/session.js';
 
 /** What an operator is told about a failure, and how it is answered. */
 export interface ErrorDescription {
@@ -7,10 +9,42 @@ export interface ErrorDescription {
   message: string;
   /** Server faults are logged with their details; the page never shows those. */
   serverFault: boolean;
+  /**
+   * When to try again, in whole seconds (the control plane's RetryInfo, rounded up): answered
+   * as a `Retry-After` header.
+   */
+  retryAfterSeconds?: number;
 }
 
 const CONTROL_PLANE_DOWN =
   'The console could not reach the Prism control plane. Nothing is shown as done that the control plane did not confirm; try again in a moment.';
+
+export const UNIMPLEMENTED =
+  'This control plane does not support this operation: it is probably an older version than this console expects. The details are in the console log.';
+
+/** The control plane's own words, shown in quotes. */
+const quoted = (err: ConnectError) => `“${err.rawMessage}”`;
+
+/** A Raft member that is not the leader: say so, in its words, since it explains the wait. */
+export function notLeaderMessage(err: ConnectError): string {
+  return `The control plane member the console reached is not the leader (an election may be under way): ${quoted(err)}. Try again in a moment.`;
+}
+
+/** RESOURCE_EXHAUSTED: the control plane's words, and when to try again (RetryInfo). */
+function tooManyRequests(err: ConnectError): ErrorDescription {
+  const retryAfter = retryAfterSeconds(err);
+  const when =
+    retryAfter === undefined
+      ? 'Try again in a moment.'
+      : `Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`;
+  return {
+    status: 429,
+    title: 'Too many requests',
+    message: `The control plane is refusing requests for now: ${quoted(err)}. ${when}`,
+    serverFault: false,
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+  };
+}
 
 /** Maps control-plane (Connect) codes and HTTP errors to what the operator sees — in one place. */
 export function describeError(err: unknown): ErrorDescription {
@@ -52,11 +86,20 @@ export function describeError(err: unknown): ErrorDescription {
       case Code.FailedPrecondition:
       case Code.Aborted:
         return { status: 409, title: 'Conflict', message: err.rawMessage, serverFault: false };
+      case Code.ResourceExhausted:
+        return tooManyRequests(err);
+      case Code.Unimplemented:
+        return {
+          status: 501,
+          title: 'Not supported by this control plane',
+          message: UNIMPLEMENTED,
+          serverFault: true,
+        };
       case Code.Unavailable:
         return {
           status: 503,
           title: 'Control plane unreachable',
-          message: CONTROL_PLANE_DOWN,
+          message: isNotLeader(err) ? notLeaderMessage(err) : CONTROL_PLANE_DOWN,
           serverFault: true,
         };
       case Code.DeadlineExceeded:
@@ -83,6 +126,15 @@ export function describeError(err: unknown): ErrorDescription {
           serverFault: true,
         };
     }
+  }
+  if (err instanceof SessionStoreUnavailable) {
+    return {
+      status: 503,
+      title: 'Session store unavailable',
+      message:
+        'The console cannot reach its session store (Redis), so it cannot tell who you are. Nothing was done; try again in a moment.',
+      serverFault: true,
+    };
   }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,42 +1,122 @@
-import { type Timestamp, timestampDate } from '@bufbuild/protobuf/wkt';
+import type { Timestamp } from '@bufbuild/protobuf/wkt';
 
-/** Formatting shared by every view: times, sizes and rates the same way on every page. */
+/*
+ * Formatting shared by every view: times, sizes and rates the same way on every page.
+ *
+ * Every formatter is total: whatever the control plane sends — a time past year 9999, Go's zero
+ * time, NaN, ±Infinity, a negative size, 1e308, an int64 near 2^63 — it returns readable text and
+ * never throws, so one odd value cannot fail a page. Text for a value that cannot be meant is
+ * deliberate ("unknown", "after 9999-12-31"); "NaN", "Infinity" and "1e+308" never appear.
+ */
 
+/** For a value that is no number at all (NaN, ±Infinity where a count or size is expected). */
+export const UNKNOWN_VALUE = 'unknown';
+
+// --- times --------------------------------------------------------------------------------------
+
+/** Go's zero time.Time (0001-01-01T00:00:00Z): what a Go control plane sends for "never set". */
+export const GO_ZERO_SECONDS = -62_135_596_800n;
+/** The range of google.protobuf.Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+const MIN_SECONDS = GO_ZERO_SECONDS;
+const MAX_SECONDS = 253_402_300_799n;
+
+type Reading =
+  | { kind: 'unset' }
+  | { kind: 'before' }
+  | { kind: 'after' }
+  | { kind: 'time'; date: Date };
+
+/** A timestamp as something a person can be shown. */
+function readTimestamp(ts: Timestamp | undefined): Reading {
+  if (!ts) return { kind: 'unset' };
+  const seconds = ts.seconds;
+  const nanos = Number.isFinite(ts.nanos) ? Math.min(Math.max(ts.nanos, 0), 999_999_999) : 0;
+  if (seconds === GO_ZERO_SECONDS && nanos === 0) return { kind: 'unset' };
+  if (seconds < MIN_SECONDS) return { kind: 'before' };
+  if (seconds > MAX_SECONDS) return { kind: 'after' };
+  return { kind: 'time', date: new Date(Number(seconds) * 1000 + Math.floor(nanos / 1_000_000)) };
+}
+
+/** `2026-01-02 03:04:05 UTC`; `—` when unset (also Go's zero time). */
 export function formatTime(ts: Timestamp | undefined): string {
-  if (!ts) return '—';
-  return `${timestampDate(ts).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-export function formatAgo(ts: Timestamp | undefined, now: Date = new Date()): string {
-  if (!ts) return 'never';
-  const seconds = Math.round((now.getTime() - timestampDate(ts).getTime()) / 1000);
-  if (seconds < 5) return 'just now';
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
-  return `${Math.floor(seconds / 86_400)}d ago`;
-}
-
-const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-export function formatBytes(bytes: bigint | number): string {
-  let value = Number(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+  const time = readTimestamp(ts);
+  switch (time.kind) {
+    case 'unset':
+      return '—';
+    case 'before':
+      return 'before 0001-01-01';
+    case 'after':
+      return 'after 9999-12-31';
+    case 'time':
+      return `${time.date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+function span(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${numberFormat.format(Math.floor(seconds / 86_400))}d`;
+}
+
+/** `12m ago`, `in 3h` (a time ahead of the clock), `just now`; `never` when unset. */
+export function formatAgo(ts: Timestamp | undefined, now: Date = new Date()): string {
+  const time = readTimestamp(ts);
+  if (time.kind === 'unset') return 'never';
+  if (time.kind === 'before') return 'long ago';
+  if (time.kind === 'after') return 'in the future';
+  const seconds = Math.round((now.getTime() - time.date.getTime()) / 1000);
+  if (Number.isNaN(seconds)) return UNKNOWN_VALUE;
+  // A few seconds either way is clock skew, not the future.
+  if (Math.abs(seconds) < 5) return 'just now';
+  return seconds < 0 ? `in ${span(-seconds)}` : `${span(seconds)} ago`;
+}
+
+// --- numbers ------------------------------------------------------------------------------------
 
 // Made once: building an Intl.NumberFormat costs far more than using one, and a page of 50
 // rows formats a hundred numbers (bench/README.md).
 const numberFormat = new Intl.NumberFormat('en-US');
 
+/**
+ * Past this a double is no count any field can hold (int64 tops at 9.2e18) and Intl would write
+ * hundreds of digits: it is shown as "more than" this.
+ */
+const HUGE = 1e21;
+
+/** `1,234`; a bigint exactly (`9,223,372,036,854,775,807`). */
 export function formatNumber(value: number | bigint): string {
-  return numberFormat.format(value);
+  if (typeof value === 'bigint') return numberFormat.format(value);
+  if (!Number.isFinite(value)) return UNKNOWN_VALUE;
+  if (Math.abs(value) >= HUGE) {
+    return `${value < 0 ? 'less than -' : 'more than '}${numberFormat.format(HUGE)}`;
+  }
+  // Intl writes -0 as "-0".
+  return numberFormat.format(value === 0 ? 0 : value);
 }
 
+/** `4.5/s` under ten, `1,234/s` from there. */
 export function formatRate(value: number): string {
-  return `${value < 10 ? value.toFixed(1) : numberFormat.format(Math.round(value))}/s`;
+  if (!Number.isFinite(value)) return UNKNOWN_VALUE;
+  if (value < 0) return `-${formatRate(-value)}`;
+  return `${value < 10 ? value.toFixed(1) : formatNumber(Math.round(value))}/s`;
+}
+
+const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+const LAST_UNIT = units.length - 1;
+
+/** `512 B`, `1.5 KiB`, `10 GiB`; int64's largest is `8.0 EiB`. */
+export function formatBytes(bytes: bigint | number): string {
+  if (typeof bytes === 'number' && !Number.isFinite(bytes)) return UNKNOWN_VALUE;
+  if (bytes < 0) return `-${formatBytes(-bytes)}`;
+  // A bigint past a double's range is still "more than" the largest unit, not unknown.
+  let value = Math.min(Number(bytes), Number.MAX_VALUE);
+  let unit = 0;
+  while (value >= 1024 && unit < LAST_UNIT) {
+    value /= 1024;
+    unit++;
+  }
+  if (value >= 1024) return `more than 1,024 ${units[LAST_UNIT]}`;
+  const shown = unit === 0 ? String(Math.round(value)) : value.toFixed(value < 10 ? 1 : 0);
+  return `${shown} ${units[unit]}`;
 }

@@ -19,8 +19,24 @@ export interface QuotaUsage {
   label: string;
   used: string;
   limit: string;
-  /** Share of the limit used (above 100 when over quota); undefined when unlimited. */
+  /**
+   * Share of the limit used, a whole number from 0 to MAX_PERCENT (above 100 when over quota);
+   * undefined when unlimited, or when the value or the limit is no number to divide.
+   */
   percent: number | undefined;
+}
+
+/** Beyond this the share is shown as this: the point (far over quota) is made. */
+export const MAX_PERCENT = 999_999;
+
+/** The share of `limit` that `used` is, total: never NaN, negative or infinite. */
+export function percentOf(used: number | bigint, limit: number | bigint): number | undefined {
+  const max = Number(limit);
+  const value = Number(used);
+  if (!(max > 0) || !Number.isFinite(max) || Number.isNaN(value)) return undefined;
+  // int64 values near 2^63 lose digits as doubles, far below what a percentage shows.
+  const percent = Math.round((value / max) * 100);
+  return Math.min(Math.max(percent, 0), MAX_PERCENT);
 }
 
 export function usage(
@@ -29,12 +45,11 @@ export function usage(
   limit: number | bigint,
   format: (value: number | bigint) => string,
 ): QuotaUsage {
-  const max = Number(limit);
   return {
     label,
     used: format(used),
     limit: limitText(limit, format),
-    percent: max > 0 ? Math.round((Number(used) / max) * 100) : undefined,
+    percent: percentOf(used, limit),
   };
 }
 

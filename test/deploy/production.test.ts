@@ -46,7 +46,21 @@ const node = join(root, 'node_modules', '.bin', 'node');
 /** The child's whole environment: nothing leaks in from the test runner or from npm. */
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  if (process.env.HOME) env.HOME = process.env.HOME;
+  // How this machine reaches the registry (a proxy, a CA it must trust) is the machine's, not
+  // the project's: `npm ci` needs it as the image build has its own.
+  for (const name of [
+    'HOME',
+    'NODE_EXTRA_CA_CERTS',
+    'HTTPS_PROXY',
+    'HTTP_PROXY',
+    'NO_PROXY',
+    'https_proxy',
+    'http_proxy',
+    'no_proxy',
+  ]) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
   return { ...env, ...extra };
 }
 
@@ -177,6 +191,7 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
       OIDC_CLIENT_SECRET: clientSecret,
       SESSION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_MS: '0',
     });
     await waitForHealth(baseUrl, server);
   }, 240_000);

@@ -5,7 +5,7 @@ import { envelopeProblem, INCOMPLETE_FORM } from '../../src/forms/envelope.js';
 import { noErrors, violationErrors } from '../../src/forms/errors.js';
 import { defineNotices } from '../../src/forms/notices.js';
 import { writeFailure } from '../../src/forms/write-failure.js';
-import { BadRequestSchema } from '../../src/gen/prism/admin/v1/errors_pb.js';
+import { BadRequestSchema } from '../../src/gen/google/rpc/error_details_pb.js';
 
 const form = defineForm({
   labels: { name: 'Name', max_rps: 'Max requests per second' },

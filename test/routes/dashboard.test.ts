@@ -1,5 +1,11 @@
+import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentStatus } from '../../src/gen/prism/admin/v1/cluster_pb.js';
+import { type BackendHealth, BackendSchema } from '../../src/gen/prism/admin/v1/backend_pb.js';
+import {
+  ComponentStatus,
+  RaftMemberSchema,
+  type RaftRole,
+} from '../../src/gen/prism/admin/v1/cluster_pb.js';
 import { parseHtml, textOf } from '../dom.js';
 import { directClient } from '../grpc.js';
 import { type Stack, startStack } from '../helper.js';
@@ -75,6 +81,49 @@ describe('GET / (dashboard)', () => {
         requestId: crypto.randomUUID(),
         reason: 'test',
       });
+    }
+  });
+
+  it('shows a backend health and a Raft role it does not know, and the rest of each card', async () => {
+    // What a newer control plane may send: values this console was built without.
+    const state = stack.controlPlane.state;
+    const backend = create(BackendSchema, {
+      name: 'zz-newer-backend',
+      type: 'quantum',
+      health: 9 as BackendHealth,
+      healthMessage: 'from a newer control plane',
+    });
+    const member = create(RaftMemberSchema, {
+      id: 'zz-newer-member',
+      address: '10.0.0.99:7000',
+      role: 7 as RaftRole,
+      healthy: true,
+    });
+    state.backends.set(backend.name, backend);
+    state.raft.members.push(member);
+    try {
+      const res = await stack.admin.inject({ url: '/' });
+      expect(res.statusCode).toBe(200);
+      const doc = parseHtml(res.body);
+      const backends = doc.querySelector('[data-testid="backends"]');
+      expect(textOf(backends)).not.toContain('Unavailable');
+      expect(backends?.querySelectorAll('li')).toHaveLength(state.backends.size);
+      const newer = [...(backends?.querySelectorAll('li') ?? [])].find((li) =>
+        textOf(li).includes('zz-newer-backend'),
+      );
+      expect(textOf(newer)).toContain('Unknown (9)');
+      expect(textOf(backends)).toMatch(/degraded/);
+
+      const raft = doc.querySelector('[data-testid="raft"]');
+      expect(textOf(raft)).not.toContain('Unavailable');
+      expect(raft?.querySelectorAll('tbody tr')).toHaveLength(state.raft.members.length);
+      const row = [...(raft?.querySelectorAll('tbody tr') ?? [])].find((tr) =>
+        textOf(tr).includes('zz-newer-member'),
+      );
+      expect(textOf(row)).toContain('Unknown (7)');
+    } finally {
+      state.backends.delete(backend.name);
+      state.raft.members.splice(state.raft.members.indexOf(member), 1);
     }
   });
 

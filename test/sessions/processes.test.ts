@@ -24,7 +24,7 @@ beforeAll(async () => {
   const root = projectRoot();
   child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...stack.env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', ...stack.env, PORT: String(port), SHUTDOWN_GRACE_MS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => {

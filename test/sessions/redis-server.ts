@@ -7,6 +7,10 @@ export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-ser
 export interface RedisServer {
   url: string;
   port: number;
+  /** SIGSTOP: a frozen Redis, its connections open and nothing answered. */
+  pause(): void;
+  /** SIGCONT: it answers again, queued commands first. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -68,7 +72,16 @@ export async function startRedisServer(): Promise<RedisServer> {
   });
   child.stdout?.removeAllListeners('data').resume();
   child.stderr?.removeAllListeners('data').resume();
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stop(child) };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: () => {
+      child.kill('SIGCONT'); // a paused process would not act on SIGTERM
+      return stop(child);
+    },
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

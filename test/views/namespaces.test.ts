@@ -4,7 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { violationErrors } from '../../src/forms/errors.js';
 import { writeFailure } from '../../src/forms/write-failure.js';
-import { BadRequestSchema } from '../../src/gen/prism/admin/v1/errors_pb.js';
+import { BadRequestSchema } from '../../src/gen/google/rpc/error_details_pb.js';
 import {
   ListNamespacesResponseSchema,
   NamespaceSchema,

@@ -1,9 +1,19 @@
 // Request validation. Every problem with a request is collected first and reported at once as
 // INVALID_ARGUMENT with a BadRequest detail (one FieldViolation per field), so a form can show
-// each message beside its field instead of one error at a time.
+// each message beside its field instead of one error at a time. The other refusals carry the
+// standard details a grpc-go server attaches (google.rpc.*): ResourceInfo on NOT_FOUND,
+// PreconditionFailure and ErrorInfo on a stale version.
 
 import { Code, ConnectError } from '@connectrpc/connect';
-import { BadRequestSchema } from '../../gen/prism/admin/v1/errors_pb.js';
+import {
+  BadRequestSchema,
+  ErrorInfoSchema,
+  PreconditionFailureSchema,
+  ResourceInfoSchema,
+} from '../../gen/google/rpc/error_details_pb.js';
+
+/** The ErrorInfo domain of this control plane's reasons. */
+export const ERROR_DOMAIN = 'admin.prism.dev';
 
 /** DNS-label style names: 3 to 63 characters, lower case letters, digits and '-'. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -106,8 +116,28 @@ export function invalidField(field: string, description: string): ConnectError {
   return invalidArgument([{ field, description }]);
 }
 
+const RESOURCE_TYPES: Readonly<Record<string, string>> = {
+  namespace: 'prism.admin.v1.Namespace',
+  'client session': 'prism.admin.v1.ClientSession',
+  'client configuration': 'prism.admin.v1.ClientConfiguration',
+  backend: 'prism.admin.v1.Backend',
+};
+
+/** "client configuration orders-api" → its resource type and name, for ResourceInfo. */
+function resourceOf(what: string): { resourceType: string; resourceName: string } {
+  for (const [kind, resourceType] of Object.entries(RESOURCE_TYPES)) {
+    if (what === kind) return { resourceType, resourceName: '' };
+    if (what.startsWith(`${kind} `)) {
+      return { resourceType, resourceName: what.slice(kind.length + 1) };
+    }
+  }
+  return { resourceType: what, resourceName: '' };
+}
+
 export function notFound(what: string): ConnectError {
-  return new ConnectError(`${what} not found`, Code.NotFound);
+  return new ConnectError(`${what} not found`, Code.NotFound, undefined, [
+    { desc: ResourceInfoSchema, value: { ...resourceOf(what), description: 'does not exist' } },
+  ]);
 }
 
 export function alreadyExists(what: string): ConnectError {
@@ -120,8 +150,33 @@ export function failedPrecondition(message: string): ConnectError {
 
 /** The FAILED_PRECONDITION of optimistic concurrency; says which version is current. */
 export function staleVersion(what: string, current: bigint, sent: bigint): ConnectError {
-  return failedPrecondition(
+  const { resourceType, resourceName } = resourceOf(what);
+  return new ConnectError(
     `${what} is at version ${current}, not ${sent}: it changed since you read it; read it again and retry`,
+    Code.FailedPrecondition,
+    undefined,
+    [
+      {
+        desc: PreconditionFailureSchema,
+        value: {
+          violations: [
+            {
+              type: 'VERSION',
+              subject: `${resourceType}/${resourceName}`,
+              description: `is at version ${current}, not ${sent}`,
+            },
+          ],
+        },
+      },
+      {
+        desc: ErrorInfoSchema,
+        value: {
+          reason: 'STALE_VERSION',
+          domain: ERROR_DOMAIN,
+          metadata: { currentVersion: String(current), sentVersion: String(sent) },
+        },
+      },
+    ],
   );
 }
 

@@ -51,6 +51,8 @@ export default async function createRoutes(app: FastifyInstance) {
         {
           violations: namespaceViolations,
           alreadyExists: { field: 'name', message: NAMESPACE_EXISTS },
+          // The name typed: if the lost create was applied, it is there.
+          checkHref: routes.namespaces.detail.href({ name: input.name }),
         },
         async () => {
           const { namespace } = await app.controlPlane.createNamespace(
@@ -70,10 +72,13 @@ export default async function createRoutes(app: FastifyInstance) {
         },
       );
       if (!isFailedWrite(result)) return result;
+      const { failure } = result;
       return sendNamespaceForm(request, reply, CREATE, {
-        status: result.failure.status,
+        status: failure.status,
         values: result.values,
-        errors: result.failure.errors,
+        errors: failure.errors,
+        checkHref: failure.checkHref,
+        retryAfterSeconds: failure.retryAfterSeconds,
       });
     },
   );

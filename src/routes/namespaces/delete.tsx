@@ -8,6 +8,7 @@ import { newRequestId } from '../../forms/envelope.js';
 import { type FormErrors, noErrors } from '../../forms/errors.js';
 import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
+import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { isUnreachable } from '../../views/errors.js';
 import {
@@ -31,6 +32,10 @@ interface DeleteAnswer {
   /** Undefined when it could not be read (the control plane is unreachable). */
   namespace: Namespace | undefined;
   changedMeanwhile?: boolean;
+  /** Where to check whether a delete whose answer was lost was applied. */
+  checkHref?: Url | undefined;
+  /** Answered as `Retry-After` (the control plane asked to wait). */
+  retryAfterSeconds?: number | undefined;
 }
 
 function sendDeleteForm(
@@ -47,8 +52,12 @@ function sendDeleteForm(
     values: answer.values,
     errors: answer.errors,
     changedMeanwhile: answer.changedMeanwhile ?? false,
+    checkHref: answer.checkHref,
     csrfToken: request.csrfToken(),
   };
+  if (answer.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(answer.retryAfterSeconds));
+  }
   const form = () => <DeleteNamespaceForm {...props} />;
   return reply.code(answer.status).page({
     area: 'namespaces',
@@ -109,7 +118,8 @@ export default async function deleteRoutes(app: FastifyInstance) {
         request,
         'delete namespace',
         values,
-        { violations: deleteViolations },
+        // Gone from there (NOT_FOUND) if the lost delete was applied.
+        { violations: deleteViolations, checkHref: routes.namespaces.detail.href({ name }) },
         async () => {
           await app.controlPlane.deleteNamespace(
             { name, version: input.version, requestId: input.requestId, reason: input.reason },
@@ -125,6 +135,8 @@ export default async function deleteRoutes(app: FastifyInstance) {
         values: result.values,
         errors: failure.errors,
         namespace: failure.keepRequestId ? undefined : await readForForm(request, name),
+        checkHref: failure.checkHref,
+        retryAfterSeconds: failure.retryAfterSeconds,
       };
       if (failure.conflict && answer.namespace && answer.namespace.version !== input.version) {
         // Changed since the operator looked: nothing deleted; show it as it is now and let

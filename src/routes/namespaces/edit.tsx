@@ -8,15 +8,14 @@ import {
   namespaceFormValues,
   namespaceViolations,
   parseNamespaceForm,
+  rebaseNamespaceForm,
+  updateMask,
 } from '../../views/namespaces/form.js';
 import { NEEDS } from '../../views/permissions.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { type FormAnswer, namespaceMessage, sendNamespaceForm } from './form.js';
 import { getNamespace } from './read.js';
-
-/** Every field the edit form holds; sent as the update mask so nothing else is touched. */
-const UPDATE_MASK = ['description', 'status', 'quota', 'config'];
 
 export default async function editRoutes(app: FastifyInstance) {
   // The form page is guarded like the post: an operator who may not save is not handed a form.
@@ -54,12 +53,13 @@ export default async function editRoutes(app: FastifyInstance) {
         request,
         'update namespace',
         values,
-        { violations: namespaceViolations },
+        { violations: namespaceViolations, checkHref: routes.namespaces.detail.href({ name }) },
         async () => {
           await app.controlPlane.updateNamespace(
             {
               namespace: namespaceMessage(input),
-              updateMask: { paths: UPDATE_MASK },
+              // Only the fields the operator changed (see updateMask for why and how).
+              updateMask: { paths: updateMask(values) },
               requestId: input.requestId,
               reason: input.reason,
             },
@@ -74,15 +74,18 @@ export default async function editRoutes(app: FastifyInstance) {
         status: failure.status,
         values: result.values,
         errors: failure.errors,
+        checkHref: failure.checkHref,
+        retryAfterSeconds: failure.retryAfterSeconds,
       };
       if (failure.conflict) {
         // Someone else saved first. Keep the operator's input, show what is there now, and
-        // carry the current version so saving again applies their values on top of it.
+        // carry the current version (and its values as the originals, which always go with the
+        // version) so saving again applies their values on top of it.
         const current = await getNamespace(request, name);
         if (current.version !== input.version) {
           answer = {
             ...answer,
-            values: { ...answer.values, version: current.version.toString() },
+            values: rebaseNamespaceForm(answer.values, current),
             errors: { ...failure.errors, general: [] },
             conflict: conflictView(current),
           };

@@ -5,6 +5,7 @@ import {
   type NamespaceFormProps,
 } from '../../../components/namespaces/NamespaceForm.js';
 import type { FormErrors } from '../../forms/errors.js';
+import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import type {
   ConflictView,
@@ -20,6 +21,10 @@ export interface FormAnswer {
   values: NamespaceFormValues;
   errors: FormErrors<NamespaceField>;
   conflict?: ConflictView | undefined;
+  /** Where to check whether a write whose answer was lost was applied. */
+  checkHref?: Url | undefined;
+  /** Answered as `Retry-After` (the control plane asked to wait). */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** Which form: a new namespace, or the edit of an existing one. */
@@ -33,6 +38,8 @@ export function sendNamespaceForm(
   answer: FormAnswer,
 ): Promise<Sent> {
   const edit = target.mode === 'edit' ? target : undefined;
+  const { retryAfterSeconds, ...shown } = answer;
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
   const props: NamespaceFormProps = {
     mode: target.mode,
     // Create posts to the list; an edit posts to the namespace.
@@ -43,7 +50,7 @@ export function sendNamespaceForm(
       ? routes.namespaces.detail.href({ name: edit.name })
       : routes.namespaces.list.href(),
     csrfToken: request.csrfToken(),
-    ...answer,
+    ...shown,
   };
   const form = () => <NamespaceForm {...props} />;
   return reply.code(answer.status).page({

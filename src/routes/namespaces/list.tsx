@@ -4,7 +4,7 @@ import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActi
 import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
 import { Notice } from '../../../components/ui/Alert.js';
-import { BadRequestSchema } from '../../gen/prism/admin/v1/errors_pb.js';
+import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import {
   listQueryInput,
   listRequest,

@@ -30,6 +30,27 @@ describe('NamespaceDetailView', () => {
     ]);
   });
 
+  it('shows usage that is no number, or far over quota, in words', async () => {
+    const doc = await render(
+      namespace({
+        quota: { maxSessions: 1, maxStorageBytes: 1n, maxRps: 100 },
+        metrics: { activeSessions: -2, storageUsedBytes: 2n ** 63n - 1n, rps: Number.NaN },
+      }),
+    );
+    const cards = byTestId(doc, 'quota-usage').map((card) => ({
+      used: textOf(card.querySelector('[data-testid="usage-used"]')),
+      percent: textOf(card.querySelector('[data-testid="usage-percent"]')),
+      text: textOf(card),
+    }));
+    expect(cards.map(({ used, percent }) => ({ used, percent }))).toEqual([
+      { used: '-2', percent: '0%' },
+      { used: '8.0 EiB', percent: 'more than 999,999% — over quota' },
+      { used: 'unknown', percent: '' },
+    ]);
+    // The limit is set, so "No limit set" would be wrong even when the usage is unknown.
+    expect(cards[2]?.text).not.toContain('No limit set');
+  });
+
   it('shows status, config as a table, placement and provenance', async () => {
     const doc = await render(
       namespace({

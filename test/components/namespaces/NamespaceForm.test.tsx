@@ -5,6 +5,7 @@ import {
   type NamespaceFormProps,
 } from '../../../components/namespaces/NamespaceForm.js';
 import { noErrors } from '../../../src/forms/errors.js';
+import type { NamespaceStatus } from '../../../src/gen/prism/admin/v1/namespace_pb.js';
 import { trustedUrl } from '../../../src/html/url.js';
 import { emptyDeleteForm } from '../../../src/views/namespaces/delete.js';
 import { namespaceDetail } from '../../../src/views/namespaces/detail.js';
@@ -12,11 +13,14 @@ import {
   conflictView,
   emptyNamespaceForm,
   type NamespaceFormValues,
+  namespaceForm,
+  namespaceFormValues,
 } from '../../../src/views/namespaces/form.js';
 import { IMG_PAYLOAD, namespace, SCRIPT_PAYLOAD } from './fixtures.js';
 import { byLabel, byTestId, errorFor, parse, textOf } from './html.js';
 
 const typed: NamespaceFormValues = {
+  ...namespaceForm.empty(),
   name: 'Bad Name',
   description: SCRIPT_PAYLOAD,
   status: 'read-only',
@@ -122,6 +126,31 @@ describe('NamespaceForm', () => {
     expect(byLabel(doc, 'Name').hasAttribute('readonly')).toBe(true);
     expect(doc.querySelector('input[name="version"]')?.getAttribute('value')).toBe('3');
     expect(textOf(doc.querySelector('button[type="submit"]'))).toBe('Save changes');
+  });
+
+  it('on edit shows a status it does not know, selected, and carries the originals', async () => {
+    const ns = namespace({ status: 7 as NamespaceStatus, version: 3n });
+    const doc = await render({
+      mode: 'edit',
+      action: trustedUrl('/namespaces/orders-prod'),
+      values: namespaceFormValues(ns, 'req-1'),
+    });
+    const status = byLabel(doc, 'Status');
+    expect(textOf(status.querySelector('option[selected]'))).toBe('Unknown (7)');
+    expect(status.querySelector('option[selected]')?.getAttribute('value')).toBe('unknown-7');
+    expect(doc.querySelector('input[name="original_status"]')?.getAttribute('value')).toBe(
+      'unknown-7',
+    );
+    expect(doc.querySelector('input[name="original_max_storage"]')?.getAttribute('value')).toBe(
+      '10GiB',
+    );
+  });
+
+  it('on create offers only the statuses it can set, and carries no originals', async () => {
+    const doc = await render();
+    const options = [...byLabel(doc, 'Status').querySelectorAll('option')].map((o) => textOf(o));
+    expect(options).toEqual(['Active', 'Read-only', 'Suspended']);
+    expect(doc.querySelector('input[name^="original_"]')).toBeNull();
   });
 
   it('after a conflict, shows the current values beside the operator’s and the new version', async () => {

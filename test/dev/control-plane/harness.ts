@@ -8,8 +8,8 @@ import {
   type DemoControlPlane,
   startControlPlane,
 } from '../../../src/dev/control-plane/index.js';
+import { BadRequestSchema } from '../../../src/gen/google/rpc/error_details_pb.js';
 import { AdminService } from '../../../src/gen/prism/admin/v1/admin_service_pb.js';
-import { BadRequestSchema } from '../../../src/gen/prism/admin/v1/errors_pb.js';
 
 export type AdminClient = Client<typeof AdminService>;
 

@@ -1,0 +1,242 @@
+/**
+ * `npx tsx bench/memory.ts`: what the built server (`node dist/src/server.js`, serve mode) holds
+ * in memory idle and under load, with and without the heap cap of the image
+ * (`--max-old-space-size-percentage`), for docs/operations.md and deploy/'s requests and limits.
+ *
+ * Per variant: compile once into a scratch folder, start the demo control plane in its own
+ * process (bench/control-plane.ts), the demo identity provider here, and the console; sign the
+ * admin in; RSS after 10 s idle; then autocannon on the signed-in namespaces page for
+ * MEMORY_DURATION seconds (60), sampling RSS every second (peak, and at the end).
+ *
+ * MEMORY_CGROUP: a cgroup v1 memory folder (e.g. /sys/fs/cgroup/memory/prism) to run the console
+ * in, its limit set to MEMORY_LIMIT_MIB (256) as a container's would be; without it the cap's
+ * percentage applies to the machine's memory. MEMORY_CAP_PERCENT (75): the capped variant's flag.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
+import { projectRoot } from '../src/project-root.js';
+import { freePort } from '../test/helper.js';
+import {
+  type CookieJar,
+  cookieHeader,
+  signInAtIdentityProvider,
+  storeCookies,
+} from '../test/sign-in.js';
+
+const root = projectRoot();
+const node = join(root, 'node_modules', '.bin', 'node');
+const run = promisify(execFile);
+const durationS = Number(process.env.MEMORY_DURATION ?? 60);
+const connections = Number(process.env.MEMORY_CONNECTIONS ?? 10);
+const cgroup = process.env.MEMORY_CGROUP;
+const limitMiB = Number(process.env.MEMORY_LIMIT_MIB ?? 256);
+const capPercent = Number(process.env.MEMORY_CAP_PERCENT ?? 75);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+async function startControlPlane(auth: { issuer: string; jwksUri: string }) {
+  const child = spawn(node, ['--import', 'tsx', 'bench/control-plane.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_ISSUER: auth.issuer, BENCH_JWKS_URI: auth.jwksUri },
+  });
+  if (!child.stdout) throw new Error('no stdout');
+  for await (const line of createInterface({ input: child.stdout })) {
+    return { child, url: (JSON.parse(line) as { url: string }).url };
+  }
+  throw new Error('control plane printed nothing');
+}
+
+async function signIn(base: string): Promise<string> {
+  const jar: CookieJar = new Map();
+  const start = await fetch(`${base}/auth/sign-in?return=/`, { redirect: 'manual' });
+  storeCookies(jar, start);
+  const callback = await signInAtIdentityProvider(
+    String(start.headers.get('location')),
+    'admin',
+    'admin-pass',
+    `${base}/auth/callback`,
+  );
+  const done = await fetch(callback, {
+    headers: { cookie: cookieHeader(jar) },
+    redirect: 'manual',
+  });
+  if (done.status !== 200) throw new Error(`sign-in callback answered ${done.status}`);
+  storeCookies(jar, done);
+  return cookieHeader(jar);
+}
+
+interface Figures {
+  variant: string;
+  heapLimitMiB: number;
+  idleMiB: number;
+  peakMiB: number;
+  endMiB: number;
+  requests: number;
+  non2xx: number;
+}
+
+async function measure(dir: string, variant: string, flags: string[]): Promise<Figures> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const identityProvider = await startIdentityProvider({
+    clients: [
+      {
+        clientId: 'prism-console',
+        clientSecret,
+        redirectUris: [`${base}/auth/callback`],
+        postLogoutRedirectUris: [`${base}/auth/signed-out`],
+      },
+    ],
+    accessTokenTtlSeconds: 3600,
+  });
+  const controlPlane = await startControlPlane(identityProvider);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    CONTROL_PLANE_URL: controlPlane.url,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: base,
+    OIDC_ISSUER: identityProvider.issuer,
+    OIDC_CLIENT_ID: 'prism-console',
+    OIDC_CLIENT_SECRET: clientSecret,
+    SESSION_KEY: randomBytes(32).toString('base64'),
+    SHUTDOWN_GRACE_MS: '0',
+  };
+  const command = [node, ...flags, '--enable-source-maps', 'dist/src/server.js'];
+  // In the cgroup, the shell moves itself in, then becomes node (same pid).
+  const console: ChildProcess = cgroup
+    ? spawn('sh', ['-c', `echo $$ > ${cgroup}/cgroup.procs && exec "$@"`, 'sh', ...command], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      })
+    : spawn(command[0] as string, command.slice(1), { cwd: dir, env, stdio: 'inherit' });
+  const pid = console.pid as number;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        if (i > 150) throw new Error('the console did not start');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const cookie = await signIn(base);
+    const heapLimit = await run(
+      'sh',
+      [
+        '-c',
+        `${cgroup ? `echo $$ > ${cgroup}/cgroup.procs && ` : ''}exec "$@"`,
+        'sh',
+        node,
+        ...flags,
+        '-p',
+        'require("v8").getHeapStatistics().heap_size_limit / 2 ** 20',
+      ],
+      { cwd: dir },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const idleMiB = rssMiB(pid);
+    let peakMiB = idleMiB;
+    const sampler = setInterval(() => {
+      peakMiB = Math.max(peakMiB, rssMiB(pid));
+    }, 1000);
+    const { stdout } = await run(
+      node,
+      [
+        join(root, 'node_modules', 'autocannon', 'autocannon.js'),
+        '--json',
+        '--headers',
+        `cookie=${cookie}`,
+        '--connections',
+        String(connections),
+        '--duration',
+        String(durationS),
+        `${base}/namespaces?size=50`,
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    clearInterval(sampler);
+    const endMiB = rssMiB(pid);
+    peakMiB = Math.max(peakMiB, endMiB);
+    const result = JSON.parse(stdout) as { requests: { total: number }; non2xx: number };
+    return {
+      variant,
+      heapLimitMiB: Math.round(Number(heapLimit.stdout.trim())),
+      idleMiB: Math.round(idleMiB),
+      peakMiB: Math.round(peakMiB),
+      endMiB: Math.round(endMiB),
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+    };
+  } finally {
+    console.kill('SIGTERM');
+    await once(console, 'exit');
+    controlPlane.child.kill('SIGTERM');
+    await once(controlPlane.child, 'exit');
+    await identityProvider.stop();
+  }
+}
+
+async function main() {
+  if (cgroup) writeFileSync(join(cgroup, 'memory.limit_in_bytes'), String(limitMiB * 2 ** 20));
+  const dir = mkdtempSync(join(tmpdir(), 'prism-console-memory-'));
+  try {
+    await run(
+      node,
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(root, 'tsconfig.build.json'),
+        '--outDir',
+        join(dir, 'dist'),
+      ],
+      { cwd: root },
+    );
+    if (!existsSync(join(root, 'public', 'assets', 'manifest.json'))) {
+      throw new Error('no built assets: run npm run build:assets first');
+    }
+    cpSync(join(root, 'public'), join(dir, 'public'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    out(
+      `console under ${connections} connections for ${durationS} s, ${cgroup ? `in a cgroup limited to ${limitMiB} MiB` : 'no memory limit'}`,
+    );
+    const figures = [
+      await measure(dir, 'no cap (V8 default)', []),
+      await measure(dir, `--max-old-space-size-percentage=${capPercent}`, [
+        `--max-old-space-size-percentage=${capPercent}`,
+      ]),
+    ];
+    out(JSON.stringify(figures, null, 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,75 @@
+/**
+ * The Dockerfile, deploy/ and the configuration's defaults agree on shutdown timing and memory:
+ * read as text (no YAML parser is a dependency), each figure found by its key.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const root = projectRoot();
+const deployment = readFileSync(join(root, 'deploy', 'deployment.yaml'), 'utf8');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+/** The value of an env entry of the console container. */
+function env(name: string): string {
+  const value = new RegExp(`- name: ${name}\\n\\s+value: "?([^"\\n]+)"?`).exec(deployment)?.[1];
+  if (value === undefined) throw new Error(`deployment.yaml sets no ${name}`);
+  return value;
+}
+
+/** A number under a block, e.g. number('readinessProbe', 'periodSeconds'). */
+function number(block: string, key: string): number {
+  const start = deployment.indexOf(`${block}:`);
+  if (start < 0) throw new Error(`deployment.yaml has no ${block}`);
+  const value = new RegExp(`${key}: (\\d+)`).exec(deployment.slice(start))?.[1];
+  if (value === undefined) throw new Error(`deployment.yaml has no ${block}.${key}`);
+  return Number(value);
+}
+
+function mebibytes(block: 'requests' | 'limits'): number {
+  const start = deployment.indexOf(`${block}:`);
+  const value = /memory: (\d+)Mi/.exec(deployment.slice(start))?.[1];
+  if (value === undefined) throw new Error(`deployment.yaml has no ${block}.memory in Mi`);
+  return Number(value);
+}
+
+const REQUIRED = {
+  CONTROL_PLANE_URL: 'http://prism-admin:8981',
+  PUBLIC_URL: 'https://console.example',
+  OIDC_ISSUER: 'https://login.example',
+  OIDC_CLIENT_ID: 'prism-console',
+  OIDC_CLIENT_SECRET: 'secret',
+  SESSION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('deploy/ and the Dockerfile', () => {
+  it('bound the shutdown inside the termination grace period, after one readiness period', () => {
+    const graceMs = Number(env('SHUTDOWN_GRACE_MS'));
+    const timeoutMs = Number(env('SHUTDOWN_TIMEOUT_MS'));
+    const terminationMs = number('terminationGracePeriodSeconds', 'terminationGracePeriodSeconds');
+    expect(graceMs + timeoutMs).toBeLessThan(terminationMs * 1000);
+    expect(graceMs).toBeGreaterThanOrEqual(number('readinessProbe', 'periodSeconds') * 1000);
+    // The image's defaults are the manifest's, so a bare `docker run` behaves the same.
+    const defaults = loadConfig(REQUIRED);
+    expect(defaults.shutdownGraceMs).toBe(graceMs);
+    expect(defaults.shutdownTimeoutMs).toBe(timeoutMs);
+  });
+
+  it('caps the V8 heap from the container limit, which the Deployment does not override', () => {
+    const cmd = /^CMD \[(.+)\]$/m.exec(dockerfile)?.[1] ?? '';
+    const percent = Number(/"--max-old-space-size-percentage=(\d+)"/.exec(cmd)?.[1]);
+    expect(percent).toBeGreaterThanOrEqual(50);
+    expect(percent).toBeLessThanOrEqual(80);
+    // The image's CMD runs as is: no command or args, no heap size of its own in NODE_OPTIONS.
+    expect(deployment).not.toMatch(/^\s+(command|args):/m);
+    expect(deployment).not.toMatch(/max-old-space-size/);
+    expect(mebibytes('requests')).toBeLessThanOrEqual(mebibytes('limits'));
+  });
+
+  it('probes readiness on /readyz and liveness on /healthz', () => {
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz/);
+    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz/);
+  });
+});
