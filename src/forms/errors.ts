@@ -1,5 +1,6 @@
 import type { ConnectError } from '@connectrpc/connect';
 import { BadRequestSchema } from '../gen/google/rpc/error_details_pb.js';
+import { controlPlaneSaid } from '../views/errors.js';
 
 /** Messages for a form: beside each field, and those that belong to no field. */
 export interface FormErrors<F extends string> {
@@ -70,6 +71,8 @@ export function violationErrors<F extends string>(
       );
     }
   }
-  if (details.length === 0) errors.general.push(err.rawMessage || 'The control plane refused it.');
+  if (details.length === 0) {
+    errors.general.push(err.rawMessage ? controlPlaneSaid(err) : 'The control plane refused it.');
+  }
   return errors;
 }

@@ -5,7 +5,7 @@ import {
   isNotLeader,
   mayBeStaleVersion,
 } from '../plugins/control-plane-errors.js';
-import { describeError, notLeaderMessage } from '../views/errors.js';
+import { controlPlaneSaid, describeError, notLeaderMessage } from '../views/errors.js';
 import { type FormErrors, type ViolationMap, violationErrors } from './errors.js';
 
 /** How a failed write is answered: the form again, with this status and these messages. */
@@ -75,7 +75,7 @@ export function writeFailure<F extends string>(
       return { ...failure(422, []), errors: violationErrors(err, options.violations) };
     case Code.AlreadyExists: {
       const said = options.alreadyExists;
-      const message = said?.message ?? err.rawMessage;
+      const message = said?.message ?? controlPlaneSaid(err);
       if (said?.field === undefined) return failure(409, [message]);
       return {
         ...failure(409, []),
@@ -86,7 +86,7 @@ export function writeFailure<F extends string>(
     case Code.Aborted:
       // A stale version (PreconditionFailure VERSION, or no details to say otherwise): the
       // route then explains it with the current values instead.
-      return { ...failure(409, [err.rawMessage]), conflict: mayBeStaleVersion(err) };
+      return { ...failure(409, [controlPlaneSaid(err)]), conflict: mayBeStaleVersion(err) };
     case Code.Unavailable:
       if (answerMayHaveArrived(err)) return unknown(503, LOST_ANSWER_MESSAGE);
       // Not reached, or it said it could not serve: nothing was applied. The same id anyway,

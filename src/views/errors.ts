@@ -22,8 +22,12 @@ const CONTROL_PLANE_DOWN =
 export const UNIMPLEMENTED =
   'This control plane does not support this operation: it is probably an older version than this console expects. The details are in the console log.';
 
-/** The control plane's own words, shown in quotes. */
-const quoted = (err: ConnectError) => `“${err.rawMessage}”`;
+/**
+ * The control plane's own words, in quotes and attributed: they may repeat what the request
+ * said (a name from the address), so they are never shown as the console's own sentence.
+ */
+export const quoted = (err: ConnectError) => `“${err.rawMessage}”`;
+export const controlPlaneSaid = (err: ConnectError) => `The control plane said: ${quoted(err)}`;
 
 /** A Raft member that is not the leader: say so, in its words, since it explains the wait. */
 export function notLeaderMessage(err: ConnectError): string {
@@ -64,7 +68,7 @@ export function describeError(err: unknown): ErrorDescription {
         return {
           status: 403,
           title: 'Not allowed',
-          message: `The control plane refused this for your role: ${err.rawMessage}`,
+          message: `The control plane refused this for your role: ${quoted(err)}`,
           serverFault: false,
         };
       case Code.Unauthenticated:
@@ -79,13 +83,18 @@ export function describeError(err: unknown): ErrorDescription {
         return {
           status: 400,
           title: 'Invalid request',
-          message: err.rawMessage,
+          message: controlPlaneSaid(err),
           serverFault: false,
         };
       case Code.AlreadyExists:
       case Code.FailedPrecondition:
       case Code.Aborted:
-        return { status: 409, title: 'Conflict', message: err.rawMessage, serverFault: false };
+        return {
+          status: 409,
+          title: 'Conflict',
+          message: controlPlaneSaid(err),
+          serverFault: false,
+        };
       case Code.ResourceExhausted:
         return tooManyRequests(err);
       case Code.Unimplemented:

@@ -83,7 +83,7 @@ describe('write failures', () => {
     );
     expect(writeFailure(new ConnectError('x', Code.AlreadyExists), options)).toMatchObject({
       status: 409,
-      errors: { fields: {}, general: ['x'] },
+      errors: { fields: {}, general: ['The control plane said: “x”'] },
     });
   });
 });

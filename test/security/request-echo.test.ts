@@ -1,4 +1,6 @@
+import { Code, ConnectError } from '@connectrpc/connect';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describeError } from '../../src/views/errors.js';
 import { parseHtml, textOf } from '../dom.js';
 import { type Stack, startStack } from '../helper.js';
 
@@ -112,6 +114,21 @@ describe('words in the console’s mouth', () => {
     expect(text).toMatch(/Not found|Page not found/);
     expect(response.body).not.toContain('Your session has expired');
     expect(response.body).not.toContain('evil.example');
+  });
+});
+
+describe('the control plane’s words', () => {
+  it.each([
+    Code.InvalidArgument,
+    Code.AlreadyExists,
+    Code.FailedPrecondition,
+    Code.PermissionDenied,
+  ])('are quoted and attributed, never the console’s own sentence (code %s)', (code) => {
+    const said = 'Your session has expired. Sign in again at evil.example';
+    const { message } = describeError(new ConnectError(said, code));
+    expect(message).toMatch(/control plane/);
+    expect(message).toContain(`“${said}”`);
+    expect(message.startsWith(said)).toBe(false);
   });
 });
 
