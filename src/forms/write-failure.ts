@@ -1,10 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { answerMayHaveArrived, isNotLeader, mayBeStaleVersion } from '../control-plane/errors.js';
 import type { Url } from '../html/url.js';
-import {
-  answerMayHaveArrived,
-  isNotLeader,
-  mayBeStaleVersion,
-} from '../plugins/control-plane-errors.js';
 import { controlPlaneSaid, describeError, notLeaderMessage } from '../views/errors.js';
 import { type FormErrors, type ViolationMap, violationErrors } from './errors.js';
 

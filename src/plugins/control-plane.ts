@@ -1,66 +1,46 @@
-import { randomBytes } from 'node:crypto';
-import { type FSWatcher, readFileSync, watch } from 'node:fs';
-import type { SecureClientSessionOptions } from 'node:http2';
-import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createSecureContext } from 'node:tls';
-import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import {
   type CallOptions,
   type Client,
-  Code,
-  ConnectError,
   type ContextValues,
   createClient,
-  createContextKey,
   createContextValues,
-  type Interceptor,
-  type StreamResponse,
   type Transport,
 } from '@connectrpc/connect';
-import { codeToString } from '@connectrpc/connect/protocol-connect';
-import {
-  createGrpcTransport,
-  Http2SessionManager,
-  type Http2SessionOptions,
-} from '@connectrpc/connect-node';
+import { createGrpcTransport, type Http2SessionOptions } from '@connectrpc/connect-node';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ControlPlaneTls } from '../config.js';
+import {
+  type IncomingTraceContext,
+  kAccessToken,
+  kAccessTokenSource,
+  kLogger,
+  kRequestId,
+  kTraceContext,
+} from '../control-plane/context.js';
+import { transportFailureInterceptor } from '../control-plane/errors.js';
+import {
+  type ControlPlaneMetrics,
+  identityInterceptor,
+  loggingInterceptor,
+  metricsInterceptor,
+  retryReadsInterceptor,
+  traceContextInterceptor,
+} from '../control-plane/interceptors.js';
+import { ReloadableSessions, readTlsFiles, sameTls, watchFolders } from '../control-plane/tls.js';
 import { AdminService } from '../gen/prism/admin/v1/admin_service_pb.js';
-import { transportFailureInterceptor } from './control-plane-errors.js';
+
+// The parts are in src/control-plane/; these are what tests and the bench use from here.
+export { kAccessToken, kRequestId } from '../control-plane/context.js';
+export {
+  type ControlPlaneMetrics,
+  identityInterceptor,
+  parseTraceparent,
+  retryReadsInterceptor,
+} from '../control-plane/interceptors.js';
+export { streamWithReconnect } from '../control-plane/streams.js';
 
 export type ControlPlaneClient = Client<typeof AdminService>;
-
-/** Per-call values the interceptors read: who is calling, and which console request it is. */
-export const kRequestId = createContextKey<string | undefined>(undefined, {
-  description: 'console request id',
-});
-/** Slot for the operator's access token; the sign-in plugin fills it. */
-export const kAccessToken = createContextKey<string | undefined>(undefined, {
-  description: 'operator access token',
-});
-/**
- * Asked for the token when a call starts, instead of kAccessToken: a stream (or its reopening)
- * may start long after the request did, when the token it began with is about to expire.
- */
-export const kAccessTokenSource = createContextKey<(() => Promise<string | undefined>) | undefined>(
-  undefined,
-  { description: 'operator access token, fetched at call start' },
-);
-/** The console request's logger (it carries the request id); the process logger otherwise. */
-export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, {
-  description: 'console request logger',
-});
-
-/** The console request's W3C trace context headers, as they came (checked when sent on). */
-export interface IncomingTraceContext {
-  traceparent?: string | undefined;
-  tracestate?: string | undefined;
-}
-export const kTraceContext = createContextKey<IncomingTraceContext | undefined>(undefined, {
-  description: 'incoming W3C trace context',
-});
 
 /*
  * Aborted when the response closes before it is finished: the browser went away. (Fastify's
@@ -87,167 +67,6 @@ declare module 'fastify' {
     [kDisconnect]: AbortController;
     [kResponseClosed]: AbortController;
   }
-}
-
-/** Sends the console request id (for log correlation) and the operator's bearer token. */
-export const identityInterceptor: Interceptor = (next) => async (req) => {
-  const requestId = req.contextValues.get(kRequestId);
-  if (requestId) req.header.set('x-request-id', requestId);
-  const tokenSource = req.contextValues.get(kAccessTokenSource);
-  const token = tokenSource ? await tokenSource() : req.contextValues.get(kAccessToken);
-  if (tokenSource && !token) {
-    throw new ConnectError('the console session has ended', Code.Unauthenticated);
-  }
-  if (token) req.header.set('authorization', `Bearer ${token}`);
-  return next(req);
-};
-
-/**
- * One log line per control-plane call, retries included: method, outcome (`ok` or the Connect
- * code), duration and console request id. Success at debug, and a call the console cancelled
- * itself; other failures at warn. A server stream is logged when it ends, not when it opens.
- */
-export function loggingInterceptor(processLogger?: FastifyBaseLogger): Interceptor {
-  return (next) => async (req) => {
-    const started = performance.now();
-    const requestLogger = req.contextValues.get(kLogger);
-    const logger = requestLogger ?? processLogger;
-    const log = (err?: unknown) => {
-      if (!logger) return;
-      const code = err === undefined ? 'ok' : codeToString(ConnectError.from(err).code);
-      const line = {
-        rpc: req.method.name,
-        code,
-        durationMs: Math.round(performance.now() - started),
-        // A request's child logger already names its request.
-        ...(requestLogger ? {} : { reqId: req.contextValues.get(kRequestId) }),
-      };
-      // Cancelled by the console itself is no failure: the browser went away, the page ended.
-      const quiet = code === 'ok' || (code === 'canceled' && req.signal.aborted);
-      if (quiet) logger.debug(line, 'control plane call');
-      else logger.warn({ ...line, error: ConnectError.from(err).rawMessage }, 'control plane call');
-    };
-    let res: Awaited<ReturnType<typeof next>>;
-    try {
-      res = await next(req);
-    } catch (err) {
-      log(err);
-      throw err;
-    }
-    if (!res.stream) {
-      log();
-      return res;
-    }
-    return { ...res, message: loggedStream(res, log) };
-  };
-}
-
-async function* loggedStream(res: StreamResponse, log: (err?: unknown) => void) {
-  try {
-    yield* res.message;
-  } catch (err) {
-    log(err);
-    throw err;
-  }
-  log();
-}
-
-/** Where control-plane calls are counted (the metrics plugin's sink). */
-export interface ControlPlaneMetrics {
-  /** One finished call, retries included: method name, `ok` or the Connect code, seconds. */
-  observeCall(method: string, code: string, seconds: number): void;
-}
-
-/** Counts every call and its duration by method and outcome; a stream when it ends. */
-export function metricsInterceptor(metrics: ControlPlaneMetrics): Interceptor {
-  return (next) => async (req) => {
-    const started = performance.now();
-    const observe = (err?: unknown) => {
-      const code = err === undefined ? 'ok' : codeToString(ConnectError.from(err).code);
-      metrics.observeCall(req.method.name, code, (performance.now() - started) / 1000);
-    };
-    let res: Awaited<ReturnType<typeof next>>;
-    try {
-      res = await next(req);
-    } catch (err) {
-      observe(err);
-      throw err;
-    }
-    if (!res.stream) {
-      observe();
-      return res;
-    }
-    return { ...res, message: loggedStream(res, observe) };
-  };
-}
-
-/** version-traceid-parentid-flags; a later version may add fields after a dash. */
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-/** Printable ASCII within the size the W3C recommendation lets a vendor drop beyond. */
-const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
-
-/**
- * The trace id and flags of a valid `traceparent` (W3C Trace Context), else undefined: an
- * unknown version ff, zero ids, upper case or extra fields on version 00 are invalid.
- */
-export function parseTraceparent(
-  value: string | undefined,
-): { traceId: string; flags: string } | undefined {
-  const match = TRACEPARENT.exec(value?.trim() ?? '');
-  if (!match) return undefined;
-  const [, version, traceId = '', parentId = '', flags = '', rest] = match;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
-  return { traceId, flags };
-}
-
-/** 8 random bytes, never all zero (an invalid span id). */
-function newSpanId(): string {
-  const id = randomBytes(8).toString('hex');
-  return /^0+$/.test(id) ? newSpanId() : id;
-}
-
-/**
- * Sends a W3C `traceparent` on every call: the console request's trace continued with a span
- * id of this call (flags kept), and its `tracestate` passed through; without a valid incoming
- * one, a new trace, sampled, so the control plane's parent-based sampling records it.
- */
-export const traceContextInterceptor: Interceptor = (next) => async (req) => {
-  const incoming = req.contextValues.get(kTraceContext);
-  const parent = parseTraceparent(incoming?.traceparent);
-  if (parent) {
-    req.header.set('traceparent', `00-${parent.traceId}-${newSpanId()}-${parent.flags}`);
-    const state = incoming?.tracestate?.trim();
-    if (state && TRACESTATE.test(state)) req.header.set('tracestate', state);
-  } else {
-    const traceId = randomBytes(16).toString('hex');
-    req.header.set('traceparent', `00-${traceId}-${newSpanId()}-01`);
-    req.header.delete('tracestate');
-  }
-  return next(req);
-};
-
-/**
- * Retries reads the contract marks NO_SIDE_EFFECTS when the control plane is unavailable —
- * a leader change or a restarting pod. Writes are never retried here: they carry a request id,
- * and deciding to repeat one is the operator's call. The deadline covers all attempts, because
- * the transport starts it before interceptors run.
- */
-export function retryReadsInterceptor(retries: number, baseDelayMs = 50): Interceptor {
-  return (next) => async (req) => {
-    if (req.stream || req.method.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS) {
-      return next(req);
-    }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await next(req);
-      } catch (err) {
-        const code = ConnectError.from(err).code;
-        if (code !== Code.Unavailable || attempt >= retries || req.signal.aborted) throw err;
-        await new Promise((resolve) => setTimeout(resolve, baseDelayMs * 2 ** attempt));
-      }
-    }
-  };
 }
 
 export interface ControlPlaneOptions {
@@ -290,84 +109,6 @@ function sessionOptions(keepaliveMs: number): Http2SessionOptions {
     pingIdleConnection: false,
     pingTimeoutMs: 5_000,
     idleConnectionTimeoutMs: 60_000,
-  };
-}
-
-/** The TLS files' contents as http2.connect() takes them; throws naming an unreadable file. */
-function readTlsFiles(tls: ControlPlaneTls): SecureClientSessionOptions {
-  const read = (file: string | undefined) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new Error(`cannot read the control plane TLS file ${file}`, { cause: err });
-    }
-  };
-  const [ca, cert, key] = [read(tls.caFile), read(tls.certFile), read(tls.keyFile)];
-  // Refuses a half-written or mismatched set (a rotation in progress) before it is used.
-  createSecureContext({ ca, cert, key });
-  return {
-    ...(ca !== undefined ? { ca } : {}),
-    ...(cert !== undefined ? { cert } : {}),
-    ...(key !== undefined ? { key } : {}),
-    ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
-  };
-}
-
-const sameTls = (a: SecureClientSessionOptions, b: SecureClientSessionOptions) =>
-  a.ca === b.ca && a.cert === b.cert && a.key === b.key;
-
-/**
- * The transport's HTTP/2 connections, whose TLS settings can change: replace() makes new
- * connections use new ones, while calls in flight finish on the connection they started on
- * (which closes once idle).
- */
-class ReloadableSessions implements Pick<Http2SessionManager, 'authority' | 'request'> {
-  readonly authority: string;
-  private current: Http2SessionManager;
-  private readonly managerOf = new WeakMap<object, Http2SessionManager>();
-
-  constructor(
-    private readonly url: string,
-    private readonly options: Http2SessionOptions,
-    tls: SecureClientSessionOptions,
-  ) {
-    this.current = new Http2SessionManager(url, options, tls);
-    this.authority = this.current.authority;
-  }
-
-  replace(tls: SecureClientSessionOptions): void {
-    this.current = new Http2SessionManager(this.url, this.options, tls);
-  }
-
-  async request(...args: Parameters<Http2SessionManager['request']>) {
-    const manager = this.current;
-    const stream = await manager.request(...args);
-    this.managerOf.set(stream, manager);
-    return stream;
-  }
-
-  notifyResponseByteRead(stream: Parameters<Http2SessionManager['notifyResponseByteRead']>[0]) {
-    this.managerOf.get(stream)?.notifyResponseByteRead(stream);
-  }
-}
-
-/**
- * Calls `onChange` once changes in the folders of `files` settle. Folders, not the files:
- * Kubernetes updates a mounted Secret by swapping a `..data` symlink beside them.
- */
-function watchFolders(files: string[], delayMs: number, onChange: () => void): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const settle = () => {
-    clearTimeout(timer);
-    timer = setTimeout(onChange, delayMs).unref();
-  };
-  const watchers: FSWatcher[] = [...new Set(files.map((file) => dirname(resolve(file))))].map(
-    (folder) => watch(folder, { persistent: false }, settle).on('error', () => {}),
-  );
-  return () => {
-    clearTimeout(timer);
-    for (const watcher of watchers) watcher.close();
   };
 }
 
@@ -445,45 +186,6 @@ function streamCallOptions(request: FastifyRequest): CallOptions & { signal: Abo
   // timeoutMs 0: no deadline (Connect-ES treats <= 0 as "none", instead of the transport's
   // default, which is meant for unary calls and would cut a stream after a few seconds).
   return { contextValues, timeoutMs: 0, signal: request[kResponseClosed].signal };
-}
-
-/**
- * Reads a server stream, opening it again when it breaks in a way a new stream may mend: the
- * control plane unavailable or cutting the stream itself (a leader change, a restart), or —
- * right after it had delivered — the token refused (each opening fetches a fresh one when
- * `open` uses request.rpcStream()). `signal` is the streams' own (rpcStream().signal): once it
- * aborts, nothing is reopened. Backs off between attempts and gives up after `retries` failed
- * openings in a row. Whatever happened between two openings is not seen: a Watch consumer
- * re-reads after a reopening (its first, empty batch marks it).
- */
-export async function* streamWithReconnect<T>(
-  open: () => AsyncIterable<T>,
-  options: { signal: AbortSignal; retries?: number; baseDelayMs?: number },
-): AsyncGenerator<T, void, undefined> {
-  const { signal, retries = 5, baseDelayMs = 250 } = options;
-  for (let failures = 0; ; failures++) {
-    let delivered = false;
-    try {
-      for await (const message of open()) {
-        delivered = true;
-        failures = 0;
-        yield message;
-      }
-      return;
-    } catch (err) {
-      const code = ConnectError.from(err).code;
-      const mendable =
-        code === Code.Unavailable ||
-        code === Code.Canceled || // by the control plane: ours is the signal, checked below
-        (code === Code.Unauthenticated && delivered);
-      if (!mendable || failures >= retries || signal.aborted) throw err;
-    }
-    try {
-      await sleep(baseDelayMs * 2 ** failures, undefined, { signal });
-    } catch {
-      return; // nobody reads any more
-    }
-  }
 }
 
 export default fp(

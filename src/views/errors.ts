@@ -1,5 +1,5 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { isNotLeader, retryAfterSeconds } from '../plugins/control-plane-errors.js';
+import { isNotLeader, retryAfterSeconds } from '../control-plane/errors.js';
 import { SessionStoreUnavailable } from '../sessions/session.js';
 
 /** What an operator is told about a failure, and how it is answered. */

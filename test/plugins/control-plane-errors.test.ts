@@ -1,5 +1,9 @@
 import { Code, ConnectError, type UnaryRequest } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
+import {
+  answerMayHaveArrived,
+  transportFailureInterceptor,
+} from '../../src/control-plane/errors.js';
 import { writeFailure } from '../../src/forms/write-failure.js';
 import {
   ErrorInfoSchema,
@@ -7,10 +11,6 @@ import {
   RetryInfoSchema,
 } from '../../src/gen/google/rpc/error_details_pb.js';
 import { trustedUrl } from '../../src/html/url.js';
-import {
-  answerMayHaveArrived,
-  transportFailureInterceptor,
-} from '../../src/plugins/control-plane-errors.js';
 import { describeError } from '../../src/views/errors.js';
 
 /** What the interceptor makes of `thrown`, for a call whose own signal is `signal`. */
