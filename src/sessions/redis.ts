@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+// Over 300 lines because it is one store: each operation with its timeout and error mapping,
+// connecting and pruning; the Lua scripts are in redis-scripts.ts.
 import { createClient, ErrorReply } from 'redis';
+import { type Script, touchScript, updateScript, windowScript } from './redis-scripts.js';
 import {
   type ConsoleSession,
   isLive,
@@ -37,6 +39,18 @@ export interface RedisSessionStoreOptions {
 export interface RedisSessionStore extends SessionStore {
   /** Drops index members of sessions Redis forgot; resolves to how many. Also runs by itself. */
   prune(): Promise<number>;
+  /**
+   * Counts one more event under `name` in a fixed window of `windowMs` that starts at its first
+   * event (what the sign-in rate limit of every replica shares). Resolves to the count so far and
+   * what is left of the window; fails as every operation does (SessionStoreUnavailable).
+   */
+  incrementWindow(name: string, windowMs: number): Promise<WindowCount>;
+}
+
+export interface WindowCount {
+  count: number;
+  /** Milliseconds until the window ends and the count starts again. */
+  ttlMs: number;
 }
 
 /** Default: a signed-in page waits at most this long for its session. */
@@ -53,70 +67,13 @@ const LONGEST_SESSION_MS = 30 * 86_400_000;
  *                         earlier of idle and absolute expiry), so Redis forgets it by itself
  *   <prefix>sessions      sorted set of ids by creation time, for list(); its members outlive
  *                         their sessions until list() or the periodic prune drops them
+ *   <prefix>rate-limit:<name>  a counter of incrementWindow(), which expires with its window
  * Expiry is also checked on every read with the store's clock, so a session is refused at the
  * same moment in Redis and in memory whatever Redis's TTL resolution.
  *
  * Touch and update are read-modify-write: they run as Lua scripts, atomically in Redis, so a
  * replica recording activity never writes back tokens that another replica just refreshed.
  */
-
-/** Shared by both scripts: drops the session when it has ended at ARGV[1]. */
-const ENDED = `
-local function ended(s, now)
-  return now >= math.min(s.lastSeenAt + s.idleTimeoutMs, s.absoluteExpiresAt)
-end
-local function drop(s)
-  redis.call('DEL', KEYS[1])
-  redis.call('ZREM', KEYS[2], s.id)
-end
-local function save(s, now)
-  local ttl = math.min(s.lastSeenAt + s.idleTimeoutMs, s.absoluteExpiresAt) - now
-  redis.call('SET', KEYS[1], cjson.encode(s), 'PX', math.floor(ttl))
-end
-`;
-
-/** KEYS: session, index. ARGV: now, longest interval between two writes. Returns 1 if written. */
-const TOUCH = `${ENDED}
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local s = cjson.decode(raw)
-local now = tonumber(ARGV[1])
-if ended(s, now) then drop(s) return 0 end
-if now - s.lastSeenAt < math.min(tonumber(ARGV[2]), math.floor(s.idleTimeoutMs / 4)) then
-  return 0
-end
-s.lastSeenAt = now
-save(s, now)
-return 1
-`;
-
-/** KEYS: session, index. ARGV: now, patch as JSON, then the names of fields to remove. */
-const UPDATE = `${ENDED}
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local s = cjson.decode(raw)
-local now = tonumber(ARGV[1])
-if ended(s, now) then drop(s) return 0 end
-local id = s.id
-for key, value in pairs(cjson.decode(ARGV[2])) do s[key] = value end
-for i = 3, #ARGV do s[ARGV[i]] = nil end
-s.id = id
-if ended(s, now) then drop(s) return 0 end
-save(s, now)
-redis.call('ZADD', KEYS[2], 'XX', s.createdAt, id)
-return 1
-`;
-
-interface Script {
-  source: string;
-  sha1: string;
-}
-const script = (source: string): Script => ({
-  source,
-  sha1: createHash('sha1').update(source).digest('hex'),
-});
-const touchScript = script(TOUCH);
-const updateScript = script(UPDATE);
 
 /**
  * Sessions in Redis, shared by every replica of the console: a sign-out or revocation on one
@@ -209,7 +166,11 @@ export async function createRedisSessionStore(
   }
 
   async function run(which: Script, id: string, args: string[]): Promise<unknown> {
-    const call = { keys: [key(id), index], arguments: args };
+    return evalScript(which, [key(id), index], args);
+  }
+
+  async function evalScript(which: Script, keys: string[], args: string[]): Promise<unknown> {
+    const call = { keys, arguments: args };
     try {
       return await client.evalSha(which.sha1, call);
     } catch (err) {
@@ -341,6 +302,22 @@ export async function createRedisSessionStore(
     },
 
     prune,
+
+    async incrementWindow(name, windowMs) {
+      ensureOpen();
+      const reply = await guard(() =>
+        evalScript(
+          windowScript,
+          [`${prefix}rate-limit:${name}`],
+          [String(Math.max(1, Math.floor(windowMs)))],
+        ),
+      );
+      const [count, ttlMs] = Array.isArray(reply) ? reply.map(Number) : [];
+      if (count === undefined || ttlMs === undefined || !(count > 0)) {
+        throw new Error(`unexpected answer from the window script: ${JSON.stringify(reply)}`);
+      }
+      return { count, ttlMs };
+    },
 
     async close() {
       if (closed) return;

@@ -12,6 +12,7 @@ import { trustedUrl } from '../../html/url.js';
 import { safeReturnTo } from '../../plugins/auth.js';
 import { roleFromClaim } from '../../plugins/operator.js';
 import type { HtmlReply } from '../../plugins/page.js';
+import { sharedRateLimitStore, windowCounterOf } from '../../plugins/rate-limit-store.js';
 import { beginLogin, beginSession, endSession, takeLogin } from '../../plugins/session.js';
 import { newSessionId } from '../../sessions/index.js';
 import { get, post } from '../register.js';
@@ -33,9 +34,12 @@ export default async function authRoutes(app: FastifyInstance) {
   const redirectUri = new URL(routes.auth.callback.href(), publicUrl).href;
   const signedOutUri = new URL(routes.auth.signedOut.href(), publicUrl).href;
 
-  // Sign-in and its return are what an attacker would hammer: limited per client address.
+  // Sign-in and its return are what an attacker would hammer: limited per client address,
+  // counted in Redis when sessions are there (one limit across replicas), else in memory.
+  const counter = app.config.session.redisUrl ? windowCounterOf(app.sessions) : undefined;
   await app.register(rateLimit, {
     global: false,
+    ...(counter ? { store: sharedRateLimitStore(counter, app.log) } : {}),
     errorResponseBuilder: (_request, context) => new TooManySignIns(context.after),
   });
   // Before the routes, which take the handler of their context when they are declared.
