@@ -26,6 +26,8 @@ export interface HtmlRouteOptions<Q, B> {
   /** Role checks (`app.requireRole`) and the like, before the handler. */
   preHandler?: preHandlerAsyncHookHandler;
   config?: FastifyContextConfig;
+  /** GET routes answer HEAD too unless this is false (a rate-limited route: one count, not two). */
+  exposeHeadRoute?: boolean;
 }
 
 export type HtmlRequest<P extends string, Q, B> = FastifyRequest<{
@@ -57,6 +59,7 @@ function register<P extends string, Q, B>(
     },
     ...(options.preHandler ? { preHandler: options.preHandler } : {}),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.exposeHeadRoute === false ? { exposeHeadRoute: false } : {}),
     // The schemas above validated and typed the input; HtmlReply is FastifyReply narrowed.
     handler: handler as unknown as Parameters<FastifyInstance['route']>[0]['handler'],
   });

@@ -145,6 +145,22 @@ describe('rate limits on sign-in and its return', () => {
     },
   );
 
+  it.each(['/auth/sign-in', '/auth/callback?code=x&state=y'])(
+    '%s: HEAD gets no attempts of its own (no HEAD route, so no second count)',
+    async (url) => {
+      const from = nextAddress();
+      for (let i = 0; i < LIMIT + 5; i++) {
+        const head = await stack.app.inject({ method: 'HEAD', url, remoteAddress: from });
+        expect(head.statusCode).not.toBe(303);
+        expect(head.headers.location).toBeUndefined();
+      }
+      // Those did not count, and did not start sign-ins: GET still has all its attempts.
+      const answers = await hammer(url, from, LIMIT + 1);
+      for (const answer of answers.slice(0, LIMIT)) expect(answer.statusCode).not.toBe(429);
+      expectTooMany(answers[LIMIT] as LightMyRequestResponse);
+    },
+  );
+
   it('an htmx request over the limit gets the message as a fragment', async () => {
     const from = nextAddress();
     await hammer('/auth/sign-in', from, LIMIT);

@@ -68,6 +68,8 @@ export default async function authRoutes(app: FastifyInstance) {
     {
       query: z.object({ return: z.unknown().optional() }),
       config: { public: true, rateLimit: SIGN_IN_WINDOW },
+      // A HEAD route would have a rate-limit count of its own: another 30 tries a minute.
+      exposeHeadRoute: false,
     },
     async function signIn(request, reply) {
       const returnTo = safeReturnTo(request.query.return);
@@ -109,6 +111,7 @@ export default async function authRoutes(app: FastifyInstance) {
     {
       query: z.object({ state: z.unknown().optional() }),
       config: { public: true, rateLimit: SIGN_IN_WINDOW },
+      exposeHeadRoute: false,
     },
     async function signInCallback(request, reply) {
       // This return's own sign-in (other tabs may have theirs pending), taken out of the cookie:
