@@ -31,12 +31,7 @@ import { promisify } from 'node:util';
 import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
 import { projectRoot } from '../src/project-root.js';
 import { freePort } from '../test/helper.js';
-import {
-  type CookieJar,
-  cookieHeader,
-  signInAtIdentityProvider,
-  storeCookies,
-} from '../test/sign-in.js';
+import { signInOverHttp } from '../test/sign-in.js';
 
 const root = projectRoot();
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -68,24 +63,8 @@ async function startControlPlane(auth: { issuer: string; jwksUri: string }) {
   throw new Error('control plane printed nothing');
 }
 
-async function signIn(base: string): Promise<string> {
-  const jar: CookieJar = new Map();
-  const start = await fetch(`${base}/auth/sign-in?return=/`, { redirect: 'manual' });
-  storeCookies(jar, start);
-  const callback = await signInAtIdentityProvider(
-    String(start.headers.get('location')),
-    'admin',
-    'admin-pass',
-    `${base}/auth/callback`,
-  );
-  const done = await fetch(callback, {
-    headers: { cookie: cookieHeader(jar) },
-    redirect: 'manual',
-  });
-  if (done.status !== 200) throw new Error(`sign-in callback answered ${done.status}`);
-  storeCookies(jar, done);
-  return cookieHeader(jar);
-}
+/** Signs the admin in through the demo identity provider; returns the session cookie. */
+const signIn = (base: string) => signInOverHttp(base, 'admin', 'admin-pass');
 
 interface Figures {
   variant: string;

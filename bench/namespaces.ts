@@ -28,12 +28,7 @@ import { createControlPlaneTransport } from '../src/plugins/control-plane.js';
 import { projectRoot } from '../src/project-root.js';
 import { routes } from '../src/routes/table.js';
 import { freePort } from '../test/helper.js';
-import {
-  type CookieJar,
-  cookieHeader,
-  signInAtIdentityProvider,
-  storeCookies,
-} from '../test/sign-in.js';
+import { signInOverHttp } from '../test/sign-in.js';
 
 const TARGET_RATIO = 0.35;
 const ROWS = 50;
@@ -148,24 +143,7 @@ function cpuSecondsOf(pid: number | undefined): number {
 const CLOCK_TICKS = 100;
 
 /** Signs the admin in through the demo identity provider; returns the session cookie. */
-async function signIn(base: string): Promise<string> {
-  const jar: CookieJar = new Map();
-  const start = await fetch(`${base}/auth/sign-in?return=/`, { redirect: 'manual' });
-  storeCookies(jar, start);
-  const callback = await signInAtIdentityProvider(
-    String(start.headers.get('location')),
-    'admin',
-    'admin-pass',
-    `${base}/auth/callback`,
-  );
-  const done = await fetch(callback, {
-    headers: { cookie: cookieHeader(jar) },
-    redirect: 'manual',
-  });
-  if (done.status !== 200) throw new Error(`sign-in callback answered ${done.status}`);
-  storeCookies(jar, done);
-  return cookieHeader(jar);
-}
+const signIn = (base: string) => signInOverHttp(base, 'admin', 'admin-pass');
 
 async function main() {
   // Both targets are served to a signed-in operator, as in use: sign-in, session lookup and

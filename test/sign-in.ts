@@ -65,3 +65,33 @@ export async function signInAtIdentityProvider(
   }
   throw new Error('sign-in at the identity provider: too many redirects');
 }
+
+/**
+ * Signs a demo user in to a console listening at `base`, the way a browser does (sign-in,
+ * the identity provider's form, the callback), and returns the cookies to send as the user.
+ */
+export async function signInOverHttp(
+  base: string,
+  username: string,
+  password: string,
+  returnTo = '/',
+): Promise<string> {
+  const jar: CookieJar = new Map();
+  const start = await fetch(`${base}/auth/sign-in?return=${encodeURIComponent(returnTo)}`, {
+    redirect: 'manual',
+  });
+  storeCookies(jar, start);
+  const callback = await signInAtIdentityProvider(
+    String(start.headers.get('location')),
+    username,
+    password,
+    `${base}/auth/callback`,
+  );
+  const done = await fetch(callback, {
+    headers: { cookie: cookieHeader(jar) },
+    redirect: 'manual',
+  });
+  if (done.status !== 200) throw new Error(`sign-in callback answered ${done.status}`);
+  storeCookies(jar, done);
+  return cookieHeader(jar);
+}

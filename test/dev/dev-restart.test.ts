@@ -3,12 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helper.js';
-import {
-  type CookieJar,
-  cookieHeader,
-  signInAtIdentityProvider,
-  storeCookies,
-} from '../sign-in.js';
+import { signInOverHttp } from '../sign-in.js';
 
 /*
  * `npm run dev` restarts the console on every save: the developer stays signed in, because the
@@ -65,22 +60,9 @@ describe('npm run dev', () => {
     await until(healthy, 'the console starting', () => output);
     expect(output).toContain('kept across restarts');
 
-    const jar: CookieJar = new Map();
-    const start = await fetch(`${base}/auth/sign-in?return=/namespaces`, { redirect: 'manual' });
-    storeCookies(jar, start);
-    const callback = await signInAtIdentityProvider(
-      String(start.headers.get('location')),
-      'operator',
-      'operator-pass',
-      `${base}/auth/callback`,
-    );
-    const signedIn = await fetch(callback, {
-      headers: { cookie: cookieHeader(jar) },
-      redirect: 'manual',
-    });
-    storeCookies(jar, signedIn);
+    const cookie = await signInOverHttp(base, 'operator', 'operator-pass', '/namespaces');
     const before = await fetch(`${base}/namespaces`, {
-      headers: { cookie: cookieHeader(jar) },
+      headers: { cookie },
       redirect: 'manual',
     });
     expect(before.status).toBe(200);
@@ -96,7 +78,7 @@ describe('npm run dev', () => {
     await until(healthy, 'the console coming back', () => output);
 
     const after = await fetch(`${base}/namespaces`, {
-      headers: { cookie: cookieHeader(jar) },
+      headers: { cookie },
       redirect: 'manual',
     });
     expect(after.status, output).toBe(200);
