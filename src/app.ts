@@ -20,6 +20,8 @@ import staticAssets from './plugins/static.js';
 import validation from './plugins/validation.js';
 import { projectRoot } from './project-root.js';
 import authRoutes from './routes/auth/index.js';
+import backendRoutes from './routes/backends/index.js';
+import clusterRoutes from './routes/cluster/index.js';
 import consoleSessionRoutes from './routes/console-sessions/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import healthRoutes from './routes/health.js';
@@ -128,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(dashboardRoutes);
   await app.register(namespaceRoutes);
+  await app.register(backendRoutes);
+  await app.register(clusterRoutes);
   await app.register(consoleSessionRoutes);
   return app;
 }

@@ -40,8 +40,8 @@ export const navigation: readonly NavItem[] = [
     href: routes.sessions.list.href(),
     available: false,
   },
-  { area: 'backends', label: 'Backends', href: routes.backends.list.href(), available: false },
-  { area: 'cluster', label: 'Cluster', href: routes.cluster.status.href(), available: false },
+  { area: 'backends', label: 'Backends', href: routes.backends.list.href(), available: true },
+  { area: 'cluster', label: 'Cluster', href: routes.cluster.status.href(), available: true },
   {
     area: 'operations',
     label: 'Operations',

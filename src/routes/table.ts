@@ -99,7 +99,11 @@ export const routes = {
   },
   clientConfigurations: { list: route('/client-configurations') },
   sessions: { list: route('/sessions') },
-  backends: { list: route('/backends') },
+  backends: {
+    list: route('/backends'),
+    /** `name` is the backend's name, as GetBackendStatus takes it. */
+    detail: route('/backends/:name'),
+  },
   cluster: { status: route('/cluster') },
   operations: { list: route('/operations') },
   audit: { log: route('/audit') },

@@ -22,10 +22,19 @@ export interface FaultSettings {
    * asking to wait this long.
    */
   rateLimitRetryMs: number;
+  /** Calls of these methods (`GetMetrics`, `ListPatterns`…) fail with UNAVAILABLE; others work. */
+  unavailableMethods: Set<string>;
 }
 
 export function noFaults(): FaultSettings {
-  return { latencyMs: 0, errorRate: 0, unavailable: false, notLeader: false, rateLimitRetryMs: 0 };
+  return {
+    latencyMs: 0,
+    errorRate: 0,
+    unavailable: false,
+    notLeader: false,
+    rateLimitRetryMs: 0,
+    unavailableMethods: new Set(),
+  };
 }
 
 export function faultInterceptor(faults: FaultSettings, random: Random): Interceptor {
@@ -34,7 +43,7 @@ export function faultInterceptor(faults: FaultSettings, random: Random): Interce
       // The call's own signal ends the wait when the client gives up or its deadline passes.
       await delay(faults.latencyMs, request.signal);
     }
-    if (faults.unavailable) {
+    if (faults.unavailable || faults.unavailableMethods.has(request.method.name)) {
       throw new ConnectError('control plane unavailable (injected fault)', Code.Unavailable);
     }
     if (faults.notLeader) throw notLeader();

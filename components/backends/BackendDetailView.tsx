@@ -1,0 +1,217 @@
+import type { BackendDetailView as Detail } from '../../src/views/backends/detail.js';
+import { BACKEND_SERIES, METRICS_WINDOW_MINUTES } from '../../src/views/backends/detail.js';
+import { formatNumber } from '../../src/views/format.js';
+import { Sparkline } from '../ui/Sparkline.js';
+import { LastCheckText } from './BackendResults.js';
+import { HealthBadge } from './HealthBadge.js';
+
+function Header({ label, end }: { label: string; end?: boolean }): JSX.Element {
+  return (
+    <th
+      scope="col"
+      class={['px-3 py-2.5 font-semibold text-slate-900', end ? 'text-right' : 'text-left']}
+      safe
+    >
+      {label}
+    </th>
+  );
+}
+
+function Metrics({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
+  if (!metrics.ok) {
+    return (
+      <p
+        class="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-600"
+        data-testid="metrics-unavailable"
+        safe
+      >
+        {`No data: the metrics could not be read (${metrics.error}). The instances below are current.`}
+      </p>
+    );
+  }
+  return (
+    <div class="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+      {metrics.series.map((series) => (
+        <div
+          class="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+          data-testid="metric-card"
+          data-series={series.name}
+        >
+          <h3 class="mb-2 text-sm font-medium text-slate-500" safe>
+            {series.label}
+          </h3>
+          <Sparkline
+            values={series.values}
+            label={series.label}
+            unit={series.unit}
+            size="large"
+            testId="metric-chart"
+          />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The columns of the instance table that have a series, in column order. */
+const TREND_COLUMNS = ['pool_active', 'cpu_percent', 'memory_percent', 'rps', 'p99_latency_ms'];
+
+/**
+ * Under the instances, each figure's trend: the control plane keeps series per backend
+ * (metrics.proto has no per-instance resource), so one small sparkline per column, for all of
+ * them together.
+ */
+function TrendRow({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
+  return (
+    <tfoot class="bg-slate-50" data-testid="instance-trends">
+      <tr>
+        <th
+          scope="row"
+          colspan="3"
+          class="px-3 py-2.5 text-left text-xs font-medium text-slate-600"
+        >
+          All instances, last minutes
+        </th>
+        {TREND_COLUMNS.map((name) => {
+          const known = BACKEND_SERIES.find((s) => s.name === name);
+          const series = metrics.ok ? metrics.series.find((s) => s.name === name) : undefined;
+          return (
+            <td class="px-3 py-2.5 align-top" data-series={name}>
+              <Sparkline
+                values={series?.values ?? []}
+                label={known?.label ?? name}
+                unit={known?.unit ?? ''}
+                testId="instance-trend"
+              />
+            </td>
+          );
+        })}
+      </tr>
+    </tfoot>
+  );
+}
+
+/** One backend: its health, the last minutes of its metrics, and each instance now. */
+export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
+  const { summary } = detail;
+  return (
+    <div class="space-y-8" data-testid="backend-detail">
+      <dl class="grid gap-4 sm:grid-cols-4">
+        <div class="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <dt class="text-sm font-medium text-slate-500">Health</dt>
+          <dd class="mt-1">
+            <HealthBadge health={summary.health} />
+            {summary.message ? (
+              <p class="mt-1 text-xs text-slate-600" data-testid="health-message" safe>
+                {summary.message}
+              </p>
+            ) : (
+              ''
+            )}
+          </dd>
+        </div>
+        <div class="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <dt class="text-sm font-medium text-slate-500">Kind</dt>
+          <dd class="mt-1 text-sm text-slate-900" data-testid="backend-kind" safe>
+            {summary.type}
+          </dd>
+        </div>
+        <div class="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <dt class="text-sm font-medium text-slate-500">Last check</dt>
+          <dd class="mt-1 text-sm text-slate-900">
+            <LastCheckText check={summary.lastCheck} />
+          </dd>
+        </div>
+        <div class="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <dt class="text-sm font-medium text-slate-500">Instances healthy</dt>
+          <dd class="mt-1 text-sm text-slate-900 tabular-nums" data-testid="instances-healthy" safe>
+            {`${formatNumber(summary.healthyInstances)}/${formatNumber(summary.totalInstances)}`}
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="backend-metrics" data-testid="backend-metrics">
+        <h2 id="backend-metrics" class="mb-3 text-base font-semibold text-slate-900">
+          {`Last ${METRICS_WINDOW_MINUTES} minutes, all instances`}
+        </h2>
+        <Metrics metrics={detail.metrics} />
+      </section>
+
+      <section aria-labelledby="backend-instances">
+        <h2 id="backend-instances" class="mb-3 text-base font-semibold text-slate-900">
+          Instances
+        </h2>
+        {detail.instances.length === 0 ? (
+          <p class="text-sm text-slate-600" data-testid="instances-empty">
+            This backend reports no instances.
+          </p>
+        ) : (
+          <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+            <table class="min-w-full divide-y divide-slate-200 text-sm">
+              <caption class="sr-only">Instances</caption>
+              <thead class="bg-slate-50">
+                <tr>
+                  <Header label="Instance" />
+                  <Header label="Address" />
+                  <Header label="Health" />
+                  <Header label="Connections (used/max)" />
+                  <Header label="CPU" end />
+                  <Header label="Memory" end />
+                  <Header label="Requests/s" end />
+                  <Header label="Latency" end />
+                </tr>
+              </thead>
+              <tbody class="divide-y divide-slate-100">
+                {detail.instances.map((instance) => (
+                  <tr data-testid="instance-row" data-id={instance.id}>
+                    <td class="whitespace-nowrap px-3 py-2.5 font-medium" safe>
+                      {instance.id}
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
+                      {instance.address}
+                    </td>
+                    <td class="px-3 py-2.5">
+                      <HealthBadge health={instance.health} />
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 tabular-nums">
+                      <span data-testid="instance-pool" safe>
+                        {instance.pool}
+                      </span>
+                      {instance.poolPercent !== undefined ? (
+                        <meter
+                          class="ml-2 h-2 w-16 align-middle"
+                          min={0}
+                          max={100}
+                          low={70}
+                          high={90}
+                          optimum={0}
+                          value={instance.poolPercent}
+                          aria-label={`${instance.id} connections in use`}
+                        />
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
+                      {instance.cpu}
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
+                      {instance.memory}
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
+                      {instance.rps}
+                    </td>
+                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
+                      {instance.latency}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+              <TrendRow metrics={detail.metrics} />
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import { routes } from '../../src/routes/table.js';
+import type { ClusterView } from '../../src/views/cluster/status.js';
+import { Badge } from '../ui/Badge.js';
+import { Empty, Head, HeartbeatCell, Section, STALE_NOTE, show } from './parts.js';
+
+/** Proxies: registration, heartbeat (stale ones marked) and load. */
+export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
+  return (
+    <Section title="Proxies" testId="proxies" note={STALE_NOTE}>
+      {show(view.proxies, (proxies) =>
+        proxies.length === 0 ? (
+          <Empty text="No proxies registered." />
+        ) : (
+          <table class="w-full text-sm">
+            <Head
+              columns={[
+                'Proxy',
+                'Version',
+                'Status',
+                'Registered',
+                'Last heartbeat',
+                'Load',
+                'Partitions',
+              ]}
+            />
+            <tbody>
+              {proxies.map((p) => (
+                <tr
+                  class={['border-t border-slate-100', p.stale ? 'bg-amber-50' : '']}
+                  data-testid="proxy"
+                  data-stale={p.stale ? 'true' : undefined}
+                >
+                  <td class="py-1 pr-4">
+                    <span safe>{p.id}</span>{' '}
+                    <span class="text-xs text-slate-500" safe>
+                      {p.address}
+                    </span>
+                  </td>
+                  <td class="py-1 pr-4" safe>
+                    {p.version}
+                  </td>
+                  <td class="py-1 pr-4">
+                    <Badge tone={p.status.tone} label={p.status.label} />
+                  </td>
+                  <td class="py-1 pr-4 text-slate-600" safe>
+                    {p.registered}
+                  </td>
+                  <HeartbeatCell beat={p} />
+                  <td class="py-1 pr-4 tabular-nums" safe>
+                    {p.load}
+                  </td>
+                  <td class="py-1 pr-4 tabular-nums" safe>
+                    {String(p.partitions)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ),
+      )}
+    </Section>
+  );
+}
+
+/** Launchers: registration, heartbeat, load and the namespaces they run. */
+export function LaunchersSection({ view }: { view: ClusterView }): JSX.Element {
+  return (
+    <Section title="Launchers" testId="launchers" note={STALE_NOTE}>
+      {show(view.launchers, (launchers) =>
+        launchers.length === 0 ? (
+          <Empty text="No launchers registered." />
+        ) : (
+          <table class="w-full text-sm">
+            <Head
+              columns={[
+                'Launcher',
+                'Region',
+                'Status',
+                'Registered',
+                'Last heartbeat',
+                'Load',
+                'Capabilities',
+                'Namespaces',
+              ]}
+            />
+            <tbody>
+              {launchers.map((l) => (
+                <tr
+                  class={['border-t border-slate-100 align-top', l.stale ? 'bg-amber-50' : '']}
+                  data-testid="launcher"
+                  data-stale={l.stale ? 'true' : undefined}
+                >
+                  <td class="py-1 pr-4 whitespace-nowrap">
+                    <span safe>{l.id}</span>{' '}
+                    <span class="text-xs text-slate-500" safe>
+                      {l.address}
+                    </span>
+                  </td>
+                  <td class="py-1 pr-4 whitespace-nowrap" safe>
+                    {l.region}
+                  </td>
+                  <td class="py-1 pr-4">
+                    <Badge tone={l.status.tone} label={l.status.label} />
+                  </td>
+                  <td class="py-1 pr-4 whitespace-nowrap text-slate-600" safe>
+                    {l.registered}
+                  </td>
+                  <HeartbeatCell beat={l} />
+                  <td class="py-1 pr-4 whitespace-nowrap tabular-nums" safe>
+                    {l.load}
+                  </td>
+                  <td class="py-1 pr-4 text-xs" safe>
+                    {l.capabilities.join(', ')}
+                  </td>
+                  <td class="py-1 pr-4 text-xs">
+                    {l.namespaces === undefined ? (
+                      <span class="text-slate-500">unavailable</span>
+                    ) : l.namespaces.length === 0 ? (
+                      <span class="text-slate-500">none</span>
+                    ) : (
+                      l.namespaces.map((name, i) => (
+                        <>
+                          {i > 0 ? ', ' : ''}
+                          <a
+                            href={routes.namespaces.detail.href({ name })}
+                            class="text-sky-700 hover:underline"
+                            safe
+                          >
+                            {name}
+                          </a>
+                        </>
+                      ))
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ),
+      )}
+    </Section>
+  );
+}
