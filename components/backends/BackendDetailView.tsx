@@ -2,20 +2,9 @@ import type { BackendDetailView as Detail } from '../../src/views/backends/detai
 import { BACKEND_SERIES, METRICS_WINDOW_MINUTES } from '../../src/views/backends/detail.js';
 import { formatNumber } from '../../src/views/format.js';
 import { Sparkline } from '../ui/Sparkline.js';
+import { ColumnHeader } from '../ui/Table.js';
 import { LastCheckText } from './BackendResults.js';
 import { HealthBadge } from './HealthBadge.js';
-
-function Header({ label, end }: { label: string; end?: boolean }): JSX.Element {
-  return (
-    <th
-      scope="col"
-      class={['px-3 py-2.5 font-semibold text-slate-900', end ? 'text-right' : 'text-left']}
-      safe
-    >
-      {label}
-    </th>
-  );
-}
 
 function Metrics({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
   if (!metrics.ok) {
@@ -151,14 +140,14 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
               <caption class="sr-only">Instances</caption>
               <thead class="bg-slate-50">
                 <tr>
-                  <Header label="Instance" />
-                  <Header label="Address" />
-                  <Header label="Health" />
-                  <Header label="Connections (used/max)" />
-                  <Header label="CPU" end />
-                  <Header label="Memory" end />
-                  <Header label="Requests/s" end />
-                  <Header label="Latency" end />
+                  <ColumnHeader label="Instance" />
+                  <ColumnHeader label="Address" />
+                  <ColumnHeader label="Health" />
+                  <ColumnHeader label="Connections (used/max)" />
+                  <ColumnHeader label="CPU" end />
+                  <ColumnHeader label="Memory" end />
+                  <ColumnHeader label="Requests/s" end />
+                  <ColumnHeader label="Latency" end />
                 </tr>
               </thead>
               <tbody class="divide-y divide-slate-100">

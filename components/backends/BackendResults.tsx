@@ -3,6 +3,7 @@ import type { BackendListView, LastCheck } from '../../src/views/backends/list.j
 import { STALE_CHECK_MS } from '../../src/views/backends/list.js';
 import { formatNumber } from '../../src/views/format.js';
 import { buttonClass } from '../ui/buttons.js';
+import { ColumnHeader } from '../ui/Table.js';
 import { HealthBadge } from './HealthBadge.js';
 
 export const BACKEND_RESULTS_ID = 'backend-results';
@@ -28,18 +29,6 @@ export function LastCheckText({ check }: { check: LastCheck }): JSX.Element {
         ''
       )}
     </span>
-  );
-}
-
-function Header({ label, end }: { label: string; end?: boolean }): JSX.Element {
-  return (
-    <th
-      scope="col"
-      class={['px-3 py-2.5 font-semibold text-slate-900', end ? 'text-right' : 'text-left']}
-      safe
-    >
-      {label}
-    </th>
   );
 }
 
@@ -84,11 +73,11 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
             <caption class="sr-only">Backends</caption>
             <thead class="bg-slate-50">
               <tr>
-                <Header label="Name" />
-                <Header label="Kind" />
-                <Header label="Health" />
-                <Header label="Last check" />
-                <Header label="Instances healthy" end />
+                <ColumnHeader label="Name" />
+                <ColumnHeader label="Kind" />
+                <ColumnHeader label="Health" />
+                <ColumnHeader label="Last check" />
+                <ColumnHeader label="Instances healthy" end />
               </tr>
             </thead>
             <tbody class="divide-y divide-slate-100">

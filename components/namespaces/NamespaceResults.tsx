@@ -11,6 +11,7 @@ import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import type { HxAttributes } from '../ui/htmx.js';
 import { Pagination } from '../ui/Pagination.js';
+import { ColumnHeader } from '../ui/Table.js';
 import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -51,18 +52,6 @@ function SortableHeader({ header }: { header: SortHeader }): JSX.Element {
           {header.ariaSort ? arrows[header.ariaSort] : '↕'}
         </span>
       </a>
-    </th>
-  );
-}
-
-function PlainHeader({ label, end }: { label: string; end?: boolean }): JSX.Element {
-  return (
-    <th
-      scope="col"
-      class={['px-3 py-2.5 font-semibold text-slate-900', end ? 'text-right' : 'text-left']}
-      safe
-    >
-      {label}
     </th>
   );
 }
@@ -172,12 +161,12 @@ export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Elem
               <thead class="bg-slate-50">
                 <tr>
                   <SortableHeader header={headers.name} />
-                  <PlainHeader label="Description" />
+                  <ColumnHeader label="Description" />
                   <SortableHeader header={headers.status} />
                   <SortableHeader header={headers.sessions} />
-                  <PlainHeader label="Storage" />
-                  <PlainHeader label="Requests/s" end />
-                  <PlainHeader label="Proxy" />
+                  <ColumnHeader label="Storage" />
+                  <ColumnHeader label="Requests/s" end />
+                  <ColumnHeader label="Proxy" />
                   <SortableHeader header={headers.created} />
                 </tr>
               </thead>
