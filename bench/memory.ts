@@ -26,12 +26,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
 import { projectRoot } from '../src/project-root.js';
 import { freePort } from '../test/helper.js';
-import { signInOverHttp } from '../test/sign-in.js';
+import { signInAdmin, startBenchIdentityProvider, startControlPlaneProcess } from './support.js';
 
 const root = projectRoot();
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -50,22 +48,6 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-async function startControlPlane(auth: { issuer: string; jwksUri: string }) {
-  const child = spawn(node, ['--import', 'tsx', 'bench/control-plane.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_ISSUER: auth.issuer, BENCH_JWKS_URI: auth.jwksUri },
-  });
-  if (!child.stdout) throw new Error('no stdout');
-  for await (const line of createInterface({ input: child.stdout })) {
-    return { child, url: (JSON.parse(line) as { url: string }).url };
-  }
-  throw new Error('control plane printed nothing');
-}
-
-/** Signs the admin in through the demo identity provider; returns the session cookie. */
-const signIn = (base: string) => signInOverHttp(base, 'admin', 'admin-pass');
-
 interface Figures {
   variant: string;
   heapLimitMiB: number;
@@ -79,19 +61,8 @@ interface Figures {
 async function measure(dir: string, variant: string, flags: string[]): Promise<Figures> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const clientSecret = randomBytes(24).toString('base64url');
-  const identityProvider = await startIdentityProvider({
-    clients: [
-      {
-        clientId: 'prism-console',
-        clientSecret,
-        redirectUris: [`${base}/auth/callback`],
-        postLogoutRedirectUris: [`${base}/auth/signed-out`],
-      },
-    ],
-    accessTokenTtlSeconds: 3600,
-  });
-  const controlPlane = await startControlPlane(identityProvider);
+  const { identityProvider, clientSecret } = await startBenchIdentityProvider(base);
+  const controlPlane = await startControlPlaneProcess(identityProvider, node, ['--import', 'tsx']);
   const env = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
@@ -125,7 +96,7 @@ async function measure(dir: string, variant: string, flags: string[]): Promise<F
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const cookie = await signIn(base);
+    const cookie = await signInAdmin(base);
     const heapLimit = await run(
       'sh',
       [

@@ -13,22 +13,20 @@
  *
  * Settings: BENCH_CONNECTIONS (10), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds (3).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Transport } from '@connectrpc/connect';
 import { Window } from 'happy-dom';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { startIdentityProvider } from '../src/dev/identity-provider/index.js';
 import { createControlPlaneTransport } from '../src/plugins/control-plane.js';
 import { projectRoot } from '../src/project-root.js';
 import { routes } from '../src/routes/table.js';
 import { freePort } from '../test/helper.js';
-import { signInOverHttp } from '../test/sign-in.js';
+import { signInAdmin, startBenchIdentityProvider, startControlPlaneProcess } from './support.js';
 
 const TARGET_RATIO = 0.35;
 const ROWS = 50;
@@ -56,30 +54,6 @@ function countingTransport(inner: Transport): { transport: Transport; calls: str
     },
   };
   return { transport, calls };
-}
-
-async function startControlPlaneProcess(auth: {
-  issuer: string;
-  jwksUri: string;
-}): Promise<{ url: string; child: ChildProcess }> {
-  // The same node flags as this process: tsx's loader, and --cpu-prof when profiling.
-  const child = spawn(process.execPath, [...process.execArgv, 'bench/control-plane.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_ISSUER: auth.issuer, BENCH_JWKS_URI: auth.jwksUri },
-  });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`control plane exited with ${code} before it was ready`);
-  });
-  const firstLine = (async () => {
-    if (!child.stdout) throw new Error('no stdout');
-    for await (const line of createInterface({ input: child.stdout })) {
-      return (JSON.parse(line) as { url: string }).url;
-    }
-    throw new Error('control plane printed nothing');
-  })();
-  const url = await Promise.race([firstLine, exited]);
-  return { url, child };
 }
 
 interface Result {
@@ -142,27 +116,18 @@ function cpuSecondsOf(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;
 
-/** Signs the admin in through the demo identity provider; returns the session cookie. */
-const signIn = (base: string) => signInOverHttp(base, 'admin', 'admin-pass');
-
 async function main() {
   // Both targets are served to a signed-in operator, as in use: sign-in, session lookup and
   // CSRF hooks run for each. The token the page's call carries is verified by the control plane.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const clientSecret = randomBytes(24).toString('base64url');
-  const identityProvider = await startIdentityProvider({
-    clients: [
-      {
-        clientId: 'prism-console',
-        clientSecret,
-        redirectUris: [`${base}/auth/callback`],
-        postLogoutRedirectUris: [`${base}/auth/signed-out`],
-      },
-    ],
-    accessTokenTtlSeconds: 3600,
-  });
-  const controlPlane = await startControlPlaneProcess(identityProvider);
+  const { identityProvider, clientSecret } = await startBenchIdentityProvider(base);
+  // The same node flags as this process: tsx's loader, and --cpu-prof when profiling.
+  const controlPlane = await startControlPlaneProcess(
+    identityProvider,
+    process.execPath,
+    process.execArgv,
+  );
   const config = loadConfig({
     CONTROL_PLANE_URL: controlPlane.url,
     LOG_LEVEL: 'silent',
@@ -185,7 +150,7 @@ async function main() {
     });
   });
   await app.listen({ host: '127.0.0.1', port });
-  const cookie = await signIn(base);
+  const cookie = await signInAdmin(base);
   const session = (await app.sessions.list())[0];
   if (!session) throw new Error('signed in, but no session');
   const asAdmin = { headers: { authorization: `Bearer ${session.accessToken}` } };
