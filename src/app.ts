@@ -17,15 +17,18 @@ import securityHeaders from './plugins/security-headers.js';
 import session from './plugins/session.js';
 import sse from './plugins/sse.js';
 import staticAssets from './plugins/static.js';
+import theme from './plugins/theme.js';
 import validation from './plugins/validation.js';
 import { projectRoot } from './project-root.js';
 import authRoutes from './routes/auth/index.js';
 import backendRoutes from './routes/backends/index.js';
+import clientSessionRoutes from './routes/client-sessions/index.js';
 import clusterRoutes from './routes/cluster/index.js';
 import consoleSessionRoutes from './routes/console-sessions/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import healthRoutes from './routes/health.js';
 import namespaceRoutes from './routes/namespaces/index.js';
+import preferenceRoutes from './routes/preferences/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 declare module 'fastify' {
@@ -123,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.sessionStore ? { store: options.sessionStore } : {}),
   });
   instrumentSessionStore(app.sessions, app.metrics);
+  await app.register(theme, { secure: config.publicUrl.protocol === 'https:' });
   await app.register(auth, { oidc: config.oidc, publicUrl: config.publicUrl });
   await app.register(csrf, { key: config.session.key, publicUrl: config.publicUrl });
 
@@ -132,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(namespaceRoutes);
   await app.register(backendRoutes);
   await app.register(clusterRoutes);
+  await app.register(clientSessionRoutes);
   await app.register(consoleSessionRoutes);
+  await app.register(preferenceRoutes);
   return app;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -12,6 +14,7 @@ import {
   type DemoIdentityProvider,
   startIdentityProvider,
 } from '../src/dev/identity-provider/index.js';
+import { projectRoot } from '../src/project-root.js';
 import type { SessionStore } from '../src/sessions/index.js';
 import { signInAtIdentityProvider } from './sign-in.js';
 
@@ -85,6 +88,11 @@ export async function startStack(
     sessionStore?: SessionStore;
     /** Sign the admin in at start (default); off for tests of what a stranger gets. */
     signInAdmin?: boolean;
+    /**
+     * Serves axe-core at AXE_PATH (tests only; the console never serves it), so accessibility
+     * tests load it from the console's own origin with the CSP on.
+     */
+    serveAxe?: boolean;
   } = {},
 ): Promise<Stack> {
   const port = await freePort();
@@ -133,6 +141,7 @@ export async function startStack(
     config: loadConfig(env()),
     ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}),
   });
+  if (options.serveAxe) serveAxe(app);
   await app.ready();
   const replicas: FastifyInstance[] = [];
 
@@ -216,6 +225,17 @@ export async function startStack(
       await identityProvider.stop();
     },
   };
+}
+
+/** Where a stack started with `serveAxe` serves axe-core (a path outside the route table). */
+export const AXE_PATH = '/__test__/axe.min.js';
+
+/** A public route for axe-core's script, added to a test app only (see `serveAxe`). */
+function serveAxe(app: FastifyInstance): void {
+  const script = readFileSync(join(projectRoot(), 'node_modules', 'axe-core', 'axe.min.js'));
+  app.get(AXE_PATH, { config: { public: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(script),
+  );
 }
 
 /** Listens on the stack's public URL (its port), for browser tests; returns that URL. */

@@ -1,4 +1,6 @@
 import type { Url } from '../../src/html/url.js';
+import type { Role } from '../../src/plugins/operator.js';
+import type { NoAccessRecord } from '../../src/routes/auth/no-access.js';
 import { routes } from '../../src/routes/table.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
@@ -52,28 +54,85 @@ export function SignInProblem({ title, message }: { title: string; message: stri
   );
 }
 
-/** Signed in at the identity provider, but with no console role. */
+/** Signed in at the identity provider, but with no console role: who, their groups, and which would do. */
 export function NoAccess({
-  name,
+  record,
+  claim,
+  giving,
   signOutUrl,
 }: {
-  name: string;
+  record: NoAccessRecord;
+  /** The claim roles are read from (`groups`). */
+  claim: string;
+  giving: { role: Role; groups: string[] }[];
   signOutUrl: Url | undefined;
 }): JSX.Element {
   return (
     <>
       <Alert tone="warning" title="Your account has no role in this console" testId="no-access">
         <p safe>
-          {`${name} signed in, but none of the account's groups is mapped to a console role (viewer, operator or admin). Ask an administrator of the identity provider for access.`}
+          {`${record.name} (${record.username}) signed in, but none of the account's groups is mapped to a console role (viewer, operator or admin). Ask an administrator of the identity provider for access.`}
         </p>
       </Alert>
+      <section aria-labelledby="your-groups" class="mb-6 text-sm" data-testid="account-groups">
+        <h2 id="your-groups" class="font-semibold" safe>
+          {`Your account's groups (the “${claim}” claim)`}
+        </h2>
+        {record.groups.length === 0 ? (
+          <p class="mt-1">None: the identity provider sent no groups for this account.</p>
+        ) : (
+          <ul class="mt-1 list-disc pl-5">
+            {record.groups.map((group) => (
+              <li safe>{group}</li>
+            ))}
+            {record.moreGroups > 0 ? <li safe>{`and ${record.moreGroups} more`}</li> : ''}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="giving-access" class="mb-6 text-sm" data-testid="access-groups">
+        <h2 id="giving-access" class="font-semibold">
+          Groups that give access to this console
+        </h2>
+        {giving.length === 0 ? (
+          <p class="mt-1">None are configured (OIDC_ROLE_MAP is empty).</p>
+        ) : (
+          <ul class="mt-1 list-disc pl-5">
+            {giving.map((entry) => (
+              <li safe>{`${entry.role}: ${entry.groups.join(', ')}`}</li>
+            ))}
+          </ul>
+        )}
+      </section>
       {signOutUrl ? (
-        <a href={signOutUrl} class={buttonClass.secondary}>
-          Sign out at the identity provider
+        <a href={signOutUrl} class={buttonClass.primary} data-testid="sign-in-as-someone-else">
+          Sign in as someone else
         </a>
       ) : (
-        ''
+        <p class="text-sm">
+          To sign in as someone else, sign out at the identity provider first, then{' '}
+          <a href={routes.auth.signIn.href()} class="underline">
+            sign in
+          </a>
+          .
+        </p>
       )}
+    </>
+  );
+}
+
+/** The no-access page after its record expired (or in a browser that never had one). */
+export function NoAccessExpired(): JSX.Element {
+  return (
+    <>
+      <Alert tone="info" title="Nothing to show any more" testId="no-access-expired">
+        <p>
+          This page showed why an account could not use the console. It keeps that for ten minutes
+          after the sign-in, and this browser no longer has it. Sign in to try again.
+        </p>
+      </Alert>
+      <a href={routes.auth.signIn.href()} class={buttonClass.primary}>
+        Sign in
+      </a>
     </>
   );
 }

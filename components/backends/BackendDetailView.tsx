@@ -2,7 +2,7 @@ import type { BackendDetailView as Detail } from '../../src/views/backends/detai
 import { BACKEND_SERIES, METRICS_WINDOW_MINUTES } from '../../src/views/backends/detail.js';
 import { formatNumber } from '../../src/views/format.js';
 import { Sparkline } from '../ui/Sparkline.js';
-import { ColumnHeader } from '../ui/Table.js';
+import { ColumnHeader, TableFrame, tableClass, tableHeadClass } from '../ui/Table.js';
 import { LastCheckText } from './BackendResults.js';
 import { HealthBadge } from './HealthBadge.js';
 
@@ -52,7 +52,7 @@ const TREND_COLUMNS = ['pool_active', 'cpu_percent', 'memory_percent', 'rps', 'p
  */
 function TrendRow({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
   return (
-    <tfoot class="bg-slate-50" data-testid="instance-trends">
+    <tfoot class={tableHeadClass} data-testid="instance-trends">
       <tr>
         <th
           scope="row"
@@ -65,7 +65,8 @@ function TrendRow({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
           const known = BACKEND_SERIES.find((s) => s.name === name);
           const series = metrics.ok ? metrics.series.find((s) => s.name === name) : undefined;
           return (
-            <td class="px-3 py-2.5 align-top" data-series={name}>
+            // The trend fits its column: the chart stretches (it keeps no aspect ratio).
+            <td class="px-3 py-2.5 align-top [&_svg]:w-20" data-series={name}>
               <Sparkline
                 values={series?.values ?? []}
                 label={known?.label ?? name}
@@ -135,10 +136,10 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
             This backend reports no instances.
           </p>
         ) : (
-          <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            <table class="min-w-full divide-y divide-slate-200 text-sm">
+          <TableFrame label="Instance table">
+            <table class={tableClass}>
               <caption class="sr-only">Instances</caption>
-              <thead class="bg-slate-50">
+              <thead class={tableHeadClass}>
                 <tr>
                   <ColumnHeader label="Instance" />
                   <ColumnHeader label="Address" />
@@ -168,7 +169,7 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
                       </span>
                       {instance.poolPercent !== undefined ? (
                         <meter
-                          class="ml-2 h-2 w-16 align-middle"
+                          class="mt-1 block h-2 w-16"
                           min={0}
                           max={100}
                           low={70}
@@ -198,7 +199,7 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
               </tbody>
               <TrendRow metrics={detail.metrics} />
             </table>
-          </div>
+          </TableFrame>
         )}
       </section>
     </div>

@@ -3,7 +3,14 @@ import type { BackendListView, LastCheck } from '../../src/views/backends/list.j
 import { STALE_CHECK_MS } from '../../src/views/backends/list.js';
 import { formatNumber } from '../../src/views/format.js';
 import { buttonClass } from '../ui/buttons.js';
-import { ColumnHeader } from '../ui/Table.js';
+import {
+  ColumnHeader,
+  hiddenBelow,
+  TableFrame,
+  tableClass,
+  tableHeadClass,
+  tableRowClass,
+} from '../ui/Table.js';
 import { HealthBadge } from './HealthBadge.js';
 
 export const BACKEND_RESULTS_ID = 'backend-results';
@@ -34,7 +41,7 @@ export function LastCheckText({ check }: { check: LastCheck }): JSX.Element {
 
 /** The list region: the page includes it, and an htmx refresh aimed at it gets it alone. */
 export function BackendResults({ view }: { view: BackendListView }): JSX.Element {
-  const href = routes.backends.list.href();
+  const href = routes.backends.list.href({ health: view.filter?.value });
   return (
     <section id={BACKEND_RESULTS_ID} aria-label="Backend list" class="space-y-3">
       <div class="flex items-center justify-between">
@@ -60,7 +67,29 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
           Refresh
         </a>
       </div>
-      {view.rows.length === 0 ? (
+      {view.filter ? (
+        <p
+          class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-100 dark:ring-amber-800"
+          data-testid="filter-note"
+        >
+          <span safe>
+            {view.rows.length === 0
+              ? `None of the ${view.filter.of} backends is ${view.filter.label}. `
+              : `Showing the ${view.rows.length} of ${view.filter.of} backends that are ${view.filter.label}. `}
+          </span>
+          <a
+            href={routes.backends.list.href()}
+            class="font-medium text-indigo-700 underline dark:text-indigo-300"
+          >
+            Show all backends
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
+      {view.rows.length === 0 && view.filter ? (
+        ''
+      ) : view.rows.length === 0 ? (
         <div
           data-testid="backends-empty"
           class="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
@@ -68,13 +97,13 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
           <p class="font-medium text-slate-900">The control plane reports no backends.</p>
         </div>
       ) : (
-        <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table class="min-w-full divide-y divide-slate-200 text-sm">
+        <TableFrame label="Backend table">
+          <table class={tableClass}>
             <caption class="sr-only">Backends</caption>
-            <thead class="bg-slate-50">
+            <thead class={tableHeadClass}>
               <tr>
                 <ColumnHeader label="Name" />
-                <ColumnHeader label="Kind" />
+                <ColumnHeader label="Kind" hideBelow="md" />
                 <ColumnHeader label="Health" />
                 <ColumnHeader label="Last check" />
                 <ColumnHeader label="Instances healthy" end />
@@ -82,7 +111,7 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
             </thead>
             <tbody class="divide-y divide-slate-100">
               {view.rows.map((row) => (
-                <tr data-testid="backend-row" data-name={row.name} class="hover:bg-slate-50">
+                <tr data-testid="backend-row" data-name={row.name} class={tableRowClass}>
                   <td class="whitespace-nowrap px-3 py-2.5 font-medium">
                     <a
                       href={routes.backends.detail.href({ name: row.name })}
@@ -92,7 +121,7 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
                       {row.name}
                     </a>
                   </td>
-                  <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
+                  <td class={['whitespace-nowrap px-3 py-2.5 text-slate-600', hiddenBelow.md]} safe>
                     {row.type}
                   </td>
                   <td class="px-3 py-2.5">
@@ -119,7 +148,7 @@ export function BackendResults({ view }: { view: BackendListView }): JSX.Element
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </section>
   );

@@ -1,15 +1,20 @@
 import { routes } from '../../src/routes/table.js';
 import type { ClusterView } from '../../src/views/cluster/status.js';
 import { Badge } from '../ui/Badge.js';
-import { Empty, Head, HeartbeatCell, Section, STALE_NOTE, show } from './parts.js';
+import { Empty, FilterNote, Head, HeartbeatCell, Section, STALE_NOTE, show } from './parts.js';
 
 /** Proxies: registration, heartbeat (stale ones marked) and load. */
 export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
   return (
     <Section title="Proxies" testId="proxies" note={STALE_NOTE}>
+      <FilterNote filter={view.proxyFilter} what="proxies" />
       {show(view.proxies, (proxies) =>
         proxies.length === 0 ? (
-          <Empty text="No proxies registered." />
+          view.proxyFilter ? (
+            ''
+          ) : (
+            <Empty text="No proxies registered." />
+          )
         ) : (
           <table class="w-full text-sm">
             <Head
@@ -66,9 +71,14 @@ export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
 export function LaunchersSection({ view }: { view: ClusterView }): JSX.Element {
   return (
     <Section title="Launchers" testId="launchers" note={STALE_NOTE}>
+      <FilterNote filter={view.launcherFilter} what="launchers" />
       {show(view.launchers, (launchers) =>
         launchers.length === 0 ? (
-          <Empty text="No launchers registered." />
+          view.launcherFilter ? (
+            ''
+          ) : (
+            <Empty text="No launchers registered." />
+          )
         ) : (
           <table class="w-full text-sm">
             <Head
@@ -90,9 +100,11 @@ export function LaunchersSection({ view }: { view: ClusterView }): JSX.Element {
                   data-testid="launcher"
                   data-stale={l.stale ? 'true' : undefined}
                 >
-                  <td class="py-1 pr-4 whitespace-nowrap">
-                    <span safe>{l.id}</span>{' '}
-                    <span class="text-xs text-slate-500" safe>
+                  <td class="py-1 pr-4">
+                    <span class="whitespace-nowrap" safe>
+                      {l.id}
+                    </span>{' '}
+                    <span class="text-xs whitespace-nowrap text-slate-500" safe>
                       {l.address}
                     </span>
                   </td>
@@ -102,7 +114,7 @@ export function LaunchersSection({ view }: { view: ClusterView }): JSX.Element {
                   <td class="py-1 pr-4">
                     <Badge tone={l.status.tone} label={l.status.label} />
                   </td>
-                  <td class="py-1 pr-4 whitespace-nowrap text-slate-600" safe>
+                  <td class="py-1 pr-4 text-slate-600" safe>
                     {l.registered}
                   </td>
                   <HeartbeatCell beat={l} />

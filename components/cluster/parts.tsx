@@ -1,5 +1,10 @@
 import type { Children } from '@kitajs/html';
-import { type Heartbeat, type Part, STALE_AFTER_SECONDS } from '../../src/views/cluster/status.js';
+import {
+  type ComponentFilter,
+  type Heartbeat,
+  type Part,
+  STALE_AFTER_SECONDS,
+} from '../../src/views/cluster/status.js';
 import { Badge } from '../ui/Badge.js';
 
 /* Pieces every section of the cluster page uses. */
@@ -17,6 +22,7 @@ export function Section({
 }): JSX.Element {
   return (
     <section
+      id={testId}
       aria-label={title}
       data-testid={testId}
       class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
@@ -31,7 +37,13 @@ export function Section({
       ) : (
         ''
       )}
-      <div class="mt-3 overflow-x-auto">{children}</div>
+      {/*
+       * Focusable and named, so a keyboard can scroll a table wider than a phone. A figure, not
+       * another region: the section around it is the region.
+       */}
+      <figure class="mt-3 overflow-x-auto" aria-label={`${title} table`} tabindex="0">
+        {children}
+      </figure>
     </section>
   );
 }
@@ -51,7 +63,7 @@ export function Head({ columns }: { columns: string[] }): JSX.Element {
     <thead class="text-left text-xs text-slate-500">
       <tr>
         {columns.map((column) => (
-          <th class="py-1 pr-4 font-medium" safe>
+          <th scope="col" class="py-1 pr-4 font-medium" safe>
             {column}
           </th>
         ))}
@@ -84,6 +96,33 @@ export function HeartbeatCell({ beat }: { beat: Heartbeat }): JSX.Element {
         ''
       )}
     </td>
+  );
+}
+
+/** Says the section is filtered (a dashboard card's link), how much it hides, and the way back. */
+export function FilterNote({
+  filter,
+  what,
+}: {
+  filter: ComponentFilter | undefined;
+  /** `proxies`, `launchers`. */
+  what: string;
+}): JSX.Element {
+  if (!filter) return '';
+  return (
+    <p
+      class="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-100 dark:ring-amber-800"
+      data-testid="filter-note"
+    >
+      <span safe>
+        {filter.shown === 0
+          ? `All ${filter.total} ${what} are up, with recent heartbeats. `
+          : `Showing the ${filter.shown} of ${filter.total} ${what} not up or with a stale heartbeat. `}
+      </span>
+      <a href={filter.allHref} class="font-medium text-sky-700 underline dark:text-sky-300" safe>
+        {`Show all ${what}`}
+      </a>
+    </p>
   );
 }
 

@@ -3,13 +3,35 @@ import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
 import { CsrfField } from '../ui/FormField.js';
+import {
+  type ColumnBreakpoint,
+  hiddenBelow,
+  TableFrame,
+  tableClass,
+  tableHeadClass,
+  tableRowClass,
+} from '../ui/Table.js';
 
 /** The region a revocation refreshes (htmx), and that the page includes. */
 export const CONSOLE_SESSIONS_ID = 'console-sessions';
 
-function Header({ label, hidden }: { label: string; hidden?: boolean }): JSX.Element {
+function Header({
+  label,
+  hidden,
+  hideBelow,
+}: {
+  label: string;
+  hidden?: boolean;
+  hideBelow?: ColumnBreakpoint;
+}): JSX.Element {
   return (
-    <th scope="col" class="px-3 py-2.5 text-left font-semibold text-slate-900">
+    <th
+      scope="col"
+      class={[
+        'px-3 py-2.5 text-left font-semibold text-slate-900 dark:text-slate-100',
+        hideBelow ? hiddenBelow[hideBelow] : '',
+      ]}
+    >
       <span class={hidden ? 'sr-only' : undefined} safe>
         {label}
       </span>
@@ -82,16 +104,16 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
       {count === 0 ? (
         ''
       ) : (
-        <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table class="min-w-full divide-y divide-slate-200 text-sm">
+        <TableFrame label="Console session table">
+          <table class={tableClass}>
             <caption class="sr-only">Active console sessions, newest first</caption>
-            <thead class="bg-slate-50">
+            <thead class={tableHeadClass}>
               <tr>
                 <Header label="Operator" />
                 <Header label="Role" />
-                <Header label="Signed in" />
+                <Header label="Signed in" hideBelow="lg" />
                 <Header label="Last seen" />
-                <Header label="From" />
+                <Header label="From" hideBelow="md" />
                 <Header label="Actions" hidden />
               </tr>
             </thead>
@@ -101,7 +123,7 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
                   data-testid="console-session-row"
                   data-username={row.username}
                   data-current={row.current ? 'true' : undefined}
-                  class={row.current ? 'bg-indigo-50/40' : 'hover:bg-slate-50'}
+                  class={row.current ? 'bg-indigo-50/40' : tableRowClass}
                 >
                   <td class="px-3 py-2.5">
                     <span class="font-medium text-slate-900" data-testid="session-name" safe>
@@ -121,7 +143,7 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
                   <td class="px-3 py-2.5" data-testid="session-role">
                     <Badge tone={row.roleTone} label={row.role} />
                   </td>
-                  <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
+                  <td class={['whitespace-nowrap px-3 py-2.5 text-slate-600', hiddenBelow.lg]} safe>
                     {row.signedIn}
                   </td>
                   <td class="whitespace-nowrap px-3 py-2.5 text-slate-600">
@@ -132,7 +154,7 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
                       {row.lastSeen}
                     </div>
                   </td>
-                  <td class="px-3 py-2.5 text-slate-600">
+                  <td class={['px-3 py-2.5 text-slate-600', hiddenBelow.md]}>
                     <div class="tabular-nums" data-testid="session-ip" safe>
                       {row.ip}
                     </div>
@@ -152,7 +174,7 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </section>
   );

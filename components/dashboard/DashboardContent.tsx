@@ -1,37 +1,22 @@
-import type { Children } from '@kitajs/html';
 import { routes } from '../../src/routes/table.js';
-import type { DashboardView, Part } from '../../src/views/dashboard.js';
+import {
+  backendsState,
+  cardLinks,
+  type DashboardView,
+  OK,
+  type Part,
+  raftState,
+  upTotalState,
+} from '../../src/views/dashboard.js';
 import { formatNumber } from '../../src/views/format.js';
 import { ErrorView } from '../layout/ErrorPage.js';
 import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
-
-function Card({
-  title,
-  testId,
-  children,
-}: {
-  title: string;
-  testId: string;
-  children?: Children;
-}): JSX.Element {
-  return (
-    <section
-      aria-label={title}
-      data-testid={testId}
-      class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
-    >
-      <h2 class="text-sm font-medium text-slate-500" safe>
-        {title}
-      </h2>
-      <div class="mt-2">{children}</div>
-    </section>
-  );
-}
+import { Card, stateOf } from './Card.js';
 
 function Unavailable({ error }: { error: string }): JSX.Element {
   return (
-    <p class="text-sm text-red-700" safe>
+    <p class="text-sm font-semibold text-red-800 dark:text-red-200" safe>
       {`Unavailable: ${error}`}
     </p>
   );
@@ -47,7 +32,7 @@ function Count({ value, label }: { value: string; label: string }): JSX.Element 
       <span class="text-3xl font-semibold tabular-nums" safe>
         {value}
       </span>{' '}
-      <span class="text-sm text-slate-500" safe>
+      <span class="text-sm text-slate-600 dark:text-slate-300" safe>
         {label}
       </span>
     </p>
@@ -59,6 +44,10 @@ export const DASHBOARD_ID = 'dashboard';
 
 /** The refreshable part of the dashboard; htmx polls it every 10 seconds. */
 export function DashboardContent({ view }: { view: DashboardView }): JSX.Element {
+  const proxies = stateOf(view.proxies, upTotalState);
+  const launchers = stateOf(view.launchers, upTotalState);
+  const raft = stateOf(view.cluster, raftState);
+  const backends = stateOf(view.backends, backendsState);
   return (
     <div
       id={DASHBOARD_ID}
@@ -99,31 +88,60 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
         ''
       )}
       <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Card title="Proxies up" testId="proxies">
+        <Card title="Proxies up" testId="proxies" href={cardLinks.proxies(proxies)} state={proxies}>
           {show(view.proxies, (p) => (
             <Count value={`${p.up}/${p.total}`} label="registered" />
           ))}
         </Card>
-        <Card title="Launchers up" testId="launchers">
+        <Card
+          title="Launchers up"
+          testId="launchers"
+          href={cardLinks.launchers(launchers)}
+          state={launchers}
+        >
           {show(view.launchers, (l) => (
             <Count value={`${l.up}/${l.total}`} label="registered" />
           ))}
         </Card>
-        <Card title="Namespaces" testId="namespaces">
+        <Card
+          title="Namespaces"
+          testId="namespaces"
+          href={cardLinks.namespaces()}
+          state={stateOf(view.namespaces, () => OK)}
+        >
           {show(view.namespaces, (n) => (
-            <a href={routes.namespaces.list.href()} class="hover:underline">
+            <>
               <Count value={formatNumber(n.total)} label="in the cluster" />
-            </a>
+              {n.suspended > 0 ? (
+                <p class="mt-1 text-sm">
+                  <a
+                    href={cardLinks.suspendedNamespaces()}
+                    class="text-indigo-700 hover:underline dark:text-indigo-300"
+                    data-testid="suspended-link"
+                    safe
+                  >
+                    {`${formatNumber(n.suspended)} suspended`}
+                  </a>
+                </p>
+              ) : (
+                ''
+              )}
+            </>
           ))}
         </Card>
-        <Card title="Client sessions" testId="sessions">
+        <Card
+          title="Client sessions"
+          testId="sessions"
+          href={cardLinks.activeSessions()}
+          state={stateOf(view.sessions, () => OK)}
+        >
           {show(view.sessions, (s) => (
             <Count value={formatNumber(s.total)} label={`${formatNumber(s.active)} active`} />
           ))}
         </Card>
       </div>
       <div class="grid gap-4 lg:grid-cols-2">
-        <Card title="Raft cluster" testId="raft">
+        <Card title="Raft cluster" testId="raft" href={cardLinks.raft()} state={raft}>
           {show(view.cluster, (c) => (
             <div>
               <p class="text-sm">
@@ -159,8 +177,8 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
                       </td>
                       <td class="py-1">
                         <Badge
-                          tone={m.healthy ? 'green' : 'red'}
-                          label={m.healthy ? 'healthy' : 'unreachable'}
+                          tone={!m.healthy ? 'red' : m.behind ? 'amber' : 'green'}
+                          label={!m.healthy ? 'unreachable' : m.behind ? 'behind' : 'healthy'}
                         />
                       </td>
                       <td class="py-1 text-slate-500" safe>
@@ -173,7 +191,12 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
             </div>
           ))}
         </Card>
-        <Card title="Backends" testId="backends">
+        <Card
+          title="Backends"
+          testId="backends"
+          href={cardLinks.backends(backends)}
+          state={backends}
+        >
           {show(view.backends, (backends) => (
             <ul class="divide-y divide-slate-100 text-sm">
               {backends.map((b) => (

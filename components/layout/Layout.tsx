@@ -1,7 +1,8 @@
 import type { Children } from '@kitajs/html';
-import { anchorHref } from '../../src/html/url.js';
+import { anchorHref, type Url } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import type { Assets } from '../../src/plugins/static.js';
+import type { Theme } from '../../src/plugins/theme.js';
 import {
   type Area,
   adminNavigation,
@@ -10,6 +11,7 @@ import {
 } from '../../src/routes/navigation.js';
 import { routes } from '../../src/routes/table.js';
 import { CsrfField } from '../ui/FormField.js';
+import { ThemeSwitch } from './ThemeSwitch.js';
 
 export interface LayoutProps {
   title: string;
@@ -18,6 +20,14 @@ export interface LayoutProps {
   operator: Operator | null;
   /** Sent back by htmx on every request and by the sign-out form; undefined when signed out. */
   csrfToken: string | undefined;
+  /**
+   * The theme this browser chose (`request.theme()`, its cookie); 'system' follows
+   * prefers-color-scheme. Undefined: the page follows the system and offers no switch (a page
+   * renderer that does not pass the choice could not show it).
+   */
+  theme?: Theme | undefined;
+  /** This page's path, for the theme switch to come back to (else it uses the Referer). */
+  path?: Url | undefined;
   children?: Children;
 }
 
@@ -51,7 +61,7 @@ function NavEntry({ item, area }: { item: NavItem; area: Area | undefined }): JS
       href={item.href}
       aria-current={item.area === area ? 'page' : undefined}
       class={[
-        'block rounded px-3 py-2 hover:bg-slate-800',
+        'flex min-h-11 items-center rounded px-3 py-2 hover:bg-slate-800 hover:text-white lg:min-h-9',
         item.area === area ? 'bg-slate-800 text-white font-medium' : '',
       ]}
       safe
@@ -62,7 +72,7 @@ function NavEntry({ item, area }: { item: NavItem; area: Area | undefined }): JS
     <span
       aria-disabled="true"
       title="Not available in this version of the console"
-      class="flex items-center justify-between rounded px-3 py-2 text-slate-500 cursor-not-allowed"
+      class="flex items-center justify-between rounded px-3 py-2 text-slate-400 cursor-not-allowed"
     >
       <span safe>{item.label}</span>
       <span class="text-[10px] uppercase tracking-wide">soon</span>
@@ -70,21 +80,58 @@ function NavEntry({ item, area }: { item: NavItem; area: Area | undefined }): JS
   );
 }
 
-export function Layout({
-  title,
-  area,
-  assets,
-  operator,
-  csrfToken,
-  children,
-}: LayoutProps): JSX.Element {
+/** Who is signed in and sign-out; or the sign-in link. */
+function Account({ operator, csrfToken }: LayoutProps): JSX.Element {
+  return (
+    <div class="px-5 py-4 text-xs text-slate-300 border-t border-slate-800">
+      {operator ? (
+        <div class="space-y-3" data-testid="operator">
+          <p>
+            <span class="block text-slate-100" safe>
+              {operator.name}
+            </span>
+            <span safe>{`${operator.username} · ${operator.role}`}</span>
+          </p>
+          <form method="post" action={routes.auth.signOut.href()}>
+            <CsrfField token={csrfToken} />
+            <button
+              type="submit"
+              class="min-h-6 text-slate-200 underline hover:text-white pointer-coarse:min-h-11"
+            >
+              Sign out
+            </button>
+          </form>
+        </div>
+      ) : (
+        <a
+          href={routes.auth.signIn.href()}
+          class="inline-flex min-h-6 items-center underline hover:text-white pointer-coarse:min-h-11"
+        >
+          Sign in
+        </a>
+      )}
+    </div>
+  );
+}
+
+export function Layout(props: LayoutProps): JSX.Element {
+  const { title, area, assets, operator, csrfToken, theme, path, children } = props;
   return (
     <>
       {'<!doctype html>'}
-      <html lang="en" class="h-full bg-slate-50">
+      <html
+        lang="en"
+        class="h-full bg-slate-50 dark:bg-slate-950"
+        // No attribute: the system's choice (prefers-color-scheme), see src/styles/app.css.
+        data-theme={theme && theme !== 'system' ? theme : undefined}
+      >
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta
+            name="color-scheme"
+            content={theme === 'light' || theme === 'dark' ? theme : 'light dark'}
+          />
           <meta name="htmx-config" content={htmxConfig} />
           <title safe>{`${title} · Prism Console`}</title>
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
@@ -92,69 +139,79 @@ export function Layout({
           <script src={assets.htmx} defer></script>
         </head>
         <body
-          class="h-full text-slate-900 antialiased"
+          class="h-full text-slate-900 antialiased dark:text-slate-100"
           hx-headers={csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : undefined}
         >
           <a
             href={anchorHref('main')}
-            class="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white"
+            class="sr-only focus:not-sr-only focus:absolute focus:z-10 focus:p-2 focus:bg-white focus:text-slate-900"
           >
             Skip to content
           </a>
-          <div class="flex min-h-full">
+          <div class="min-h-full lg:flex">
+            {/*
+             * Below lg the areas fold behind "Menu": a <details>, so it opens and closes without
+             * JavaScript, by keyboard too, and is announced as a disclosure. From lg on it is a
+             * sidebar: the summary is hidden and the content shown (app.css, .console-menu).
+             */}
             <nav
               aria-label="Console"
-              class="w-60 shrink-0 bg-slate-900 text-slate-200 flex flex-col"
+              data-focus="light"
+              class="bg-slate-900 text-slate-200 lg:flex lg:w-52 lg:shrink-0 lg:flex-col"
             >
-              <a
-                href={routes.dashboard.href()}
-                class="flex items-center gap-2 px-5 py-4 text-white"
-              >
-                <img src={assets.favicon} alt="" class="h-6 w-6" />
-                <span class="font-semibold tracking-tight">Prism Console</span>
-              </a>
-              <ul class="flex-1 px-2 py-2 space-y-0.5 text-sm">
-                {navigation.map((item) => (
-                  <li>
-                    <NavEntry item={item} area={area} />
-                  </li>
-                ))}
-                {operator?.role === 'admin'
-                  ? adminNavigation.map((item, index) => (
-                      <li class={index === 0 ? 'mt-3 border-t border-slate-800 pt-3' : ''}>
-                        <NavEntry item={item} area={area} />
-                      </li>
-                    ))
-                  : ''}
-              </ul>
-              <div class="px-5 py-4 text-xs text-slate-400 border-t border-slate-800">
-                {operator ? (
-                  <div class="space-y-2" data-testid="operator">
-                    <p>
-                      <span class="block text-slate-200" safe>
-                        {operator.name}
-                      </span>
-                      <span safe>{`${operator.username} · ${operator.role}`}</span>
-                    </p>
-                    <form method="post" action={routes.auth.signOut.href()}>
-                      <CsrfField token={csrfToken} />
-                      <button type="submit" class="text-slate-300 underline hover:text-white">
-                        Sign out
-                      </button>
-                    </form>
-                  </div>
-                ) : (
-                  <a href={routes.auth.signIn.href()} class="underline hover:text-white">
-                    Sign in
-                  </a>
-                )}
-              </div>
+              <details class="console-menu group lg:flex lg:flex-1 lg:flex-col">
+                <summary class="flex cursor-pointer list-none items-center justify-between gap-3 px-4 py-2 lg:hidden [&::-webkit-details-marker]:hidden">
+                  <span class="flex items-center gap-2 py-1 font-semibold tracking-tight text-white">
+                    <img src={assets.favicon} alt="" class="h-6 w-6" />
+                    Prism Console
+                  </span>
+                  <span class="inline-flex min-h-11 items-center gap-1 rounded-md px-3 text-sm font-medium ring-1 ring-slate-600">
+                    Menu
+                    <span aria-hidden="true" class="group-open:rotate-180">
+                      ▾
+                    </span>
+                  </span>
+                </summary>
+                <a
+                  href={routes.dashboard.href()}
+                  class="hidden items-center gap-2 px-5 py-4 text-white lg:flex"
+                >
+                  <img src={assets.favicon} alt="" class="h-6 w-6" />
+                  <span class="font-semibold tracking-tight">Prism Console</span>
+                </a>
+                <ul class="flex-1 px-2 py-2 space-y-0.5 text-sm">
+                  {navigation.map((item) => (
+                    <li>
+                      <NavEntry item={item} area={area} />
+                    </li>
+                  ))}
+                  {operator?.role === 'admin'
+                    ? adminNavigation.map((item, index) => (
+                        <li class={index === 0 ? 'mt-3 border-t border-slate-800 pt-3' : ''}>
+                          <NavEntry item={item} area={area} />
+                        </li>
+                      ))
+                    : ''}
+                </ul>
+                <Account {...props} />
+              </details>
             </nav>
-            <div class="flex-1 min-w-0">
-              <div id="alerts" aria-live="polite" class="px-8 pt-4 empty:hidden"></div>
-              <main id="main" class="px-8 py-6">
+            <div class="min-w-0 flex-1">
+              <div id="alerts" aria-live="polite" class="px-4 pt-4 empty:hidden sm:px-6"></div>
+              <main id="main" class="px-4 py-5 sm:px-6 lg:py-6">
                 {children}
               </main>
+              {/*
+               * After the page's own content (its forms come first in the document). Signed in
+               * only: the switch posts, and a post needs the session's CSRF token.
+               */}
+              {operator && theme ? (
+                <footer class="px-4 pb-6 sm:px-6">
+                  <ThemeSwitch theme={theme} csrfToken={csrfToken} path={path} />
+                </footer>
+              ) : (
+                ''
+              )}
             </div>
           </div>
         </body>

@@ -1,6 +1,8 @@
+import type { NamespaceSessionsView } from '../../src/views/client-sessions/namespace.js';
 import { formatNumber } from '../../src/views/format.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { MAX_PERCENT, type QuotaUsage, UNLIMITED } from '../../src/views/quantities.js';
+import { NamespaceSessions } from '../client-sessions/NamespaceSessions.js';
 import { StatusBadge } from './StatusBadge.js';
 
 function percentText(percent: number): string {
@@ -75,7 +77,14 @@ function Fact({ term, value, testId }: { term: string; value: string; testId: st
 }
 
 /** Everything about one namespace: usage against quota, configuration and provenance. */
-export function NamespaceDetailView({ detail }: { detail: NamespaceDetail }): JSX.Element {
+export function NamespaceDetailView({
+  detail,
+  sessions,
+}: {
+  detail: NamespaceDetail;
+  /** Its client sessions (the sessions area's section), when the page read them. */
+  sessions?: NamespaceSessionsView | undefined;
+}): JSX.Element {
   return (
     <div class="space-y-8" data-testid="namespace-detail">
       <section aria-labelledby="summary-heading">
@@ -166,6 +175,8 @@ export function NamespaceDetailView({ detail }: { detail: NamespaceDetail }): JS
           )}
         </section>
       </div>
+
+      {sessions ? <NamespaceSessions view={sessions} /> : ''}
     </div>
   );
 }

@@ -7,6 +7,11 @@ import { FILTERS_ID, RESULTS_ID } from './NamespaceResults.js';
 
 const PAGE_SIZES = [25, DEFAULT_PAGE_SIZE, 100, 200];
 
+/** The search box: its requests (one per pause in typing) replace the URL instead of pushing it. */
+export const SEARCH_ID = 'namespace-search';
+/** Shown while any filter request is on its way, typing included. */
+const LOADING_ID = 'namespace-loading';
+
 const fieldClass =
   'block h-9 w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
@@ -24,6 +29,9 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
     'hx-include': `#${FILTERS_ID}`,
     // A newer search replaces one still in flight, so the last keystroke wins.
     'hx-sync': `#${FILTERS_ID}:replace`,
+    // The indicator sits beside the button: without this only a submit (the form's own
+    // request) would show it, not the search box's or a select's.
+    'hx-indicator': `#${LOADING_ID}`,
   };
   return (
     <search aria-label="Filter namespaces">
@@ -35,12 +43,12 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
         {...htmx}
       >
         <div class="min-w-64 flex-1">
-          <label for="namespace-search" class="block text-sm font-medium text-slate-900">
+          <label for={SEARCH_ID} class="block text-sm font-medium text-slate-900">
             Search
           </label>
           <input
             type="search"
-            id="namespace-search"
+            id={SEARCH_ID}
             name={listFilters.names.q}
             value={query.q}
             placeholder="Name or description"
@@ -96,7 +104,12 @@ export function NamespaceFilters({ query }: { query: ListQuery }): JSX.Element {
           <button type="submit" class={buttonClass.secondary}>
             Search
           </button>
-          <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
+          <span
+            id={LOADING_ID}
+            class="htmx-indicator text-sm text-slate-500"
+            aria-hidden="true"
+            data-testid="namespace-loading"
+          >
             Loading…
           </span>
         </div>

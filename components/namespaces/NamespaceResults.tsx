@@ -3,15 +3,17 @@ import { formatNumber } from '../../src/views/format.js';
 import {
   listFilters,
   type NamespaceListView,
+  type NamespaceRow,
   type SortHeader,
   sortParam,
 } from '../../src/views/namespaces/list.js';
 import type { Permissions } from '../../src/views/permissions.js';
 import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
+import { takeFocus } from '../ui/focus.js';
 import type { HxAttributes } from '../ui/htmx.js';
 import { Pagination } from '../ui/Pagination.js';
-import { ColumnHeader } from '../ui/Table.js';
+import { ColumnHeader, hiddenBelow, Truncate } from '../ui/Table.js';
 import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -27,13 +29,16 @@ export const resultsLink: HxAttributes = {
 
 const arrows = { ascending: '▲', descending: '▼' } as const;
 
-function SortableHeader({ header }: { header: SortHeader }): JSX.Element {
+function SortableHeader({ header, end }: { header: SortHeader; end?: boolean }): JSX.Element {
   return (
     <th
       scope="col"
       aria-sort={header.ariaSort}
       data-sort-key={header.key}
-      class="px-3 py-2.5 text-left font-semibold text-slate-900"
+      class={[
+        'whitespace-nowrap px-2 py-2.5 font-semibold text-slate-900',
+        end ? 'text-right' : 'text-left',
+      ]}
     >
       <a
         href={header.href}
@@ -53,6 +58,78 @@ function SortableHeader({ header }: { header: SortHeader }): JSX.Element {
         </span>
       </a>
     </th>
+  );
+}
+
+/** A quota's cell: over quota in red and bold, with the words in the row's badge. */
+function usageClass(over: boolean): string[] {
+  return [
+    'whitespace-nowrap px-2 py-2.5 text-right tabular-nums',
+    over ? 'font-semibold text-red-700' : '',
+  ];
+}
+
+/*
+ * Cells are padded px-2 (not the usual px-3): eight columns must fit the 1,024 px a 1280 px
+ * laptop leaves beside the navigation.
+ */
+
+/** One namespace; a row over any quota is tinted and says which quota, as the detail page does. */
+function NamespaceRowView({ row }: { row: NamespaceRow }): JSX.Element {
+  const over = row.overQuota.length > 0;
+  return (
+    <tr
+      data-testid="namespace-row"
+      data-name={row.name}
+      data-over-quota={over ? row.overQuota.join(',') : undefined}
+      class={
+        over
+          ? 'bg-red-50 hover:bg-red-100 dark:bg-red-950/40 dark:hover:bg-red-950/60'
+          : 'hover:bg-slate-50'
+      }
+    >
+      <td class="px-2 py-2.5 font-medium">
+        <a href={row.href} class="block text-indigo-700 hover:underline">
+          <Truncate text={row.name} width="sm" />
+        </a>
+      </td>
+      <td class={['px-2 py-2.5 text-slate-600', hiddenBelow.lg]}>
+        <Truncate text={row.description} width="xs" />
+      </td>
+      <td class="px-2 py-2.5">
+        <StatusBadge status={row.status} />
+        {over ? (
+          // Words, not only the row's tint: which quota, as on the detail page. It may wrap,
+          // so the column stays as narrow as the status badge.
+          <span
+            class="mt-1 block text-xs font-semibold text-red-700 dark:text-red-300"
+            data-testid="over-quota"
+            safe
+          >
+            {`over quota: ${row.overQuota.join(', ')}`}
+          </span>
+        ) : (
+          ''
+        )}
+      </td>
+      <td class={usageClass(row.overQuota.includes('sessions'))} safe>
+        {row.sessions}
+      </td>
+      <td class={usageClass(row.overQuota.includes('storage'))} safe>
+        {row.storage}
+      </td>
+      <td class={usageClass(row.overQuota.includes('requests/s'))} safe>
+        {row.rps}
+      </td>
+      <td class={['px-2 py-2.5 text-slate-600', hiddenBelow.xl]}>
+        <Truncate text={row.assignedProxy || '—'} width="xs" />
+      </td>
+      <td class="whitespace-nowrap px-2 py-2.5 text-slate-600">
+        <time title={row.createdExact} safe>
+          {row.created}
+        </time>
+      </td>
+    </tr>
   );
 }
 
@@ -101,17 +178,24 @@ export interface NamespaceResultsProps {
   view: NamespaceListView;
   /** What the operator's role allows (creating the first namespace, when there are none). */
   can: Permissions;
+  /** Answering a sort or page link's htmx request: the new region takes focus (the link is gone). */
+  focus?: boolean;
 }
 
 /**
  * The results region: count, table and page links. The full page includes it, and an htmx
  * search, sort or page request gets it alone.
  */
-export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Element {
+export function NamespaceResults({ view, can, focus }: NamespaceResultsProps): JSX.Element {
   const { query, headers } = view;
   const nonDefaultSort = sortParam(query.sort) !== 'name';
   return (
-    <section id={RESULTS_ID} aria-label="Namespace list" class="space-y-3">
+    <section
+      id={RESULTS_ID}
+      aria-label="Namespace list"
+      class="space-y-3"
+      {...(focus ? takeFocus : {})}
+    >
       {/*
        * The current order belongs to the filter form (form="..."), but lives here so it is
        * replaced together with the table: a search then keeps the order just chosen.
@@ -161,48 +245,18 @@ export function NamespaceResults({ view, can }: NamespaceResultsProps): JSX.Elem
               <thead class="bg-slate-50">
                 <tr>
                   <SortableHeader header={headers.name} />
-                  <ColumnHeader label="Description" />
+                  <ColumnHeader label="Description" hideBelow="lg" />
                   <SortableHeader header={headers.status} />
-                  <SortableHeader header={headers.sessions} />
-                  <ColumnHeader label="Storage" />
-                  <ColumnHeader label="Requests/s" end />
-                  <ColumnHeader label="Proxy" />
+                  <SortableHeader header={headers.sessions} end />
+                  <SortableHeader header={headers.storage} end />
+                  <SortableHeader header={headers.rps} end />
+                  <ColumnHeader label="Proxy" hideBelow="xl" />
                   <SortableHeader header={headers.created} />
                 </tr>
               </thead>
               <tbody class="divide-y divide-slate-100">
                 {view.rows.map((row) => (
-                  <tr data-testid="namespace-row" data-name={row.name} class="hover:bg-slate-50">
-                    <td class="whitespace-nowrap px-3 py-2.5 font-medium">
-                      <a href={row.href} class="text-indigo-700 hover:underline" safe>
-                        {row.name}
-                      </a>
-                    </td>
-                    <td
-                      class="max-w-xs truncate px-3 py-2.5 text-slate-600"
-                      title={row.description}
-                    >
-                      <span safe>{row.description}</span>
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5">
-                      <StatusBadge status={row.status} />
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 tabular-nums" safe>
-                      {row.sessions}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 tabular-nums" safe>
-                      {row.storage}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
-                      {row.rps}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
-                      {row.assignedProxy || '—'}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-slate-600" safe>
-                      {row.created}
-                    </td>
-                  </tr>
+                  <NamespaceRowView row={row} />
                 ))}
               </tbody>
             </table>

@@ -33,8 +33,10 @@ function describedBy({ field, hint }: FieldProps): string | undefined {
 }
 
 const controlClass = (error: string | undefined) => [
-  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset read-only:bg-slate-50 read-only:text-slate-600',
-  error ? 'ring-red-400 focus:ring-red-600' : 'ring-slate-300 focus:ring-indigo-600',
+  'block w-full min-h-10 rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-inset read-only:bg-slate-50 read-only:text-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 dark:read-only:bg-slate-800 dark:read-only:text-slate-300',
+  error
+    ? 'ring-red-400 focus:ring-red-600 dark:ring-red-500'
+    : 'ring-slate-300 focus:ring-indigo-600 dark:ring-slate-600 dark:focus:ring-indigo-400',
 ];
 
 function Field(props: FieldProps & { children?: Children }): JSX.Element {
@@ -54,7 +56,11 @@ function Field(props: FieldProps & { children?: Children }): JSX.Element {
         ''
       )}
       {error ? (
-        <p id={errorId(id)} class="mt-1 text-sm font-medium text-red-700" data-testid="field-error">
+        <p
+          id={errorId(id)}
+          class="mt-1 text-sm font-medium text-red-700 dark:text-red-300"
+          data-testid="field-error"
+        >
           <span class="sr-only">Error: </span>
           <span safe>{error}</span>
         </p>
@@ -171,7 +177,7 @@ export function ErrorSummary({ title, messages, children }: ErrorSummaryProps): 
       {...autofocus}
       aria-labelledby="error-summary-title"
       data-testid="error-summary"
-      class="mb-6 rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 focus:outline-2 focus:outline-red-600"
+      class="mb-6 rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 focus:outline-2 focus:outline-red-600 dark:border-red-800 dark:bg-red-950 dark:text-red-100 dark:focus:outline-red-400"
     >
       <h2 id="error-summary-title" class="font-semibold" safe>
         {title}

@@ -13,9 +13,9 @@ export interface PaginationProps {
 }
 
 const linkClass =
-  'inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50';
+  'inline-flex min-h-9 items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 pointer-coarse:min-h-11 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700';
 const disabledClass =
-  'inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-slate-400 ring-1 ring-inset ring-slate-200 cursor-not-allowed';
+  'inline-flex min-h-9 items-center rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-inset ring-slate-200 cursor-not-allowed pointer-coarse:min-h-11 dark:text-slate-400 dark:ring-slate-700';
 
 function boost(href: Url, htmx: HxAttributes | undefined) {
   return htmx ? { 'hx-get': href, ...htmx } : {};

@@ -100,7 +100,7 @@ export function Sparkline({
         preserveAspectRatio="none"
         role="img"
         aria-label={`${label}: ${text}`}
-        class={[sizeClass, 'text-indigo-600']}
+        class={[sizeClass, 'text-indigo-600 dark:text-indigo-400']}
       >
         <title safe>{`${label}: ${text}`}</title>
         <polyline

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ErrorView } from '../../components/layout/ErrorPage.js';
+import { ErrorPage } from '../../components/layout/ErrorPage.js';
 import { Layout } from '../../components/layout/Layout.js';
 import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
 import { PageHeader } from '../../components/ui/PageHeader.js';
 import { localPath, type Url } from '../html/url.js';
-import { type Area, areaRoot } from '../routes/navigation.js';
-import type { ErrorDescription } from '../views/errors.js';
+import { type Area, areaOfPath, areaRoot } from '../routes/navigation.js';
+import { routes } from '../routes/table.js';
+import { type ErrorDescription, errorHelp } from '../views/errors.js';
 
 /*
  * The one page renderer (decision 002): every HTML answer of the console goes through these
@@ -94,6 +95,8 @@ function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
       assets={request.server.assets}
       operator={request.operator}
       csrfToken={request.csrfToken()}
+      theme={request.theme()}
+      path={request.method === 'GET' ? localPath(request.url) : undefined}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       {spec.header !== false ? (
@@ -141,15 +144,25 @@ export default fp(
     });
     app.decorateReply('errorPage', function (this: FastifyReply, described: ErrorDescription) {
       const request = this.request;
-      const view = () => (
-        <ErrorView
+      const path = request.url.split('?', 1)[0] ?? '/';
+      // The area of the address, highlighted in the navigation and first in the breadcrumbs.
+      const area = areaOfPath(path);
+      const help = errorHelp({
+        status: described.status,
+        area,
+        path,
+        // Worth trying again only when it may work the next time (a fault, an outage, a
+        // rate limit), not for a missing page or a refusal.
+        retryHref: retryHref(request),
+        signedIn: request.operator !== null,
+      });
+      const view = (page: boolean) => () => (
+        <ErrorPage
           title={described.title}
           message={described.message}
-          // Worth trying again only when it may work the next time (a fault, an outage, a
-          // rate limit), not for a missing page or a refusal.
-          retryHref={
-            described.status >= 500 || described.status === 429 ? retryHref(request) : undefined
-          }
+          help={help}
+          csrfToken={request.csrfToken()}
+          page={page}
         />
       );
       this.code(described.status);
@@ -160,12 +173,21 @@ export default fp(
         // Whatever element asked, the error goes to the page's alert region, so a failed
         // refresh never wipes the content the operator is looking at.
         this.header('hx-retarget', '#alerts').header('hx-reswap', 'innerHTML');
-        return sendHtml(this, view());
+        return sendHtml(this, view(false)());
       }
-      // The alert carries the title: no page header above it.
+      const shownArea = area?.available ? area.area : undefined;
+      // The alert carries the title as the page's heading: no page header above it.
       return sendHtml(
         this,
-        layout(request, { area: undefined, title: described.title, header: false, body: view }),
+        layout(request, {
+          area: shownArea,
+          title: described.title,
+          header: false,
+          crumbs: shownArea
+            ? [{ label: described.title }]
+            : [{ label: 'Dashboard', href: routes.dashboard.href() }, { label: described.title }],
+          body: view(true),
+        }),
       );
     });
     app.decorateReply('seeOther', function (this: FastifyReply, url: Url) {

@@ -38,7 +38,7 @@ export const navigation: readonly NavItem[] = [
     area: 'sessions',
     label: 'Client sessions',
     href: routes.sessions.list.href(),
-    available: false,
+    available: true,
   },
   { area: 'backends', label: 'Backends', href: routes.backends.list.href(), available: true },
   { area: 'cluster', label: 'Cluster', href: routes.cluster.status.href(), available: true },
@@ -66,4 +66,15 @@ export function areaRoot(area: Area): NavItem {
   const item = [...navigation, ...adminNavigation].find((entry) => entry.area === area);
   if (!item) throw new Error(`no navigation entry for area ${area}`);
   return item;
+}
+
+/**
+ * The navigation entry a path belongs to, by its first segment (`/namespaces/x/edit` →
+ * namespaces, `/` → the dashboard); undefined for a path outside every area (`/auth/...`).
+ * Unbuilt areas are found too: an error page says they are not available yet.
+ */
+export function areaOfPath(path: string): NavItem | undefined {
+  const firstSegment = (value: string) => value.split(/[?#]/, 1)[0]?.split('/')[1] ?? '';
+  const segment = firstSegment(path);
+  return [...navigation, ...adminNavigation].find((item) => firstSegment(item.href) === segment);
 }

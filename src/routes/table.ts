@@ -82,6 +82,16 @@ export type NamespaceListQuery = {
   notice?: string | undefined;
 };
 
+export type SessionListQueryValues = {
+  namespace?: string | undefined;
+  status?: string | undefined;
+  q?: string | undefined;
+  idle?: string | undefined;
+  sort?: string | undefined;
+  page?: string | undefined;
+  size?: number | undefined;
+};
+
 export const routes = {
   dashboard: route('/'),
   healthz: route('/healthz'),
@@ -98,13 +108,33 @@ export const routes = {
     delete: route('/namespaces/:name/delete'),
   },
   clientConfigurations: { list: route('/client-configurations') },
-  sessions: { list: route('/sessions') },
+  sessions: {
+    /** GET the list; filters, sort and page in the query string. */
+    list: route('/sessions').withQuery<SessionListQueryValues>(),
+    /**
+     * GET: the confirmation for a namespace's sessions of one status (`?namespace=x&status=idle`);
+     * POST: the selected rows (`id`, repeated) → the confirmation; the confirmation → the results.
+     */
+    bulkTerminate: route('/sessions/bulk-terminate').withQuery<{
+      namespace?: string | undefined;
+      status?: string | undefined;
+    }>(),
+    detail: route('/sessions/:id').withQuery<NoticeQuery>(),
+    terminate: route('/sessions/:id/terminate'),
+  },
   backends: {
-    list: route('/backends'),
+    /** `?health=problem` (not healthy), or one health: `healthy`, `degraded`, `unhealthy`, `unknown`. */
+    list: route('/backends').withQuery<{ health?: string | undefined }>(),
     /** `name` is the backend's name, as GetBackendStatus takes it. */
     detail: route('/backends/:name'),
   },
-  cluster: { status: route('/cluster') },
+  cluster: {
+    /** `?proxies=down`, `?launchers=down`: only those not up or with a stale heartbeat. */
+    status: route('/cluster').withQuery<{
+      proxies?: 'down' | undefined;
+      launchers?: 'down' | undefined;
+    }>(),
+  },
   operations: { list: route('/operations') },
   audit: { log: route('/audit') },
   consoleSessions: {
@@ -117,5 +147,11 @@ export const routes = {
     callback: route('/auth/callback'),
     signOut: route('/auth/sign-out'),
     signedOut: route('/auth/signed-out'),
+    /** Signed in at the identity provider without a console role: reload-safe, no session. */
+    noAccess: route('/no-access'),
+  },
+  preferences: {
+    /** POST: the layout's theme switch (a cookie; the form says which page to go back to). */
+    theme: route('/preferences/theme'),
   },
 } as const;

@@ -9,6 +9,10 @@ import {
   RaftRole,
 } from '../gen/prism/admin/v1/cluster_pb.js';
 import type { MaintenanceStatus } from '../gen/prism/admin/v1/operations_pb.js';
+import { anchorHref, trustedUrl, type Url } from '../html/url.js';
+import { areaRoot } from '../routes/navigation.js';
+import { routes } from '../routes/table.js';
+import { BEHIND_AFTER_ENTRIES, isStale } from './cluster/status.js';
 import { fromEnumMap, unknownEnumLabel } from './enums.js';
 import { formatAgo, formatTime } from './format.js';
 
@@ -21,6 +25,8 @@ export interface RaftMemberRow {
   role: string;
   leader: boolean;
   healthy: boolean;
+  /** Reachable, but more than BEHIND_AFTER_ENTRIES entries behind the commit index. */
+  behind: boolean;
   lastContact: string;
 }
 
@@ -35,6 +41,59 @@ export interface ClusterCard {
 export interface UpTotal {
   up: number;
   total: number;
+  /** Registered and up, but the last heartbeat is older than the cluster page's threshold. */
+  stale: number;
+}
+
+/**
+ * How a card looks: `problem` (red) when something is down or failing, `warning` (amber) when
+ * something needs a look; always with `text` saying what, never by colour alone.
+ */
+export interface CardState {
+  tone: 'ok' | 'warning' | 'problem';
+  /** `1 of 4 down`; undefined when all is well. */
+  text: string | undefined;
+}
+
+export const OK: CardState = { tone: 'ok', text: undefined };
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Proxies or launchers: any not up is a problem; a stale heartbeat among the up ones, a warning. */
+export function upTotalState(value: UpTotal): CardState {
+  const down = value.total - value.up;
+  if (down > 0) return { tone: 'problem', text: `${down} of ${value.total} not up` };
+  if (value.stale > 0) {
+    return { tone: 'warning', text: `${count(value.stale, 'heartbeat', 'heartbeats')} stale` };
+  }
+  return OK;
+}
+
+/** The Raft group: no leader or an unreachable member is a problem; one far behind, a warning. */
+export function raftState(value: ClusterCard): CardState {
+  if (!value.leaderId) return { tone: 'problem', text: 'No leader: election in progress' };
+  const unreachable = value.members.filter((m) => !m.healthy).length;
+  if (unreachable > 0) {
+    return {
+      tone: 'problem',
+      text: `${count(unreachable, 'member', 'members')} unreachable`,
+    };
+  }
+  const behind = value.members.filter((m) => m.behind).length;
+  if (behind > 0) return { tone: 'warning', text: `${count(behind, 'member', 'members')} behind` };
+  return OK;
+}
+
+/** Backends: an unhealthy one is a problem; degraded (or unknown health), a warning. */
+export function backendsState(backends: readonly BackendBadge[]): CardState {
+  const unhealthy = backends.filter((b) => b.tone === 'red').length;
+  const other = backends.filter((b) => b.tone !== 'red' && b.tone !== 'green').length;
+  const parts = [
+    unhealthy > 0 ? `${unhealthy} unhealthy` : '',
+    other > 0 ? `${other} degraded or unknown` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return OK;
+  return { tone: unhealthy > 0 ? 'problem' : 'warning', text: `${parts.join(', ')}` };
 }
 
 export interface BackendBadge {
@@ -57,7 +116,7 @@ export interface DashboardView {
   proxies: Part<UpTotal>;
   launchers: Part<UpTotal>;
   backends: Part<BackendBadge[]>;
-  namespaces: Part<{ total: number }>;
+  namespaces: Part<{ total: number; suspended: number }>;
   sessions: Part<{ total: number; active: number }>;
   maintenance: Part<MaintenanceBanner>;
   /** Set when every call failed for want of the control plane: nothing on the page is current. */
@@ -89,15 +148,24 @@ export function clusterCard(status: GetClusterStatusResponse, now = new Date()):
       role: raftRoleName(m.role),
       leader: m.id === status.leaderId,
       healthy: m.healthy,
+      behind:
+        m.healthy &&
+        status.commitIndex > m.matchIndex &&
+        status.commitIndex - m.matchIndex > BEHIND_AFTER_ENTRIES,
       lastContact: formatAgo(m.lastContactTime, now),
     })),
   };
 }
 
-export function upTotal(components: readonly (ProxyRegistration | Launcher)[]): UpTotal {
+export function upTotal(
+  components: readonly (ProxyRegistration | Launcher)[],
+  now = new Date(),
+): UpTotal {
+  const up = components.filter((c) => c.status === ComponentStatus.UP);
   return {
-    up: components.filter((c) => c.status === ComponentStatus.UP).length,
+    up: up.length,
     total: components.length,
+    stale: up.filter((c) => isStale(c.lastHeartbeatTime, now)).length,
   };
 }
 
@@ -144,3 +212,27 @@ export function maintenanceBanner(status: MaintenanceStatus | undefined): Mainte
         : undefined,
   };
 }
+
+/** A view on another page, at one of its sections (`/cluster?proxies=down#proxies`). */
+function at(href: Url, section: string): Url {
+  return trustedUrl(`${href}${anchorHref(section)}`);
+}
+
+/**
+ * Where each card leads: the view behind it, filtered to what the card says is wrong when it
+ * says so ("3/4 up" → the cluster page showing the one that is not).
+ */
+export const cardLinks = {
+  raft: (): Url => at(routes.cluster.status.href(), 'raft'),
+  proxies: (state: CardState): Url =>
+    at(routes.cluster.status.href(state.tone === 'ok' ? {} : { proxies: 'down' }), 'proxies'),
+  launchers: (state: CardState): Url =>
+    at(routes.cluster.status.href(state.tone === 'ok' ? {} : { launchers: 'down' }), 'launchers'),
+  backends: (state: CardState): Url =>
+    routes.backends.list.href(state.tone === 'ok' ? {} : { health: 'problem' }),
+  namespaces: (): Url => routes.namespaces.list.href(),
+  suspendedNamespaces: (): Url => routes.namespaces.list.href({ status: 'suspended' }),
+  /** Undefined while this console has no client sessions pages. */
+  activeSessions: (): Url | undefined =>
+    areaRoot('sessions').available ? routes.sessions.list.href({ status: 'active' }) : undefined,
+};

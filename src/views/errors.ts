@@ -1,5 +1,8 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { isNotLeader, retryAfterSeconds } from '../control-plane/errors.js';
+import type { Url } from '../html/url.js';
+import type { NavItem } from '../routes/navigation.js';
+import { routes } from '../routes/table.js';
 import { SessionStoreUnavailable } from '../sessions/session.js';
 
 /** What an operator is told about a failure, and how it is answered. */
@@ -178,4 +181,52 @@ export function shortError(err: unknown): string {
     if (err.code === Code.PermissionDenied) return 'not allowed for your role';
   }
   return 'failed';
+}
+
+/** What an error page offers besides its message: the way back, and what may help. */
+export interface ErrorHelp {
+  /** "Back to namespaces" (the area's first page), or "Go to the dashboard". */
+  back: { label: string; href: Url } | undefined;
+  /** Worth trying again (a fault, an outage, a rate limit): where "Try again" goes. */
+  retryHref: Url | undefined;
+  /** A refusal for this account: offer signing in as someone else (sign out, then in). */
+  signInAsSomeoneElse: boolean;
+  /** Said below the message: an area this console does not have yet. */
+  note: string | undefined;
+}
+
+/**
+ * The help an error page gives, from its status, the area of the address (src/routes/navigation.ts)
+ * and whether someone is signed in. "Try again" only where trying again can help.
+ */
+export function errorHelp({
+  status,
+  area,
+  path,
+  retryHref,
+  signedIn,
+}: {
+  status: number;
+  area: NavItem | undefined;
+  /** The page's path, without the query: a refused area root gets no "Back to" itself. */
+  path: string;
+  retryHref: Url | undefined;
+  signedIn: boolean;
+}): ErrorHelp {
+  const dashboard = { label: 'Go to the dashboard', href: routes.dashboard.href() };
+  const areaBack =
+    area?.available && area.area !== 'dashboard' && area.href !== path
+      ? { label: `Back to ${area.label.toLowerCase()}`, href: area.href }
+      : undefined;
+  const retry = status >= 500 || status === 429;
+  return {
+    // On the dashboard itself, "Go to the dashboard" is no way out.
+    back: areaBack ?? (path === dashboard.href ? undefined : dashboard),
+    retryHref: retry ? retryHref : undefined,
+    signInAsSomeoneElse: status === 403 && signedIn,
+    note:
+      status === 404 && area && !area.available
+        ? `${area.label} is not available in this version of the console.`
+        : undefined,
+  };
 }

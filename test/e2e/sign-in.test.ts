@@ -294,12 +294,19 @@ describe('sign-in in Chromium through the identity provider', () => {
     const before = await e2e.stack.app.sessions.list();
     await page.goto(`${e2e.base}/namespaces`);
     await signInAtProvider(page, 'nobody', PASSWORDS.nobody);
-    await page.waitForURL(
-      (url) => url.origin === e2e.base && url.pathname === '/auth/callback',
-      WAIT,
-    );
+    // The single-use return redirects to a stable page.
+    await page.waitForURL(`${e2e.base}/no-access`, WAIT);
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     await expect(page.getByTestId('no-access').textContent()).resolves.toContain('Nora Nobody');
+    await expect(page.getByTestId('account-groups').textContent()).resolves.toContain('marketing');
+    await expect(page.getByTestId('access-groups').textContent()).resolves.toContain(
+      'viewer: prism-viewers',
+    );
+    // A reload shows the same page, not "Sign-in expired".
+    await page.reload();
+    await page.getByRole('heading', { name: 'No access' }).waitFor();
+    await expect(page.getByTestId('no-access').textContent()).resolves.toContain('Nora Nobody');
+    await expect(page.getByTestId('account-groups').textContent()).resolves.toContain('marketing');
     expect(await page.getByTestId('operator').count()).toBe(0);
     expect(await page.locator('[data-testid="namespace-row"]').count()).toBe(0);
     await expect(sessionsOf('nobody')).resolves.toEqual([]);
@@ -312,6 +319,18 @@ describe('sign-in in Chromium through the identity provider', () => {
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     expect(await page.locator('[data-testid="namespace-row"]').count()).toBe(0);
     await expect(sessionsOf('nobody')).resolves.toEqual([]);
+
+    // "Sign in as someone else": out at the identity provider, then in as a viewer.
+    await page.getByRole('link', { name: 'Sign in as someone else' }).click();
+    await page.waitForURL((url) => url.origin === idpOrigin, WAIT);
+    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${e2e.base}/auth/signed-out`, WAIT);
+    await page.getByRole('link', { name: 'Sign in again' }).click();
+    await page.waitForURL((url) => url.origin === idpOrigin, WAIT);
+    await signInAtProvider(page, 'viewer', PASSWORDS.viewer);
+    await page.waitForURL(`${e2e.base}/`, WAIT);
+    await expect(page.getByTestId('operator').textContent()).resolves.toContain('Vera Viewer');
     await context.close();
   });
 

@@ -267,10 +267,21 @@ describe('with the demo identity provider', () => {
       const tokens = [session?.accessToken, session?.refreshToken, session?.idToken];
       expectNoTokens('Continue page', done.body, tokens.filter(Boolean) as string[]);
 
+      // No role: the single-use return redirects to the reload-safe /no-access page.
       const nobody = await finishSignIn(stack.app, await beginSignIn(stack, 'nobody'));
-      expect(nobody.statusCode).toBe(403);
-      expect(nobody.body).toContain('No access');
-      expectNoTokens('No access page', nobody.body, []);
+      expect(nobody.statusCode).toBe(303);
+      expect(nobody.headers.location).toBe('/no-access');
+      const record = [nobody.headers['set-cookie']]
+        .flat()
+        .map((line) => String(line).split(';')[0] ?? '')
+        .find((pair) => pair.startsWith('prism-no-access='));
+      const noAccess = await stack.app.inject({
+        url: '/no-access',
+        headers: { cookie: record ?? '' },
+      });
+      expect(noAccess.statusCode).toBe(403);
+      expect(noAccess.body).toContain('No access');
+      expectNoTokens('No access page', noAccess.body, []);
 
       const replay = await finishSignIn(stack.app, signIn);
       expect(replay.statusCode).toBe(400);

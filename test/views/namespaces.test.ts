@@ -147,6 +147,9 @@ describe('rows and detail', () => {
       storage: '15 GiB / 10 GiB',
       rps: '2.5/s',
       assignedProxy: 'proxy-1',
+      // 15 GiB of 10 GiB; the requests/s limit is 0, unlimited, so never exceeded.
+      overQuota: ['storage'],
+      createdExact: '2026-01-02 03:04:05 UTC',
     });
     const detail = namespaceDetail(namespace());
     expect(detail.usage.map((u) => [u.label, u.used, u.limit, u.percent])).toEqual([

@@ -313,6 +313,7 @@ export function seedState(state: ControlPlaneState, seed: number): void {
   seedBackends(state, random, now);
   seedClientConfigurations(state, random, now);
   seedAudit(state, random, now);
+  seedTrouble(state, new Random(seed + 4099), now);
 
   state.refreshSessionCounts();
   state.refreshPlacementCounts();
@@ -346,6 +347,10 @@ function seedRaft(state: ControlPlaneState, random: Random, now: number): void {
     }),
   );
 }
+
+/** How far the lagging Raft member is behind, in log entries, and since when it was last heard. */
+export const LAG_ENTRIES = { min: 800, max: 3000 } as const;
+export const LAG_CONTACT_MS = { min: 20_000, max: 90_000 } as const;
 
 function seedProxiesAndLaunchers(state: ControlPlaneState, random: Random, now: number): void {
   const up = 3;
@@ -481,6 +486,13 @@ export function newSession(
   });
 }
 
+/**
+ * A namespace whose clients mostly sit idle (login sessions kept open between uses): the demo
+ * always has idle sessions to "terminate all idle" in.
+ */
+export const IDLE_PRONE_NAMESPACE = 'user-sessions';
+const SEEDED_IDLE_SESSIONS = 12;
+
 function seedSessions(state: ControlPlaneState, random: Random, now: number): void {
   const weights = [...state.namespaces.values()]
     .filter((ns) => ns.status !== SUSPENDED)
@@ -495,6 +507,39 @@ function seedSessions(state: ControlPlaneState, random: Random, now: number): vo
     ]);
     const session = newSession(state, random, namespace, status, now, random.int(MINUTE, 8 * HOUR));
     state.clientSessions.set(session.id, session);
+  }
+}
+
+/**
+ * What an on-call operator should find in the demo, on top of the random cluster: a lagging
+ * Raft follower and a namespace full of idle sessions. (The degraded backend and the down proxy
+ * with its stale heartbeat are part of the fixed seed above.) Its own random sequence, so the
+ * rest of the seed stays as it was.
+ */
+function seedTrouble(state: ControlPlaneState, random: Random, now: number): void {
+  const raft = state.raft;
+  // One follower lags: far behind the commit index, not heard from for a while.
+  const lagging = raft.members.find((m) => m.role === RaftRole.FOLLOWER);
+  if (lagging) {
+    state.laggingMembers.add(lagging.id);
+    lagging.matchIndex = raft.commitIndex - BigInt(random.int(LAG_ENTRIES.min, LAG_ENTRIES.max));
+    lagging.lastContactTime = timestampFromDate(
+      new Date(now - random.int(LAG_CONTACT_MS.min, LAG_CONTACT_MS.max)),
+    );
+  }
+  if (state.namespaces.get(IDLE_PRONE_NAMESPACE)?.status === ACTIVE) {
+    for (let i = 0; i < SEEDED_IDLE_SESSIONS; i++) {
+      const started = random.int(30 * MINUTE, 8 * HOUR);
+      const session = newSession(
+        state,
+        random,
+        IDLE_PRONE_NAMESPACE,
+        SessionStatus.IDLE,
+        now,
+        started,
+      );
+      state.clientSessions.set(session.id, session);
+    }
   }
 }
 

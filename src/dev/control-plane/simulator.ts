@@ -12,7 +12,13 @@ import { ChangeType, ResourceKind } from '../../gen/prism/admin/v1/watch_pb.js';
 import type { DrainManager } from './drain.js';
 import { recordSnapshot } from './metrics.js';
 import { Random } from './random.js';
-import { newSession, summariseBackendHealth } from './seed.js';
+import {
+  IDLE_PRONE_NAMESPACE,
+  LAG_CONTACT_MS,
+  LAG_ENTRIES,
+  newSession,
+  summariseBackendHealth,
+} from './seed.js';
 import type { ControlPlaneState } from './state.js';
 
 const MINUTE = 60_000;
@@ -120,6 +126,8 @@ export class Simulator {
       const metrics = session.metrics;
       const namespace = state.namespaces.get(session.namespace);
       const suspended = !namespace || namespace.status === NamespaceStatus.SUSPENDED;
+      // Login sessions are kept open between uses: mostly idle, waiting to be cleaned up.
+      const idleProne = session.namespace === IDLE_PRONE_NAMESPACE;
       switch (session.status) {
         case SessionStatus.ACTIVE: {
           if (metrics) {
@@ -134,7 +142,7 @@ export class Simulator {
           }
           session.lastActivityTime = now;
           session.expireTime = timestampFromDate(new Date(nowMs + SESSION_IDLE_TIMEOUT_MS));
-          if (suspended || random.chance(0.01)) {
+          if (suspended || random.chance(idleProne ? 0.05 : 0.01)) {
             session.status = SessionStatus.IDLE;
             if (metrics) metrics.rps = 0;
             changed(session.id, session.namespace);
@@ -142,7 +150,11 @@ export class Simulator {
           break;
         }
         case SessionStatus.IDLE:
-          if (!suspended && !this.drains.isDraining(session.namespace) && random.chance(0.08)) {
+          if (
+            !suspended &&
+            !this.drains.isDraining(session.namespace) &&
+            random.chance(idleProne ? 0.005 : 0.08)
+          ) {
             session.status = SessionStatus.ACTIVE;
             if (metrics) metrics.rps = round2(random.float(0.5, 40));
             changed(session.id, session.namespace);
@@ -239,6 +251,16 @@ export class Simulator {
     raft.appliedIndex = raft.commitIndex - BigInt(random.int(0, 2));
     for (const member of raft.members) {
       if (!member.healthy) continue;
+      if (state.laggingMembers.has(member.id)) {
+        // Catches up a little, never enough; heard from now and then.
+        member.matchIndex = raft.commitIndex - BigInt(random.int(LAG_ENTRIES.min, LAG_ENTRIES.max));
+        if (random.chance(0.05)) {
+          member.lastContactTime = timestampFromDate(
+            new Date(nowMs - random.int(LAG_CONTACT_MS.min, LAG_CONTACT_MS.max)),
+          );
+        }
+        continue;
+      }
       member.lastContactTime = timestampFromDate(new Date(nowMs - random.int(5, 150)));
       member.matchIndex =
         member.id === raft.leaderId

@@ -86,6 +86,11 @@ export class ControlPlaneState {
     appliedIndex: 0n,
     members: [],
   };
+  /**
+   * Raft members that keep falling behind (a slow disk, a far zone): the demo always has one to
+   * show. Writes do not bring them up to date; the simulator keeps their lag and last contact old.
+   */
+  readonly laggingMembers = new Set<string>();
   maintenance: MaintenanceStatus = create(MaintenanceStatusSchema, { enabled: false });
   /** Oldest first; GetAuditLog reads it backwards. */
   readonly auditLog: AuditEntry[] = [];
@@ -223,7 +228,7 @@ export class ControlPlaneState {
     raft.appliedIndex = raft.commitIndex;
     const now = this.timestamp();
     for (const member of raft.members) {
-      if (!member.healthy) continue;
+      if (!member.healthy || this.laggingMembers.has(member.id)) continue;
       member.matchIndex = raft.commitIndex;
       member.lastContactTime = now;
     }

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import {
   ContinuePage,
   NoAccess,
+  NoAccessExpired,
   SignedOut,
   SignInProblem,
 } from '../../../components/auth/AuthPages.js';
-import { trustedUrl } from '../../html/url.js';
+import { trustedUrl, type Url } from '../../html/url.js';
 import { safeReturnTo } from '../../plugins/auth.js';
 import { roleFromClaim } from '../../plugins/operator.js';
 import type { HtmlReply } from '../../plugins/page.js';
@@ -17,6 +18,13 @@ import { beginLogin, beginSession, endSession, takeLogin } from '../../plugins/s
 import { newSessionId } from '../../sessions/index.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
+import {
+  claimValues,
+  clearNoAccessCookie,
+  groupsGivingAccess,
+  noAccessCookie,
+  readNoAccess,
+} from './no-access.js';
 
 const SIGN_IN_WINDOW = { max: 30, timeWindow: '1 minute' } as const;
 
@@ -58,7 +66,6 @@ export default async function authRoutes(app: FastifyInstance) {
     reply.code(status).page({
       area: undefined,
       title,
-      header: false,
       body: () => <SignInProblem title={title} message={message} />,
     });
 
@@ -169,21 +176,13 @@ export default async function authRoutes(app: FastifyInstance) {
       const role = roleFromClaim(claims[settings.roleClaim], settings.roleMapping);
       if (!role) {
         request.log.info({ subject: claims.sub, username }, 'signed in without a console role');
-        const config = await app.oidcConfiguration();
-        const signOutUrl = config.serverMetadata().end_session_endpoint
-          ? trustedUrl(
-              oidc.buildEndSessionUrl(config, {
-                // client_id, not id_token_hint: this link is in the page, and tokens never are.
-                client_id: settings.clientId,
-                post_logout_redirect_uri: signedOutUri,
-              }).href,
-            )
-          : undefined;
-        return reply.code(403).page({
-          area: undefined,
-          title: 'No access',
-          body: () => <NoAccess name={name} signOutUrl={signOutUrl} />,
-        });
+        // This return is single-use: the page that explains lives at a stable address, and
+        // reads who signed in from a short-lived record (no token, no console session).
+        reply.header(
+          'set-cookie',
+          noAccessCookie(app, { name, username, groups: claimValues(claims[settings.roleClaim]) }),
+        );
+        return reply.seeOther(routes.auth.noAccess.href());
       }
       const now = Date.now();
       // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
@@ -207,6 +206,7 @@ export default async function authRoutes(app: FastifyInstance) {
         userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
       });
       request.log.info({ username, role }, 'signed in');
+      reply.header('set-cookie', clearNoAccessCookie(app));
       return reply.document(() => <ContinuePage returnTo={returnTo} />);
     },
   );
@@ -230,6 +230,50 @@ export default async function authRoutes(app: FastifyInstance) {
     }
     return reply.navigate(trustedUrl(target));
   });
+
+  get(
+    app,
+    routes.auth.noAccess,
+    { config: { public: true } },
+    async function showNoAccess(request, reply) {
+      const record = readNoAccess(request);
+      if (!record) {
+        return reply.page({
+          area: undefined,
+          title: 'No access',
+          subtitle: 'This page no longer shows who signed in.',
+          body: () => <NoAccessExpired />,
+        });
+      }
+      let signOutUrl: Url | undefined;
+      try {
+        const config = await app.oidcConfiguration();
+        signOutUrl = config.serverMetadata().end_session_endpoint
+          ? trustedUrl(
+              oidc.buildEndSessionUrl(config, {
+                // client_id, not id_token_hint: this link is in the page, and tokens never are.
+                client_id: settings.clientId,
+                post_logout_redirect_uri: signedOutUri,
+              }).href,
+            )
+          : undefined;
+      } catch (err) {
+        request.log.warn({ err }, 'no-access page: identity provider unreachable');
+      }
+      return reply.code(403).page({
+        area: undefined,
+        title: 'No access',
+        body: () => (
+          <NoAccess
+            record={record}
+            claim={settings.roleClaim}
+            giving={groupsGivingAccess(settings.roleMapping)}
+            signOutUrl={signOutUrl}
+          />
+        ),
+      });
+    },
+  );
 
   get(
     app,

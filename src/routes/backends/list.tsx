@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { BACKEND_RESULTS_ID, BackendResults } from '../../../components/backends/BackendResults.js';
 import type { Backend } from '../../gen/prism/admin/v1/backend_pb.js';
-import { backendListView } from '../../views/backends/list.js';
+import { canonicalQuery } from '../../html/canonical-query.js';
+import { backendListView, healthFilter } from '../../views/backends/list.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 
@@ -9,8 +11,18 @@ import { routes } from '../table.js';
 const PAGE_SIZE = 100;
 const MAX_PAGES = 10;
 
+/** `?health=problem` or a health (src/views/backends/list.ts); never fails. */
+const query = z.object({
+  health: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' ? value : undefined)),
+});
+
 export default async function backendListRoutes(app: FastifyInstance) {
-  get(app, routes.backends.list, {}, async function listBackends(request, reply) {
+  get(app, routes.backends.list, { query }, async function listBackends(request, reply) {
+    const redirect = canonicalQuery(request, reply, BACKEND_RESULTS_ID, 'push');
+    if (redirect) return redirect;
     const backends: Backend[] = [];
     let total = 0;
     let pageToken = '';
@@ -24,7 +36,8 @@ export default async function backendListRoutes(app: FastifyInstance) {
       pageToken = response.nextPageToken;
       if (!pageToken) break;
     }
-    const view = backendListView(backends, total);
+    // An unknown value shows the whole list, as a link without it would.
+    const view = backendListView(backends, total, new Date(), healthFilter(request.query.health));
     const results = () => <BackendResults view={view} />;
     return reply.page({
       area: 'backends',

@@ -2,6 +2,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { DASHBOARD_ID, DashboardContent } from '../../../components/dashboard/DashboardContent.js';
 import { SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
+import { NamespaceStatus } from '../../gen/prism/admin/v1/namespace_pb.js';
 import {
   backendBadges,
   clusterCard,
@@ -28,6 +29,16 @@ function controlPlaneProblem(
   return undefined;
 }
 
+/** The control-plane calls one dashboard makes. */
+const CALLS = 9;
+
+/** One card's value from two calls: available when both answered. */
+function both<A, B, R>(a: Part<A>, b: Part<B>, combine: (a: A, b: B) => R): Part<R> {
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  return { ok: true, value: combine(a.value, b.value) };
+}
+
 export default async function dashboardRoutes(app: FastifyInstance) {
   get(app, routes.dashboard, {}, async function showDashboard(request, reply) {
     const cp = app.controlPlane;
@@ -42,35 +53,42 @@ export default async function dashboardRoutes(app: FastifyInstance) {
       }
     };
     // Independent reads, so they go out together: the page costs the slowest call, not the sum.
-    const [cluster, proxies, launchers, backends, namespaces, sessions, active, maintenance] =
-      await Promise.all([
-        part(cp.getClusterStatus({}, opts), (s) => clusterCard(s)),
-        part(cp.listProxies({}, opts), (r) => upTotal(r.proxies)),
-        part(cp.listLaunchers({}, opts), (r) => upTotal(r.launchers)),
-        part(cp.listBackends({ pageSize: 100 }, opts), (r) => backendBadges(r.backends)),
-        part(cp.listNamespaces({ pageSize: 1 }, opts), (r) => ({ total: r.totalSize })),
-        part(cp.listClientSessions({ pageSize: 1 }, opts), (r) => r.totalSize),
-        part(
-          cp.listClientSessions({ pageSize: 1, status: SessionStatus.ACTIVE }, opts),
-          (r) => r.totalSize,
-        ),
-        part(cp.getMaintenanceStatus({}, opts), (r) => maintenanceBanner(r.status)),
-      ]);
-    const view: DashboardView = {
+    const [
       cluster,
       proxies,
       launchers,
       backends,
       namespaces,
-      sessions:
-        sessions.ok && active.ok
-          ? { ok: true, value: { total: sessions.value, active: active.value } }
-          : {
-              ok: false,
-              error: sessions.ok ? (active as { error: string }).error : sessions.error,
-            },
+      suspended,
+      sessions,
+      active,
       maintenance,
-      controlPlaneProblem: controlPlaneProblem(failures, 8),
+    ] = await Promise.all([
+      part(cp.getClusterStatus({}, opts), (s) => clusterCard(s)),
+      part(cp.listProxies({}, opts), (r) => upTotal(r.proxies)),
+      part(cp.listLaunchers({}, opts), (r) => upTotal(r.launchers)),
+      part(cp.listBackends({ pageSize: 100 }, opts), (r) => backendBadges(r.backends)),
+      part(cp.listNamespaces({ pageSize: 1 }, opts), (r) => r.totalSize),
+      part(
+        cp.listNamespaces({ pageSize: 1, status: NamespaceStatus.SUSPENDED }, opts),
+        (r) => r.totalSize,
+      ),
+      part(cp.listClientSessions({ pageSize: 1 }, opts), (r) => r.totalSize),
+      part(
+        cp.listClientSessions({ pageSize: 1, status: SessionStatus.ACTIVE }, opts),
+        (r) => r.totalSize,
+      ),
+      part(cp.getMaintenanceStatus({}, opts), (r) => maintenanceBanner(r.status)),
+    ]);
+    const view: DashboardView = {
+      cluster,
+      proxies,
+      launchers,
+      backends,
+      namespaces: both(namespaces, suspended, (total, count) => ({ total, suspended: count })),
+      sessions: both(sessions, active, (total, count) => ({ total, active: count })),
+      maintenance,
+      controlPlaneProblem: controlPlaneProblem(failures, CALLS),
     };
     for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
 

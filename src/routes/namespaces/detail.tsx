@@ -6,6 +6,7 @@ import { noticeQuery } from '../../forms/notices.js';
 import { namespaceDetail } from '../../views/namespaces/detail.js';
 import { namespaceNotices } from '../../views/namespaces/notices.js';
 import { permissionsFor } from '../../views/permissions.js';
+import { readNamespaceSessions } from '../client-sessions/namespace.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 import { getNamespace } from './read.js';
@@ -18,6 +19,7 @@ export default async function detailRoutes(app: FastifyInstance) {
     async function showNamespace(request, reply) {
       // NOT_FOUND and an unreachable control plane are thrown to the error handler.
       const detail = namespaceDetail(await getNamespace(request, request.params.name));
+      const sessions = await readNamespaceSessions(request, detail.name);
       const notice = namespaceNotices.text(request.query.notice, ['created', 'updated']);
       return reply.page({
         area: 'namespaces',
@@ -30,7 +32,7 @@ export default async function detailRoutes(app: FastifyInstance) {
         body: () => (
           <>
             <Notice text={notice} />
-            <NamespaceDetailView detail={detail} />
+            <NamespaceDetailView detail={detail} sessions={sessions} />
           </>
         ),
       });

@@ -1,10 +1,11 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActions.js';
-import { NamespaceFilters } from '../../../components/namespaces/NamespaceFilters.js';
+import { NamespaceFilters, SEARCH_ID } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
 import { Notice } from '../../../components/ui/Alert.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
+import { canonicalQuery, fromResultsRegion, htmxTrigger } from '../../html/canonical-query.js';
 import {
   listQueryInput,
   listRequest,
@@ -36,6 +37,14 @@ export default async function listRoutes(app: FastifyInstance) {
     routes.namespaces.list,
     { query: listQueryInput },
     async function listNamespaces(request, reply) {
+      // No empty parameters in the address; a pause in typing replaces it, a choice pushes it.
+      const redirect = canonicalQuery(
+        request,
+        reply,
+        RESULTS_ID,
+        htmxTrigger(request) === SEARCH_ID ? 'replace' : 'push',
+      );
+      if (redirect) return redirect;
       const { query, problems } = parseListQuery(request.query);
       let view: NamespaceListView;
       if (problems.length > 0) {
@@ -55,7 +64,9 @@ export default async function listRoutes(app: FastifyInstance) {
 
       const notice = namespaceNotices.text(request.query.notice, ['deleted']);
       const can = permissionsFor(request.operator?.role);
-      const results = () => <NamespaceResults view={view} can={can} />;
+      const results = () => (
+        <NamespaceResults view={view} can={can} focus={fromResultsRegion(request)} />
+      );
       return reply.page({
         area: 'namespaces',
         title: 'Namespaces',

@@ -77,19 +77,52 @@ export function backendRow(backend: Backend, now = new Date()): BackendRow {
   };
 }
 
+/** `?health=`: `problem` (anything not healthy), or one health's slug. */
+export const HEALTH_FILTERS = ['problem', 'healthy', 'degraded', 'unhealthy', 'unknown'] as const;
+export type HealthFilter = (typeof HEALTH_FILTERS)[number];
+
+export function healthFilter(value: string | undefined): HealthFilter | undefined {
+  return HEALTH_FILTERS.find((f) => f === value);
+}
+
+const filterLabels: Record<HealthFilter, string> = {
+  problem: 'not healthy',
+  healthy: 'healthy',
+  degraded: 'degraded',
+  unhealthy: 'unhealthy',
+  unknown: 'of unknown health',
+};
+
+export interface BackendFilterView {
+  value: HealthFilter;
+  /** `not healthy`, `degraded`: what the rows shown are. */
+  label: string;
+  /** Rows before filtering. */
+  of: number;
+}
+
 export interface BackendListView {
   rows: BackendRow[];
   /** The control plane's count; may exceed rows when it kept some pages back. */
   total: number;
+  /** Set when the list shows only backends of one health (a dashboard card's link). */
+  filter?: BackendFilterView | undefined;
+}
+
+function matches(row: BackendRow, filter: HealthFilter): boolean {
+  return filter === 'problem' ? row.health.slug !== 'healthy' : row.health.slug === filter;
 }
 
 export function backendListView(
   backends: readonly Backend[],
   totalSize: number,
   now = new Date(),
+  filter: HealthFilter | undefined = undefined,
 ): BackendListView {
+  const rows = backends.map((b) => backendRow(b, now));
   return {
-    rows: backends.map((b) => backendRow(b, now)),
+    rows: filter ? rows.filter((row) => matches(row, filter)) : rows,
     total: Math.max(totalSize, backends.length),
+    filter: filter ? { value: filter, label: filterLabels[filter], of: rows.length } : undefined,
   };
 }

@@ -8,6 +8,7 @@ import {
   type PatternAssignment,
   type Proxy as ProxyRegistration,
 } from '../../gen/prism/admin/v1/cluster_pb.js';
+import type { Url } from '../../html/url.js';
 import { type Part, raftRoleName } from '../dashboard.js';
 import { fromEnumMap, unknownEnumLabel } from '../enums.js';
 import { formatAgo, formatNumber, formatTime, GO_ZERO_SECONDS } from '../format.js';
@@ -91,10 +92,21 @@ export interface PatternRow {
   assigned: string;
 }
 
+/** A section showing only the rows that need a look (`?proxies=down`), and how many there are. */
+export interface ComponentFilter {
+  shown: number;
+  total: number;
+  /** The same section unfiltered. */
+  allHref: Url;
+}
+
 export interface ClusterView {
   raft: Part<RaftSection>;
   proxies: Part<ProxyRow[]>;
   launchers: Part<LauncherRow[]>;
+  /** Set when the proxies are filtered to those not up or stale. */
+  proxyFilter?: ComponentFilter | undefined;
+  launcherFilter?: ComponentFilter | undefined;
   /** The assignments shown, and how many the control plane has (more when the list is cut). */
   patterns: Part<{ rows: PatternRow[]; total: number }>;
 }
@@ -145,6 +157,28 @@ function heartbeat(
     registered: formatTime(registerTime),
     age: formatAgo(lastHeartbeat, now),
     stale: isStale(lastHeartbeat, now),
+  };
+}
+
+/** Not up, or up with a stale heartbeat: what `?proxies=down` and the dashboard's cards count. */
+export function needsAttention(row: Heartbeat & { status: Tone }): boolean {
+  return row.status.tone !== 'green' || row.stale;
+}
+
+/**
+ * The rows that need a look, when the section is filtered (`down`); the whole part otherwise.
+ * A failed call stays a failure: there is nothing to filter.
+ */
+export function filterRows<T extends Heartbeat & { status: Tone }>(
+  part: Part<T[]>,
+  filter: 'down' | undefined,
+  allHref: Url,
+): { part: Part<T[]>; filter: ComponentFilter | undefined } {
+  if (!part.ok || filter !== 'down') return { part, filter: undefined };
+  const shown = part.value.filter(needsAttention);
+  return {
+    part: { ok: true, value: shown },
+    filter: { shown: shown.length, total: part.value.length, allHref },
   };
 }
 

@@ -9,8 +9,9 @@ import {
 } from '../../gen/prism/admin/v1/namespace_pb.js';
 import type { Url } from '../../html/url.js';
 import { routes } from '../../routes/table.js';
-import { formatBytes, formatNumber, formatRate, formatTime } from '../format.js';
+import { formatAgo, formatBytes, formatNumber, formatRate, formatTime } from '../format.js';
 import { limitText } from '../quantities.js';
+import { overQuota } from './over-quota.js';
 import {
   STATUS_SLUGS,
   type StatusInfo,
@@ -21,7 +22,7 @@ import {
 
 /* The namespace list: its query string → a control-plane request, and the answer → rows. */
 
-export const SORT_KEYS = ['name', 'status', 'created', 'sessions'] as const;
+export const SORT_KEYS = ['name', 'status', 'created', 'sessions', 'storage', 'rps'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface Sort {
@@ -34,6 +35,8 @@ const orderByField: Record<SortKey, string> = {
   status: 'status',
   created: 'create_time',
   sessions: 'active_sessions',
+  storage: 'storage_used_bytes',
+  rps: 'rps',
 };
 
 /** Newest and busiest first are what an operator looks for; names read A to Z. */
@@ -42,6 +45,8 @@ const firstDirectionDescending: Record<SortKey, boolean> = {
   status: false,
   created: true,
   sessions: true,
+  storage: true,
+  rps: true,
 };
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -84,7 +89,7 @@ export const listQueryInput = z.object({
 export type ListQueryInput = z.output<typeof listQueryInput>;
 
 const SIZE_MESSAGE = `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`;
-const SORT = /^(-?)(name|status|created|sessions)$/;
+const SORT = /^(-?)(name|status|created|sessions|storage|rps)$/;
 
 const check = {
   q: z.string().trim().max(200, 'The search is too long.'),
@@ -93,7 +98,7 @@ const check = {
     .string()
     .regex(
       SORT,
-      'Unknown sort order; use name, status, created or sessions, with a leading "-" for descending.',
+      'Unknown sort order; use name, status, created, sessions, storage or rps, with a leading "-" for descending.',
     )
     .transform((s): Sort => {
       const [, minus, key] = SORT.exec(s) ?? [];
@@ -172,10 +177,14 @@ export interface NamespaceRow {
   storage: string;
   rps: string;
   assignedProxy: string;
+  /** `3d ago`: short, so the table fits a laptop; `createdExact` is on hover. */
   created: string;
+  createdExact: string;
+  /** The quotas this namespace is over (`sessions`, `storage`, `requests/s`); empty when none. */
+  overQuota: string[];
 }
 
-export function namespaceRow(ns: Namespace): NamespaceRow {
+export function namespaceRow(ns: Namespace, now = new Date()): NamespaceRow {
   const quota = ns.quota;
   const metrics = ns.metrics;
   return {
@@ -193,7 +202,10 @@ export function namespaceRow(ns: Namespace): NamespaceRow {
     )}`,
     rps: formatRate(metrics?.rps ?? 0),
     assignedProxy: ns.assignedProxy,
-    created: formatTime(ns.createTime),
+    // Unset (or Go's zero time) reads "—" as on the detail page, not "never".
+    created: formatTime(ns.createTime) === '—' ? '—' : formatAgo(ns.createTime, now),
+    createdExact: formatTime(ns.createTime),
+    overQuota: overQuota(ns),
   };
 }
 
@@ -212,6 +224,8 @@ const sortLabels: Record<SortKey, string> = {
   status: 'Status',
   created: 'Created',
   sessions: 'Sessions',
+  storage: 'Storage',
+  rps: 'Requests/s',
 };
 
 export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader> {
@@ -233,6 +247,8 @@ export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader> {
     status: header('status'),
     created: header('created'),
     sessions: header('sessions'),
+    storage: header('storage'),
+    rps: header('rps'),
   };
 }
 
@@ -254,7 +270,7 @@ export function namespaceListView(
 ): NamespaceListView {
   return {
     query,
-    rows: response.namespaces.map(namespaceRow),
+    rows: response.namespaces.map((ns) => namespaceRow(ns)),
     total: response.totalSize,
     headers: sortHeaders(query),
     // On a later page there is always a way back, to the first page if the token is empty.

@@ -187,7 +187,7 @@ describe('ListNamespaces', () => {
     expect(suspended.namespaces.every((n) => n.status === NamespaceStatus.SUSPENDED)).toBe(true);
   });
 
-  it('orders by name, status, create_time and active_sessions, ascending or descending', async () => {
+  it('orders by name, status, create_time, active_sessions, rps and storage_used_bytes, ascending or descending', async () => {
     const list = async (orderBy: string) =>
       (await h.client.listNamespaces({ orderBy, pageSize: 500 })).namespaces;
     const names = (await list('name desc')).map((n) => n.name);
@@ -201,10 +201,16 @@ describe('ListNamespaces', () => {
     expect(created).toEqual([...created].sort((a, b) => a - b));
     const statuses = (await list('status')).map((n) => n.status);
     expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
+    const rps = (await list('rps desc')).map((n) => n.metrics?.rps ?? 0);
+    expect(rps).toEqual([...rps].sort((a, b) => b - a));
+    const storage = (await list('storage_used_bytes')).map((n) =>
+      Number(n.metrics?.storageUsedBytes ?? 0n),
+    );
+    expect(storage).toEqual([...storage].sort((a, b) => a - b));
   });
 
   it('refuses an unknown order, a negative page size and foreign or broken page tokens', async () => {
-    expect(violatedFields(await failure(h.client.listNamespaces({ orderBy: 'rps' })))).toEqual([
+    expect(violatedFields(await failure(h.client.listNamespaces({ orderBy: 'latency' })))).toEqual([
       'order_by',
     ]);
     expect(

@@ -1,7 +1,7 @@
 // Client sessions: List, Get, Terminate.
 
 import { clone } from '@bufbuild/protobuf';
-import { timestampMs } from '@bufbuild/protobuf/wkt';
+import { type Duration, timestampMs } from '@bufbuild/protobuf/wkt';
 import {
   type ClientSession,
   ClientSessionSchema,
@@ -21,27 +21,42 @@ export function clientSessionHandlers({
     listClientSessions(request) {
       const violations = new Violations();
       violations.enumValue('status', request.status, SessionStatus, false);
+      const order = parseSessionOrder(violations, request.orderBy);
+      const idleMs = idleLongerThanMs(violations, request.idleLongerThan);
       const page = parsePageRequest(violations, request.pageSize, request.pageToken, {
         method: 'ListClientSessions',
         namespace: request.namespace,
         status: request.status,
+        filter: request.filter,
+        idle: idleMs,
+        orderBy: request.orderBy,
       });
       violations.throwIfAny();
-      const startMs = (s: ClientSession) => (s.startTime ? timestampMs(s.startTime) : 0);
-      // Newest first: what an operator looking for a misbehaving client usually wants.
-      const matches = [...state.clientSessions.values()]
-        .filter(
-          (s) =>
-            (request.namespace === '' || s.namespace === request.namespace) &&
-            (request.status === SessionStatus.UNSPECIFIED || s.status === request.status),
-        )
-        .sort((a, b) => startMs(b) - startMs(a) || a.id.localeCompare(b.id));
+      const needle = request.filter.toLowerCase();
+      const idleBefore = state.now().getTime() - idleMs;
+      // Everything but the status filter: the counts per status are over these.
+      const candidates = [...state.clientSessions.values()].filter(
+        (s) =>
+          (request.namespace === '' || s.namespace === request.namespace) &&
+          (needle === '' ||
+            s.clientId.toLowerCase().includes(needle) ||
+            s.clientAddress.toLowerCase().includes(needle)) &&
+          (idleMs === 0 || lastActivityMs(s) < idleBefore),
+      );
+      const counts = new Map<SessionStatus, number>();
+      for (const s of candidates) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+      const matches = candidates
+        .filter((s) => request.status === SessionStatus.UNSPECIFIED || s.status === request.status)
+        .sort((a, b) => order.compare(a, b) || a.id.localeCompare(b.id));
       const result = paginate(matches, page);
       return {
         clientSessions: result.items.map((s) => clone(ClientSessionSchema, s)),
         nextPageToken: result.nextPageToken,
         previousPageToken: result.previousPageToken,
         totalSize: result.totalSize,
+        statusCounts: [...counts.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => ({ status, count })),
       };
     },
 
@@ -95,4 +110,46 @@ export function terminateSession(
   }
   state.refreshSessionCounts();
   state.emit(ResourceKind.CLIENT_SESSION, session.id, ChangeType.UPDATED, session.namespace);
+}
+
+const startMs = (s: ClientSession) => (s.startTime ? timestampMs(s.startTime) : 0);
+const lastActivityMs = (s: ClientSession) =>
+  s.lastActivityTime ? timestampMs(s.lastActivityTime) : 0;
+const totalBytes = (s: ClientSession) => (s.metrics?.bytesIn ?? 0n) + (s.metrics?.bytesOut ?? 0n);
+const compareBigint = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+const SESSION_ORDERS: Readonly<Record<string, (a: ClientSession, b: ClientSession) => number>> = {
+  start_time: (a, b) => startMs(a) - startMs(b),
+  last_activity_time: (a, b) => lastActivityMs(a) - lastActivityMs(b),
+  request_count: (a, b) =>
+    compareBigint(a.metrics?.requestCount ?? 0n, b.metrics?.requestCount ?? 0n),
+  bytes: (a, b) => compareBigint(totalBytes(a), totalBytes(b)),
+};
+
+/** order_by: a field and an optional " desc"; empty is "start_time desc" (newest first). */
+function parseSessionOrder(
+  violations: Violations,
+  orderBy: string,
+): { compare: (a: ClientSession, b: ClientSession) => number } {
+  const [field = '', direction, ...rest] = (orderBy.trim() || 'start_time desc').split(/\s+/);
+  const compare = Object.hasOwn(SESSION_ORDERS, field) ? SESSION_ORDERS[field] : undefined;
+  if (!compare || rest.length > 0 || (direction !== undefined && direction !== 'desc')) {
+    violations.add(
+      'order_by',
+      `must be one of ${Object.keys(SESSION_ORDERS).join(', ')}, optionally followed by " desc"`,
+    );
+    return { compare: () => 0 };
+  }
+  return direction === 'desc' ? { compare: (a, b) => compare(b, a) } : { compare };
+}
+
+/** idle_longer_than in milliseconds; 0 when unset. */
+function idleLongerThanMs(violations: Violations, duration: Duration | undefined): number {
+  if (!duration) return 0;
+  const ms = Number(duration.seconds) * 1000 + Math.trunc(duration.nanos / 1_000_000);
+  if (duration.seconds < 0n || duration.nanos < 0) {
+    violations.add('idle_longer_than', 'must not be negative');
+    return 0;
+  }
+  return ms;
 }

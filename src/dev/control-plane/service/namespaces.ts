@@ -24,7 +24,14 @@ import {
 } from '../validation.js';
 import type { Handlers, ServiceDeps } from './deps.js';
 
-const ORDER_FIELDS = ['name', 'status', 'create_time', 'active_sessions'] as const;
+const ORDER_FIELDS = [
+  'name',
+  'status',
+  'create_time',
+  'active_sessions',
+  'storage_used_bytes',
+  'rps',
+] as const;
 type OrderField = (typeof ORDER_FIELDS)[number];
 
 /** The fields UpdateNamespace may change; an empty update_mask means all of them. */
@@ -225,6 +232,10 @@ function compareNamespaces(order: { field: OrderField; descending: boolean }) {
         return ns.createTime ? timestampMs(ns.createTime) : 0;
       case 'active_sessions':
         return ns.metrics?.activeSessions ?? 0;
+      case 'storage_used_bytes':
+        return Number(ns.metrics?.storageUsedBytes ?? 0n);
+      case 'rps':
+        return ns.metrics?.rps ?? 0;
     }
   };
   const sign = order.descending ? -1 : 1;

@@ -4,17 +4,19 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file prism/admin/v1/client_session.proto.
  */
 export const file_prism_admin_v1_client_session: GenFile = /*@__PURE__*/
-  fileDesc("CiNwcmlzbS9hZG1pbi92MS9jbGllbnRfc2Vzc2lvbi5wcm90bxIOcHJpc20uYWRtaW4udjEicQoOU2Vzc2lvbk1ldHJpY3MSFQoNcmVxdWVzdF9jb3VudBgBIAEoAxILCgNycHMYAiABKAESFgoOcDk5X2xhdGVuY3lfbXMYAyABKAESEAoIYnl0ZXNfaW4YBCABKAMSEQoJYnl0ZXNfb3V0GAUgASgDIuECCg1DbGllbnRTZXNzaW9uEgoKAmlkGAEgASgJEhEKCW5hbWVzcGFjZRgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSLQoGc3RhdHVzGAQgASgOMh0ucHJpc20uYWRtaW4udjEuU2Vzc2lvblN0YXR1cxIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRINCgVwcm94eRgGIAEoCRIuCgpzdGFydF90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2ChJsYXN0X2FjdGl2aXR5X3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgdtZXRyaWNzGAogASgLMh4ucHJpc20uYWRtaW4udjEuU2Vzc2lvbk1ldHJpY3MihAEKGUxpc3RDbGllbnRTZXNzaW9uc1JlcXVlc3QSEQoJbmFtZXNwYWNlGAEgASgJEi0KBnN0YXR1cxgCIAEoDjIdLnByaXNtLmFkbWluLnYxLlNlc3Npb25TdGF0dXMSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkingEKGkxpc3RDbGllbnRTZXNzaW9uc1Jlc3BvbnNlEjYKD2NsaWVudF9zZXNzaW9ucxgBIAMoCzIdLnByaXNtLmFkbWluLnYxLkNsaWVudFNlc3Npb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhsKE3ByZXZpb3VzX3BhZ2VfdG9rZW4YAyABKAkSEgoKdG90YWxfc2l6ZRgEIAEoBSIlChdHZXRDbGllbnRTZXNzaW9uUmVxdWVzdBIKCgJpZBgBIAEoCSJRChhHZXRDbGllbnRTZXNzaW9uUmVzcG9uc2USNQoOY2xpZW50X3Nlc3Npb24YASABKAsyHS5wcmlzbS5hZG1pbi52MS5DbGllbnRTZXNzaW9uIl4KHVRlcm1pbmF0ZUNsaWVudFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJEg0KBWZvcmNlGAIgASgIEhIKCnJlcXVlc3RfaWQYAyABKAkSDgoGcmVhc29uGAQgASgJIlcKHlRlcm1pbmF0ZUNsaWVudFNlc3Npb25SZXNwb25zZRI1Cg5jbGllbnRfc2Vzc2lvbhgBIAEoCzIdLnByaXNtLmFkbWluLnYxLkNsaWVudFNlc3Npb24qnwEKDVNlc3Npb25TdGF0dXMSHgoaU0VTU0lPTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVTRVNTSU9OX1NUQVRVU19BQ1RJVkUQARIXChNTRVNTSU9OX1NUQVRVU19JRExFEAISGwoXU0VTU0lPTl9TVEFUVVNfRVhQSVJJTkcQAxIdChlTRVNTSU9OX1NUQVRVU19URVJNSU5BVEVEEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiNwcmlzbS9hZG1pbi92MS9jbGllbnRfc2Vzc2lvbi5wcm90bxIOcHJpc20uYWRtaW4udjEicQoOU2Vzc2lvbk1ldHJpY3MSFQoNcmVxdWVzdF9jb3VudBgBIAEoAxILCgNycHMYAiABKAESFgoOcDk5X2xhdGVuY3lfbXMYAyABKAESEAoIYnl0ZXNfaW4YBCABKAMSEQoJYnl0ZXNfb3V0GAUgASgDIuECCg1DbGllbnRTZXNzaW9uEgoKAmlkGAEgASgJEhEKCW5hbWVzcGFjZRgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSLQoGc3RhdHVzGAQgASgOMh0ucHJpc20uYWRtaW4udjEuU2Vzc2lvblN0YXR1cxIWCg5jbGllbnRfYWRkcmVzcxgFIAEoCRINCgVwcm94eRgGIAEoCRIuCgpzdGFydF90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2ChJsYXN0X2FjdGl2aXR5X3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgdtZXRyaWNzGAogASgLMh4ucHJpc20uYWRtaW4udjEuU2Vzc2lvbk1ldHJpY3Mi2wEKGUxpc3RDbGllbnRTZXNzaW9uc1JlcXVlc3QSEQoJbmFtZXNwYWNlGAEgASgJEi0KBnN0YXR1cxgCIAEoDjIdLnByaXNtLmFkbWluLnYxLlNlc3Npb25TdGF0dXMSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkSDgoGZmlsdGVyGAUgASgJEjMKEGlkbGVfbG9uZ2VyX3RoYW4YBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEAoIb3JkZXJfYnkYByABKAkiUgoSU2Vzc2lvblN0YXR1c0NvdW50Ei0KBnN0YXR1cxgBIAEoDjIdLnByaXNtLmFkbWluLnYxLlNlc3Npb25TdGF0dXMSDQoFY291bnQYAiABKAUi2QEKGkxpc3RDbGllbnRTZXNzaW9uc1Jlc3BvbnNlEjYKD2NsaWVudF9zZXNzaW9ucxgBIAMoCzIdLnByaXNtLmFkbWluLnYxLkNsaWVudFNlc3Npb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhsKE3ByZXZpb3VzX3BhZ2VfdG9rZW4YAyABKAkSEgoKdG90YWxfc2l6ZRgEIAEoBRI5Cg1zdGF0dXNfY291bnRzGAUgAygLMiIucHJpc20uYWRtaW4udjEuU2Vzc2lvblN0YXR1c0NvdW50IiUKF0dldENsaWVudFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJIlEKGEdldENsaWVudFNlc3Npb25SZXNwb25zZRI1Cg5jbGllbnRfc2Vzc2lvbhgBIAEoCzIdLnByaXNtLmFkbWluLnYxLkNsaWVudFNlc3Npb24iXgodVGVybWluYXRlQ2xpZW50U2Vzc2lvblJlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgSEgoKcmVxdWVzdF9pZBgDIAEoCRIOCgZyZWFzb24YBCABKAkiVwoeVGVybWluYXRlQ2xpZW50U2Vzc2lvblJlc3BvbnNlEjUKDmNsaWVudF9zZXNzaW9uGAEgASgLMh0ucHJpc20uYWRtaW4udjEuQ2xpZW50U2Vzc2lvbiqfAQoNU2Vzc2lvblN0YXR1cxIeChpTRVNTSU9OX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFVNFU1NJT05fU1RBVFVTX0FDVElWRRABEhcKE1NFU1NJT05fU1RBVFVTX0lETEUQAhIbChdTRVNTSU9OX1NUQVRVU19FWFBJUklORxADEh0KGVNFU1NJT05fU1RBVFVTX1RFUk1JTkFURUQQBGIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
+ * Traffic of one session since it started (rps and latency: the last minute).
+ *
  * @generated from message prism.admin.v1.SessionMetrics
  */
 export type SessionMetrics = Message<"prism.admin.v1.SessionMetrics"> & {
@@ -34,11 +36,15 @@ export type SessionMetrics = Message<"prism.admin.v1.SessionMetrics"> & {
   p99LatencyMs: number;
 
   /**
+   * Bytes received from the client.
+   *
    * @generated from field: int64 bytes_in = 4;
    */
   bytesIn: bigint;
 
   /**
+   * Bytes sent to the client.
+   *
    * @generated from field: int64 bytes_out = 5;
    */
   bytesOut: bigint;
@@ -56,16 +62,22 @@ export const SessionMetricsSchema: GenMessage<SessionMetrics> = /*@__PURE__*/
  */
 export type ClientSession = Message<"prism.admin.v1.ClientSession"> & {
   /**
+   * Opaque, unique, e.g. "sess-3f9a0c1d2e4b".
+   *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
+   * The namespace the client is connected to.
+   *
    * @generated from field: string namespace = 2;
    */
   namespace: string;
 
   /**
+   * The client's own name for itself, as it introduced itself.
+   *
    * @generated from field: string client_id = 3;
    */
   clientId: string;
@@ -76,6 +88,8 @@ export type ClientSession = Message<"prism.admin.v1.ClientSession"> & {
   status: SessionStatus;
 
   /**
+   * host:port the client connects from, as the proxy sees it.
+   *
    * @generated from field: string client_address = 5;
    */
   clientAddress: string;
@@ -93,11 +107,15 @@ export type ClientSession = Message<"prism.admin.v1.ClientSession"> & {
   startTime?: Timestamp | undefined;
 
   /**
+   * The last request the session made.
+   *
    * @generated from field: google.protobuf.Timestamp last_activity_time = 8;
    */
   lastActivityTime?: Timestamp | undefined;
 
   /**
+   * When it closes if idle until then; for a terminated session, when it ended.
+   *
    * @generated from field: google.protobuf.Timestamp expire_time = 9;
    */
   expireTime?: Timestamp | undefined;
@@ -120,16 +138,22 @@ export const ClientSessionSchema: GenMessage<ClientSession> = /*@__PURE__*/
  */
 export type ListClientSessionsRequest = Message<"prism.admin.v1.ListClientSessionsRequest"> & {
   /**
+   * Restricts to one namespace when set.
+   *
    * @generated from field: string namespace = 1;
    */
   namespace: string;
 
   /**
+   * Restricts to one status when set.
+   *
    * @generated from field: prism.admin.v1.SessionStatus status = 2;
    */
   status: SessionStatus;
 
   /**
+   * 1 to 500; 0 means the server default (50).
+   *
    * @generated from field: int32 page_size = 3;
    */
   pageSize: number;
@@ -138,6 +162,30 @@ export type ListClientSessionsRequest = Message<"prism.admin.v1.ListClientSessio
    * @generated from field: string page_token = 4;
    */
   pageToken: string;
+
+  /**
+   * Case-insensitive substring of the client id or the client address.
+   *
+   * @generated from field: string filter = 5;
+   */
+  filter: string;
+
+  /**
+   * Restricts to sessions whose last activity is older than this (of any status; combine with
+   * `status` to narrow). Unset or zero means no restriction; a negative duration is refused.
+   *
+   * @generated from field: google.protobuf.Duration idle_longer_than = 6;
+   */
+  idleLongerThan?: Duration | undefined;
+
+  /**
+   * "start_time", "last_activity_time", "request_count" or "bytes" (bytes in plus bytes out),
+   * optionally followed by " desc". Empty means "start_time desc": newest first. Ties are
+   * broken by id, so pages are stable.
+   *
+   * @generated from field: string order_by = 7;
+   */
+  orderBy: string;
 };
 
 /**
@@ -146,6 +194,30 @@ export type ListClientSessionsRequest = Message<"prism.admin.v1.ListClientSessio
  */
 export const ListClientSessionsRequestSchema: GenMessage<ListClientSessionsRequest> = /*@__PURE__*/
   messageDesc(file_prism_admin_v1_client_session, 2);
+
+/**
+ * How many sessions have one status.
+ *
+ * @generated from message prism.admin.v1.SessionStatusCount
+ */
+export type SessionStatusCount = Message<"prism.admin.v1.SessionStatusCount"> & {
+  /**
+   * @generated from field: prism.admin.v1.SessionStatus status = 1;
+   */
+  status: SessionStatus;
+
+  /**
+   * @generated from field: int32 count = 2;
+   */
+  count: number;
+};
+
+/**
+ * Describes the message prism.admin.v1.SessionStatusCount.
+ * Use `create(SessionStatusCountSchema)` to create a new message.
+ */
+export const SessionStatusCountSchema: GenMessage<SessionStatusCount> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_client_session, 3);
 
 /**
  * @generated from message prism.admin.v1.ListClientSessionsResponse
@@ -162,14 +234,27 @@ export type ListClientSessionsResponse = Message<"prism.admin.v1.ListClientSessi
   nextPageToken: string;
 
   /**
+   * The token of the page before this one; empty on the first page.
+   *
    * @generated from field: string previous_page_token = 3;
    */
   previousPageToken: string;
 
   /**
+   * Number of sessions that match the request, across all pages.
+   *
    * @generated from field: int32 total_size = 4;
    */
   totalSize: number;
+
+  /**
+   * Sessions per status for the same namespace, filter and idle_longer_than, ignoring the
+   * status filter (so a client can offer "idle 12, expiring 3" next to the list). Statuses
+   * without sessions are left out; ordered by status value.
+   *
+   * @generated from field: repeated prism.admin.v1.SessionStatusCount status_counts = 5;
+   */
+  statusCounts: SessionStatusCount[];
 };
 
 /**
@@ -177,13 +262,15 @@ export type ListClientSessionsResponse = Message<"prism.admin.v1.ListClientSessi
  * Use `create(ListClientSessionsResponseSchema)` to create a new message.
  */
 export const ListClientSessionsResponseSchema: GenMessage<ListClientSessionsResponse> = /*@__PURE__*/
-  messageDesc(file_prism_admin_v1_client_session, 3);
+  messageDesc(file_prism_admin_v1_client_session, 4);
 
 /**
  * @generated from message prism.admin.v1.GetClientSessionRequest
  */
 export type GetClientSessionRequest = Message<"prism.admin.v1.GetClientSessionRequest"> & {
   /**
+   * NOT_FOUND when there is no such session (also once a terminated one is forgotten).
+   *
    * @generated from field: string id = 1;
    */
   id: string;
@@ -194,7 +281,7 @@ export type GetClientSessionRequest = Message<"prism.admin.v1.GetClientSessionRe
  * Use `create(GetClientSessionRequestSchema)` to create a new message.
  */
 export const GetClientSessionRequestSchema: GenMessage<GetClientSessionRequest> = /*@__PURE__*/
-  messageDesc(file_prism_admin_v1_client_session, 4);
+  messageDesc(file_prism_admin_v1_client_session, 5);
 
 /**
  * @generated from message prism.admin.v1.GetClientSessionResponse
@@ -211,7 +298,7 @@ export type GetClientSessionResponse = Message<"prism.admin.v1.GetClientSessionR
  * Use `create(GetClientSessionResponseSchema)` to create a new message.
  */
 export const GetClientSessionResponseSchema: GenMessage<GetClientSessionResponse> = /*@__PURE__*/
-  messageDesc(file_prism_admin_v1_client_session, 5);
+  messageDesc(file_prism_admin_v1_client_session, 6);
 
 /**
  * @generated from message prism.admin.v1.TerminateClientSessionRequest
@@ -230,11 +317,15 @@ export type TerminateClientSessionRequest = Message<"prism.admin.v1.TerminateCli
   force: boolean;
 
   /**
+   * Idempotency key: a retry with the same id returns the first outcome without acting again.
+   *
    * @generated from field: string request_id = 3;
    */
   requestId: string;
 
   /**
+   * Why; recorded in the audit log. Required.
+   *
    * @generated from field: string reason = 4;
    */
   reason: string;
@@ -245,13 +336,16 @@ export type TerminateClientSessionRequest = Message<"prism.admin.v1.TerminateCli
  * Use `create(TerminateClientSessionRequestSchema)` to create a new message.
  */
 export const TerminateClientSessionRequestSchema: GenMessage<TerminateClientSessionRequest> = /*@__PURE__*/
-  messageDesc(file_prism_admin_v1_client_session, 6);
+  messageDesc(file_prism_admin_v1_client_session, 7);
 
 /**
  * @generated from message prism.admin.v1.TerminateClientSessionResponse
  */
 export type TerminateClientSessionResponse = Message<"prism.admin.v1.TerminateClientSessionResponse"> & {
   /**
+   * The session after the call: TERMINATED, or EXPIRING when it was only marked to close
+   * (requests in flight, no force). FAILED_PRECONDITION when it was already terminated.
+   *
    * @generated from field: prism.admin.v1.ClientSession client_session = 1;
    */
   clientSession?: ClientSession | undefined;
@@ -262,7 +356,7 @@ export type TerminateClientSessionResponse = Message<"prism.admin.v1.TerminateCl
  * Use `create(TerminateClientSessionResponseSchema)` to create a new message.
  */
 export const TerminateClientSessionResponseSchema: GenMessage<TerminateClientSessionResponse> = /*@__PURE__*/
-  messageDesc(file_prism_admin_v1_client_session, 7);
+  messageDesc(file_prism_admin_v1_client_session, 8);
 
 /**
  * @generated from enum prism.admin.v1.SessionStatus
@@ -274,21 +368,29 @@ export enum SessionStatus {
   UNSPECIFIED = 0,
 
   /**
+   * Connected, with requests in the last moments.
+   *
    * @generated from enum value: SESSION_STATUS_ACTIVE = 1;
    */
   ACTIVE = 1,
 
   /**
+   * Connected, without recent requests; closed at expire_time unless it becomes active again.
+   *
    * @generated from enum value: SESSION_STATUS_IDLE = 2;
    */
   IDLE = 2,
 
   /**
+   * Being closed: it takes no new requests and ends when its requests in flight finish.
+   *
    * @generated from enum value: SESSION_STATUS_EXPIRING = 3;
    */
   EXPIRING = 3,
 
   /**
+   * Closed. Listed for a while after it ended, then forgotten.
+   *
    * @generated from enum value: SESSION_STATUS_TERMINATED = 4;
    */
   TERMINATED = 4,

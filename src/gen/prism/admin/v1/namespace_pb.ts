@@ -182,7 +182,8 @@ export type ListNamespacesRequest = Message<"prism.admin.v1.ListNamespacesReques
   filter: string;
 
   /**
-   * "name", "status", "create_time", "active_sessions", optionally followed by " desc".
+   * "name", "status", "create_time", "active_sessions", "storage_used_bytes", "rps",
+   * optionally followed by " desc".
    *
    * @generated from field: string order_by = 4;
    */

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { SessionDetailView } from '../../../components/client-sessions/SessionDetailView.js';
+import { Notice } from '../../../components/ui/Alert.js';
+import { buttonClass } from '../../../components/ui/buttons.js';
+import { noticeQuery } from '../../forms/notices.js';
+import { hasRole } from '../../plugins/operator.js';
+import { sessionDetail } from '../../views/client-sessions/detail.js';
+import { sessionNotices, TERMINATE_SESSIONS_ROLE } from '../../views/client-sessions/terminate.js';
+import { get } from '../register.js';
+import { routes } from '../table.js';
+import { getClientSession } from './read.js';
+
+export default async function detailRoutes(app: FastifyInstance) {
+  get(
+    app,
+    routes.sessions.detail,
+    { query: noticeQuery },
+    async function showClientSession(request, reply) {
+      // NOT_FOUND and an unreachable control plane are thrown to the error handler.
+      const detail = sessionDetail(await getClientSession(request, request.params.id), new Date());
+      const notice = sessionNotices.text(request.query.notice, ['terminated', 'expiring']);
+      const mayTerminate = hasRole(request.operator?.role, TERMINATE_SESSIONS_ROLE);
+      return reply.page({
+        area: 'sessions',
+        title: detail.clientId || detail.id,
+        subtitle: `Client session ${detail.id}`,
+        crumbs: [{ label: detail.id }],
+        actions: () =>
+          mayTerminate && detail.open ? (
+            <a href={detail.terminateHref} class={buttonClass.danger} data-testid="terminate">
+              Terminate
+            </a>
+          ) : (
+            ''
+          ),
+        body: () => (
+          <>
+            <Notice text={notice} />
+            <SessionDetailView detail={detail} />
+          </>
+        ),
+      });
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  TERMINATE_FORM_ID,
+  TerminateSessionForm,
+} from '../../../components/client-sessions/TerminateSessionForm.js';
+import { Alert } from '../../../components/ui/Alert.js';
+import { buttonClass } from '../../../components/ui/buttons.js';
+import { newRequestId } from '../../forms/envelope.js';
+import { type FormErrors, noErrors } from '../../forms/errors.js';
+import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import type { ClientSession } from '../../gen/prism/admin/v1/client_session_pb.js';
+import type { Url } from '../../html/url.js';
+import type { HtmlReply, Sent } from '../../plugins/page.js';
+import { sessionDetail } from '../../views/client-sessions/detail.js';
+import {
+  emptyTerminateForm,
+  parseTerminateForm,
+  TERMINATE_SESSIONS_ROLE,
+  type TerminateField,
+  type TerminateFormValues,
+  terminatedNotice,
+  terminateForm,
+  terminateViolations,
+} from '../../views/client-sessions/terminate.js';
+import { get, post } from '../register.js';
+import { routes } from '../table.js';
+import { getClientSession, readForForm } from './read.js';
+
+interface TerminateAnswer {
+  status: number;
+  values: TerminateFormValues;
+  errors: FormErrors<TerminateField>;
+  session: ClientSession | undefined;
+  checkHref?: Url | undefined;
+  retryAfterSeconds?: number | undefined;
+}
+
+function sendTerminateForm(
+  request: FastifyRequest,
+  reply: HtmlReply,
+  id: string,
+  answer: TerminateAnswer,
+): Promise<Sent> {
+  const detail = answer.session ? sessionDetail(answer.session, new Date()) : undefined;
+  const detailHref = routes.sessions.detail.href({ id });
+  if (answer.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(answer.retryAfterSeconds));
+  }
+  const form = () =>
+    detail && !detail.open && answer.status === 200 ? (
+      <Alert tone="info" title="This session is already terminated" testId="already-terminated">
+        <p>
+          <a href={detailHref} class={buttonClass.secondary}>
+            Back to the session
+          </a>
+        </p>
+      </Alert>
+    ) : (
+      <TerminateSessionForm
+        id={id}
+        session={detail}
+        action={routes.sessions.terminate.href({ id })}
+        cancelHref={detailHref}
+        values={answer.values}
+        errors={answer.errors}
+        checkHref={answer.checkHref}
+        csrfToken={request.csrfToken()}
+      />
+    );
+  return reply.code(answer.status).page({
+    area: 'sessions',
+    title: 'Terminate client session',
+    subtitle: detail?.clientId ? `${detail.clientId} · ${id}` : id,
+    crumbs: [{ label: id, href: detailHref }, { label: 'Terminate' }],
+    body: form,
+    fragment: { id: TERMINATE_FORM_ID, render: form },
+  });
+}
+
+export default async function terminateRoutes(app: FastifyInstance) {
+  // The form is guarded like the post: nobody is asked to confirm what they may not do.
+  const mayTerminate = {
+    preHandler: app.requireRole(TERMINATE_SESSIONS_ROLE, 'terminateClientSession'),
+  };
+
+  get(
+    app,
+    routes.sessions.terminate,
+    mayTerminate,
+    async function confirmTerminateSession(request, reply) {
+      const session = await getClientSession(request, request.params.id);
+      return sendTerminateForm(request, reply, session.id, {
+        status: 200,
+        values: emptyTerminateForm(newRequestId()),
+        errors: noErrors(),
+        session,
+      });
+    },
+  );
+
+  post(
+    app,
+    routes.sessions.terminate,
+    { ...mayTerminate, body: terminateForm.body },
+    async function terminateSession(request, reply) {
+      const { id } = request.params;
+      const values = request.body;
+      const parsed = parseTerminateForm(values, id);
+      if (!parsed.ok) {
+        return sendTerminateForm(request, reply, id, {
+          status: 422,
+          values: withNewRequestId(values),
+          errors: parsed.errors,
+          session: await readForForm(request, id),
+        });
+      }
+      const { input } = parsed;
+      const detailHref = routes.sessions.detail.href({ id });
+      const result = await attemptWrite(
+        request,
+        'terminate client session',
+        values,
+        { violations: terminateViolations, checkHref: detailHref },
+        async () => {
+          const { clientSession } = await app.controlPlane.terminateClientSession(
+            { id, force: input.force, reason: input.reason, requestId: input.requestId },
+            request.rpc(),
+          );
+          const notice = terminatedNotice(clientSession);
+          return reply.seeOther(routes.sessions.detail.href({ id }, { notice }));
+        },
+      );
+      if (!isFailedWrite(result)) return result;
+      const { failure } = result;
+      return sendTerminateForm(request, reply, id, {
+        status: failure.status,
+        values: result.values,
+        errors: failure.errors,
+        // An unknown outcome keeps the form as sent; otherwise show the session as it is now.
+        session: failure.outcomeUnknown ? undefined : await readForForm(request, id),
+        checkHref: failure.checkHref,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
+    },
+  );
+}
