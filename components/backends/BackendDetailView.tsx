@@ -1,5 +1,8 @@
 import type { BackendDetailView as Detail } from '../../src/views/backends/detail.js';
-import { BACKEND_SERIES, METRICS_WINDOW_MINUTES } from '../../src/views/backends/detail.js';
+import {
+  METRICS_WINDOW_MINUTES,
+  type InstanceTrend as TrendName,
+} from '../../src/views/backends/detail.js';
 import { formatNumber } from '../../src/views/format.js';
 import { Sparkline } from '../ui/Sparkline.js';
 import { ColumnHeader, TableFrame, tableClass, tableHeadClass } from '../ui/Table.js';
@@ -42,42 +45,38 @@ function Metrics({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
   );
 }
 
-/** The columns of the instance table that have a series, in column order. */
-const TREND_COLUMNS = ['pool_active', 'cpu_percent', 'memory_percent', 'rps', 'p99_latency_ms'];
+type InstanceRow = Detail['instances'][number];
 
 /**
- * Under the instances, each figure's trend: the control plane keeps series per backend
- * (metrics.proto has no per-instance resource), so one small sparkline per column, for all of
- * them together.
+ * Under a figure in an instance row, that instance's last minutes: a small chart sized to the
+ * column; min/max/last stay as text for screen readers. Nothing when no series was sent.
  */
-function TrendRow({ metrics }: { metrics: Detail['metrics'] }): JSX.Element {
+function InstanceTrend(props: { row: InstanceRow; name: TrendName; end?: boolean }): JSX.Element {
+  const { row, name } = props;
+  const series = row.trends[name];
+  if (!series) return '';
   return (
-    <tfoot class={tableHeadClass} data-testid="instance-trends">
-      <tr>
-        <th
-          scope="row"
-          colspan="3"
-          class="px-3 py-2.5 text-left text-xs font-medium text-slate-600"
-        >
-          All instances, last minutes
-        </th>
-        {TREND_COLUMNS.map((name) => {
-          const known = BACKEND_SERIES.find((s) => s.name === name);
-          const series = metrics.ok ? metrics.series.find((s) => s.name === name) : undefined;
-          return (
-            // The trend fits its column: the chart stretches (it keeps no aspect ratio).
-            <td class="px-3 py-2.5 align-top [&_svg]:w-20" data-series={name}>
-              <Sparkline
-                values={series?.values ?? []}
-                label={known?.label ?? name}
-                unit={known?.unit ?? ''}
-                testId="instance-trend"
-              />
-            </td>
-          );
-        })}
-      </tr>
-    </tfoot>
+    // The chart stretches to the column (it keeps no aspect ratio); the caption is sr-only.
+    <div
+      class={[
+        'relative mt-1 flex whitespace-normal [&_figcaption]:sr-only [&_svg]:h-6 [&_svg]:w-20',
+        props.end ? 'justify-end' : '',
+      ]}
+      data-testid="instance-trend"
+      data-series={series.name}
+    >
+      <Sparkline values={series.values} label={`${row.id} ${series.label}`} unit={series.unit} />
+    </div>
+  );
+}
+
+/** A right-aligned figure of an instance, with its trend under it. */
+function FigureCell(props: { row: InstanceRow; text: string; trend: TrendName }): JSX.Element {
+  return (
+    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums">
+      <span safe>{props.text}</span>
+      <InstanceTrend row={props.row} name={props.trend} end />
+    </td>
   );
 }
 
@@ -181,23 +180,15 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
                       ) : (
                         ''
                       )}
+                      <InstanceTrend row={instance} name="pool_active" />
                     </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
-                      {instance.cpu}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
-                      {instance.memory}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
-                      {instance.rps}
-                    </td>
-                    <td class="whitespace-nowrap px-3 py-2.5 text-right tabular-nums" safe>
-                      {instance.latency}
-                    </td>
+                    <FigureCell row={instance} text={instance.cpu} trend="cpu_percent" />
+                    <FigureCell row={instance} text={instance.memory} trend="memory_percent" />
+                    <FigureCell row={instance} text={instance.rps} trend="rps" />
+                    <FigureCell row={instance} text={instance.latency} trend="p99_latency_ms" />
                   </tr>
                 ))}
               </tbody>
-              <TrendRow metrics={detail.metrics} />
             </table>
           </TableFrame>
         )}

@@ -3,17 +3,16 @@ import { routes } from '../../src/routes/table.js';
 import { BULK_STEP, bulkForm } from '../../src/views/client-sessions/bulk.js';
 import type { SessionListView } from '../../src/views/client-sessions/list.js';
 import { sessionFilters, sortParam } from '../../src/views/client-sessions/query.js';
-import { formatNumber } from '../../src/views/format.js';
-import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import { CsrfField } from '../ui/FormField.js';
 import { takeFocus } from '../ui/focus.js';
 import { Pagination } from '../ui/Pagination.js';
+import { ColumnHeader, ListProblems, ListTotal, SortableColumnHeader } from '../ui/Table.js';
 import { SESSION_FILTERS_ID, SESSION_RESULTS_ID } from './SessionFilters.js';
 
 export const SELECTION_FORM_ID = 'session-selection';
 
-import { Header, Row, resultsLink, SortableHeader, StatusCounts } from './SessionRows.js';
+import { Row, resultsLink, StatusCounts } from './SessionRows.js';
 
 export interface SessionResultsProps {
   view: SessionListView;
@@ -44,19 +43,16 @@ export function SessionResults(props: SessionResultsProps): JSX.Element {
             ) : (
               ''
             )}
-            <Header label="Client" />
-            <Header label="Namespace" />
-            <Header label="Status" />
-            <SortableHeader header={headers.started} />
-            <SortableHeader header={headers.activity} />
-            <SortableHeader header={headers.requests} />
-            <SortableHeader header={headers.bytes} />
-            <th scope="col" class="hidden px-2 py-2.5 text-right font-semibold xl:table-cell">
-              Req/s
-            </th>
-            <th scope="col" class="hidden px-2 py-2.5 text-left font-semibold xl:table-cell">
-              Proxy
-            </th>
+            {/* Padded px-2 (not px-3): this table has many columns. */}
+            <ColumnHeader dense label="Client" />
+            <ColumnHeader dense label="Namespace" />
+            <ColumnHeader dense label="Status" />
+            <SortableColumnHeader dense link={resultsLink} header={headers.started} />
+            <SortableColumnHeader dense link={resultsLink} header={headers.activity} />
+            <SortableColumnHeader dense link={resultsLink} header={headers.requests} end />
+            <SortableColumnHeader dense link={resultsLink} header={headers.bytes} end />
+            <ColumnHeader dense label="Req/s" end hideBelow="xl" />
+            <ColumnHeader dense label="Proxy" hideBelow="xl" />
           </tr>
         </thead>
         <tbody class="divide-y divide-slate-100">
@@ -86,18 +82,11 @@ export function SessionResults(props: SessionResultsProps): JSX.Element {
       )}
       <StatusCounts counts={view.counts} />
       {view.problems.length > 0 ? (
-        <Alert tone="error" title="This list cannot be shown" testId="list-problems">
-          <ul class="list-disc pl-5">
-            {view.problems.map((problem) => (
-              <li safe>{problem}</li>
-            ))}
-          </ul>
-          <p class="mt-3">
-            <a href={routes.sessions.list.href()} class={buttonClass.secondary}>
-              Show all sessions
-            </a>
-          </p>
-        </Alert>
+        <ListProblems
+          problems={view.problems}
+          resetHref={routes.sessions.list.href()}
+          resetLabel="Show all sessions"
+        />
       ) : view.rows.length === 0 ? (
         <div
           data-testid="sessions-empty"
@@ -118,18 +107,14 @@ export function SessionResults(props: SessionResultsProps): JSX.Element {
         </div>
       ) : (
         <>
-          <p class="text-sm text-slate-600" data-testid="session-total">
-            <span class="font-semibold text-slate-900" safe>
-              {formatNumber(view.total)}
-            </span>{' '}
-            {view.total === 1 ? 'session' : 'sessions'}
-            {filtered ? ' match these filters' : ' in the cluster'}
-            {view.previousHref || view.nextHref ? (
-              <span safe>{` · showing ${view.rows.length} on this page`}</span>
-            ) : (
-              ''
-            )}
-          </p>
+          <ListTotal
+            testId="session-total"
+            total={view.total}
+            shown={view.rows.length}
+            paged={Boolean(view.previousHref || view.nextHref)}
+            noun={['session', 'sessions']}
+            filtered={Boolean(filtered)}
+          />
           {selectable ? (
             <form
               id={SELECTION_FORM_ID}

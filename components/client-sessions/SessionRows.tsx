@@ -1,9 +1,5 @@
 import { bulkForm } from '../../src/views/client-sessions/bulk.js';
-import type {
-  SessionRow,
-  SortHeader,
-  StatusCountLink,
-} from '../../src/views/client-sessions/list.js';
+import type { SessionRow, StatusCountLink } from '../../src/views/client-sessions/list.js';
 import { Badge } from '../ui/Badge.js';
 import type { HxAttributes } from '../ui/htmx.js';
 import { RelativeTime, SessionStatusBadge } from './parts.js';
@@ -17,47 +13,6 @@ export const resultsLink: HxAttributes = {
   'hx-swap': 'outerHTML',
   'hx-push-url': 'true',
 };
-
-const arrows = { ascending: '▲', descending: '▼' } as const;
-
-/** A plain column header, a little narrower than the shared one: this table has many columns. */
-export function Header({ label }: { label: string }): JSX.Element {
-  return (
-    <th scope="col" class="px-2 py-2.5 text-left font-semibold text-slate-900" safe>
-      {label}
-    </th>
-  );
-}
-
-export function SortableHeader({ header, class: extra }: { header: SortHeader; class?: string }) {
-  const end = header.key === 'requests' || header.key === 'bytes';
-  return (
-    <th
-      scope="col"
-      aria-sort={header.ariaSort}
-      data-sort-key={header.key}
-      class={['px-2 py-2.5 font-semibold text-slate-900', end ? 'text-right' : 'text-left', extra]}
-    >
-      <a
-        href={header.href}
-        hx-get={header.href}
-        {...resultsLink}
-        class="group inline-flex items-center gap-1 whitespace-nowrap hover:text-indigo-700"
-      >
-        <span safe>{header.label}</span>
-        <span
-          aria-hidden="true"
-          class={[
-            'text-[10px]',
-            header.ariaSort ? 'text-slate-700' : 'text-slate-300 group-hover:text-slate-500',
-          ]}
-        >
-          {header.ariaSort ? arrows[header.ariaSort] : '↕'}
-        </span>
-      </a>
-    </th>
-  );
-}
 
 export function StatusCounts({ counts }: { counts: readonly StatusCountLink[] }): JSX.Element {
   if (counts.length === 0) return '';

@@ -1,9 +1,17 @@
-import { routes } from '../../src/routes/table.js';
 import type { ClusterView } from '../../src/views/cluster/status.js';
 import { Badge } from '../ui/Badge.js';
-import { Empty, FilterNote, Head, HeartbeatCell, Section, STALE_NOTE, show } from './parts.js';
+import {
+  Empty,
+  FilterNote,
+  Head,
+  HeartbeatCell,
+  NamespaceLinks,
+  Section,
+  STALE_NOTE,
+  show,
+} from './parts.js';
 
-/** Proxies: registration, heartbeat (stale ones marked) and load. */
+/** Proxies: registration, heartbeat (stale ones marked), load and their namespaces. */
 export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
   return (
     <Section title="Proxies" testId="proxies" note={STALE_NOTE}>
@@ -26,12 +34,13 @@ export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
                 'Last heartbeat',
                 'Load',
                 'Partitions',
+                'Namespaces',
               ]}
             />
             <tbody>
               {proxies.map((p) => (
                 <tr
-                  class={['border-t border-slate-100', p.stale ? 'bg-amber-50' : '']}
+                  class={['border-t border-slate-100 align-top', p.stale ? 'bg-amber-50' : '']}
                   data-testid="proxy"
                   data-stale={p.stale ? 'true' : undefined}
                 >
@@ -56,6 +65,9 @@ export function ProxiesSection({ view }: { view: ClusterView }): JSX.Element {
                   </td>
                   <td class="py-1 pr-4 tabular-nums" safe>
                     {String(p.partitions)}
+                  </td>
+                  <td class="py-1 pr-4 text-xs">
+                    <NamespaceLinks names={p.namespaces} missing="not reported" />
                   </td>
                 </tr>
               ))}
@@ -125,24 +137,7 @@ export function LaunchersSection({ view }: { view: ClusterView }): JSX.Element {
                     {l.capabilities.join(', ')}
                   </td>
                   <td class="py-1 pr-4 text-xs">
-                    {l.namespaces === undefined ? (
-                      <span class="text-slate-500">unavailable</span>
-                    ) : l.namespaces.length === 0 ? (
-                      <span class="text-slate-500">none</span>
-                    ) : (
-                      l.namespaces.map((name, i) => (
-                        <>
-                          {i > 0 ? ', ' : ''}
-                          <a
-                            href={routes.namespaces.detail.href({ name })}
-                            class="text-sky-700 hover:underline"
-                            safe
-                          >
-                            {name}
-                          </a>
-                        </>
-                      ))
-                    )}
+                    <NamespaceLinks names={l.namespaces} />
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { routes } from '../../src/routes/table.js';
 import {
   type ComponentFilter,
   type Heartbeat,
@@ -123,6 +124,63 @@ export function FilterNote({
         {`Show all ${what}`}
       </a>
     </p>
+  );
+}
+
+/** How many namespaces a proxy's or launcher's cell names before "+N more". */
+export const NAMESPACES_SHOWN = 5;
+
+// A name breaks between entries, not at its own hyphens.
+const linkClass = 'whitespace-nowrap text-sky-700 hover:underline dark:text-sky-300';
+
+/**
+ * A proxy's or launcher's namespaces, each a link to its page; a long list names the first few
+ * and links the rest to the namespaces list. `undefined` is a list the console could not read.
+ */
+export function NamespaceLinks({
+  names,
+  missing = 'unavailable',
+}: {
+  names: readonly string[] | undefined;
+  /** What a list the console could not read says. */
+  missing?: string;
+}): JSX.Element {
+  if (names === undefined) {
+    return (
+      <span class="text-slate-500" safe>
+        {missing}
+      </span>
+    );
+  }
+  if (names.length === 0) return <span class="text-slate-500">none</span>;
+  const more = names.length - NAMESPACES_SHOWN;
+  return (
+    <span data-testid="namespace-links">
+      {names.slice(0, NAMESPACES_SHOWN).map((name, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          <a href={routes.namespaces.detail.href({ name })} class={linkClass} safe>
+            {name}
+          </a>
+        </>
+      ))}
+      {more > 0 ? (
+        <>
+          {', '}
+          <a
+            href={routes.namespaces.list.href()}
+            class={linkClass}
+            title={`${more} more; all namespaces are in the namespaces list`}
+            data-testid="namespaces-more"
+            safe
+          >
+            {`+${more} more`}
+          </a>
+        </>
+      ) : (
+        ''
+      )}
+    </span>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Children } from '@kitajs/html';
-import { anchorHref, type Url } from '../../src/html/url.js';
+import { anchorHref } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import type { Assets } from '../../src/plugins/static.js';
 import type { Theme } from '../../src/plugins/theme.js';
@@ -26,8 +26,6 @@ export interface LayoutProps {
    * renderer that does not pass the choice could not show it).
    */
   theme?: Theme | undefined;
-  /** This page's path, for the theme switch to come back to (else it uses the Referer). */
-  path?: Url | undefined;
   children?: Children;
 }
 
@@ -115,7 +113,7 @@ function Account({ operator, csrfToken }: LayoutProps): JSX.Element {
 }
 
 export function Layout(props: LayoutProps): JSX.Element {
-  const { title, area, assets, operator, csrfToken, theme, path, children } = props;
+  const { title, area, assets, operator, csrfToken, theme, children } = props;
   return (
     <>
       {'<!doctype html>'}
@@ -207,7 +205,7 @@ export function Layout(props: LayoutProps): JSX.Element {
                */}
               {operator && theme ? (
                 <footer class="px-4 pb-6 sm:px-6">
-                  <ThemeSwitch theme={theme} csrfToken={csrfToken} path={path} />
+                  <ThemeSwitch theme={theme} csrfToken={csrfToken} />
                 </footer>
               ) : (
                 ''

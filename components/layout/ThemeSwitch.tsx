@@ -1,4 +1,3 @@
-import type { Url } from '../../src/html/url.js';
 import { THEMES, type Theme } from '../../src/plugins/theme.js';
 import { routes } from '../../src/routes/table.js';
 import { themeForm } from '../../src/views/theme.js';
@@ -10,19 +9,17 @@ export interface ThemeSwitchProps {
   /** The theme in use: its button is shown pressed. */
   theme: Theme;
   csrfToken: string | undefined;
-  /** The page to come back to. */
-  path: Url | undefined;
 }
 
 /**
  * System / Light / Dark: a plain form post (CSRF-checked like every post), so it works without
- * JavaScript; the console sets a cookie and comes back to this page. At the foot of every page.
+ * JavaScript; the console sets a cookie and comes back to this page (by the Referer, which
+ * the same-origin referrer policy sends: the page's address is never written into the page). At the foot of every page.
  */
-export function ThemeSwitch({ theme, csrfToken, path }: ThemeSwitchProps): JSX.Element {
+export function ThemeSwitch({ theme, csrfToken }: ThemeSwitchProps): JSX.Element {
   return (
     <form method="post" action={routes.preferences.theme.href()} data-testid="theme-switch">
       <CsrfField token={csrfToken} />
-      {path ? <input type="hidden" name={themeForm.names.return} value={path} /> : ''}
       <fieldset class="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
         <legend class="float-left mr-2">Theme</legend>
         <div class="inline-flex rounded-md bg-white ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-600">

@@ -1,19 +1,23 @@
 import { routes } from '../../src/routes/table.js';
-import { formatNumber } from '../../src/views/format.js';
 import {
   listFilters,
   type NamespaceListView,
   type NamespaceRow,
-  type SortHeader,
   sortParam,
 } from '../../src/views/namespaces/list.js';
 import type { Permissions } from '../../src/views/permissions.js';
-import { Alert } from '../ui/Alert.js';
 import { buttonClass } from '../ui/buttons.js';
 import { takeFocus } from '../ui/focus.js';
 import type { HxAttributes } from '../ui/htmx.js';
 import { Pagination } from '../ui/Pagination.js';
-import { ColumnHeader, hiddenBelow, Truncate } from '../ui/Table.js';
+import {
+  ColumnHeader,
+  hiddenBelow,
+  ListProblems,
+  ListTotal,
+  SortableColumnHeader,
+  Truncate,
+} from '../ui/Table.js';
 import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -26,40 +30,6 @@ export const resultsLink: HxAttributes = {
   'hx-swap': 'outerHTML',
   'hx-push-url': 'true',
 };
-
-const arrows = { ascending: '▲', descending: '▼' } as const;
-
-function SortableHeader({ header, end }: { header: SortHeader; end?: boolean }): JSX.Element {
-  return (
-    <th
-      scope="col"
-      aria-sort={header.ariaSort}
-      data-sort-key={header.key}
-      class={[
-        'whitespace-nowrap px-2 py-2.5 font-semibold text-slate-900',
-        end ? 'text-right' : 'text-left',
-      ]}
-    >
-      <a
-        href={header.href}
-        hx-get={header.href}
-        {...resultsLink}
-        class="group inline-flex items-center gap-1 hover:text-indigo-700"
-      >
-        <span safe>{header.label}</span>
-        <span
-          aria-hidden="true"
-          class={[
-            'text-[10px]',
-            header.ariaSort ? 'text-slate-700' : 'text-slate-300 group-hover:text-slate-500',
-          ]}
-        >
-          {header.ariaSort ? arrows[header.ariaSort] : '↕'}
-        </span>
-      </a>
-    </th>
-  );
-}
 
 /** A quota's cell: over quota in red and bold, with the words in the row's badge. */
 function usageClass(over: boolean): string[] {
@@ -211,47 +181,36 @@ export function NamespaceResults({ view, can, focus }: NamespaceResultsProps): J
         ''
       )}
       {view.problems.length > 0 ? (
-        <Alert tone="error" title="This list cannot be shown" testId="list-problems">
-          <ul class="list-disc pl-5">
-            {view.problems.map((problem) => (
-              <li safe>{problem}</li>
-            ))}
-          </ul>
-          <p class="mt-3">
-            <a href={routes.namespaces.list.href()} class={buttonClass.secondary}>
-              Show all namespaces
-            </a>
-          </p>
-        </Alert>
+        <ListProblems
+          problems={view.problems}
+          resetHref={routes.namespaces.list.href()}
+          resetLabel="Show all namespaces"
+        />
       ) : view.rows.length === 0 ? (
         <EmptyState view={view} can={can} />
       ) : (
         <>
-          <p class="text-sm text-slate-600" data-testid="namespace-total">
-            <span class="font-semibold text-slate-900" safe>
-              {formatNumber(view.total)}
-            </span>{' '}
-            {view.total === 1 ? 'namespace' : 'namespaces'}
-            {query.q || query.status ? ' match these filters' : ' in the cluster'}
-            {view.previousHref || view.nextHref ? (
-              <span safe>{` · showing ${view.rows.length} on this page`}</span>
-            ) : (
-              ''
-            )}
-          </p>
+          <ListTotal
+            testId="namespace-total"
+            total={view.total}
+            shown={view.rows.length}
+            paged={Boolean(view.previousHref || view.nextHref)}
+            noun={['namespace', 'namespaces']}
+            filtered={Boolean(query.q || query.status)}
+          />
           <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <table class="min-w-full divide-y divide-slate-200 text-sm">
               <caption class="sr-only">Namespaces</caption>
               <thead class="bg-slate-50">
                 <tr>
-                  <SortableHeader header={headers.name} />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.name} />
                   <ColumnHeader label="Description" hideBelow="lg" />
-                  <SortableHeader header={headers.status} />
-                  <SortableHeader header={headers.sessions} end />
-                  <SortableHeader header={headers.storage} end />
-                  <SortableHeader header={headers.rps} end />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.status} />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.sessions} end />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.storage} end />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.rps} end />
                   <ColumnHeader label="Proxy" hideBelow="xl" />
-                  <SortableHeader header={headers.created} />
+                  <SortableColumnHeader dense link={resultsLink} header={headers.created} />
                 </tr>
               </thead>
               <tbody class="divide-y divide-slate-100">

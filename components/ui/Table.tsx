@@ -10,6 +10,13 @@
  *   does not fit a phone.
  */
 
+import type { Url } from '../../src/html/url.js';
+import { formatNumber } from '../../src/views/format.js';
+import type { SortHeader } from '../../src/views/list-query.js';
+import { Alert } from './Alert.js';
+import { buttonClass } from './buttons.js';
+import type { HxAttributes } from './htmx.js';
+
 /** Widths at which a less-used column appears (Tailwind breakpoints: md 768, lg 1024, xl 1280 px). */
 export type ColumnBreakpoint = 'md' | 'lg' | 'xl';
 
@@ -32,21 +39,70 @@ export interface ColumnHeaderProps {
   end?: boolean;
   /** A less-used column: hidden below this width (put `hiddenBelow[...]` on its cells too). */
   hideBelow?: ColumnBreakpoint;
+  /** Padded px-2 instead of px-3, for a table with many columns (give its cells the same). */
+  dense?: boolean;
+}
+
+function headerCellClass({ end, hideBelow, dense }: Omit<ColumnHeaderProps, 'label'>): string[] {
+  return [
+    dense ? 'px-2' : 'px-3',
+    'py-2.5 font-semibold text-slate-900 dark:text-slate-100',
+    end ? 'text-right' : 'text-left',
+    hideBelow ? hiddenBelow[hideBelow] : '',
+  ];
 }
 
 /** A column's header cell, the same look in every table; `end` for numbers aligned right. */
-export function ColumnHeader({ label, end, hideBelow }: ColumnHeaderProps): JSX.Element {
+export function ColumnHeader({ label, ...look }: ColumnHeaderProps): JSX.Element {
+  return (
+    <th scope="col" class={headerCellClass(look)} safe>
+      {label}
+    </th>
+  );
+}
+
+export interface SortableColumnHeaderProps extends Omit<ColumnHeaderProps, 'label'> {
+  /** The column's label, link (the list sorted by it) and current order (src/views/list-query.ts). */
+  header: SortHeader;
+  /** The link's htmx attributes: it swaps the list's results region, not the page. */
+  link: HxAttributes;
+}
+
+const arrows = { ascending: '▲', descending: '▼' } as const;
+
+/**
+ * The header cell of a column the list can be sorted by: a link to the list in that order, an
+ * arrow for the current order (↕ on the others), and `aria-sort` for screen readers.
+ */
+export function SortableColumnHeader({
+  header,
+  link,
+  ...look
+}: SortableColumnHeaderProps): JSX.Element {
   return (
     <th
       scope="col"
-      class={[
-        'px-3 py-2.5 font-semibold text-slate-900 dark:text-slate-100',
-        end ? 'text-right' : 'text-left',
-        hideBelow ? hiddenBelow[hideBelow] : '',
-      ]}
-      safe
+      aria-sort={header.ariaSort}
+      data-sort-key={header.key}
+      class={['whitespace-nowrap', ...headerCellClass(look)]}
     >
-      {label}
+      <a
+        href={header.href}
+        hx-get={header.href}
+        {...link}
+        class="group inline-flex items-center gap-1 whitespace-nowrap hover:text-indigo-700"
+      >
+        <span safe>{header.label}</span>
+        <span
+          aria-hidden="true"
+          class={[
+            'text-[10px]',
+            header.ariaSort ? 'text-slate-700' : 'text-slate-300 group-hover:text-slate-500',
+          ]}
+        >
+          {header.ariaSort ? arrows[header.ariaSort] : '↕'}
+        </span>
+      </a>
     </th>
   );
 }
@@ -129,3 +185,55 @@ export const tableHeadClass = 'bg-slate-50 dark:bg-slate-800/60';
 
 /** Classes for a body row: highlighted on hover in both themes. */
 export const tableRowClass = 'hover:bg-slate-50 dark:hover:bg-slate-800/50';
+
+export interface ListProblemsProps {
+  /** Why the list's query was refused (src/views/list-query.ts `readQuery`). */
+  problems: readonly string[];
+  /** The unfiltered list, and its link's words ("Show all namespaces"). */
+  resetHref: Url;
+  resetLabel: string;
+}
+
+/** A list whose query string was refused: the problems, and a way back to the whole list. */
+export function ListProblems({ problems, resetHref, resetLabel }: ListProblemsProps): JSX.Element {
+  return (
+    <Alert tone="error" title="This list cannot be shown" testId="list-problems">
+      <ul class="list-disc pl-5">
+        {problems.map((problem) => (
+          <li safe>{problem}</li>
+        ))}
+      </ul>
+      <p class="mt-3">
+        <a href={resetHref} class={buttonClass.secondary} safe>
+          {resetLabel}
+        </a>
+      </p>
+    </Alert>
+  );
+}
+
+export interface ListTotalProps {
+  /** Matching items across all pages. */
+  total: number;
+  /** Items on this page, said when there is more than one page. */
+  shown: number;
+  paged: boolean;
+  /** What is counted: one and many ("namespace", "namespaces"). */
+  noun: readonly [string, string];
+  filtered: boolean;
+  testId: string;
+}
+
+/** "46 namespaces in the cluster", "3 sessions match these filters · showing 50 on this page". */
+export function ListTotal(props: ListTotalProps): JSX.Element {
+  return (
+    <p class="text-sm text-slate-600" data-testid={props.testId}>
+      <span class="font-semibold text-slate-900" safe>
+        {formatNumber(props.total)}
+      </span>{' '}
+      <span safe>{props.total === 1 ? props.noun[0] : props.noun[1]}</span>
+      {props.filtered ? ' match these filters' : ' in the cluster'}
+      {props.paged ? <span safe>{` · showing ${props.shown} on this page`}</span> : ''}
+    </p>
+  );
+}

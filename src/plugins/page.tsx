@@ -96,7 +96,6 @@ function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
       operator={request.operator}
       csrfToken={request.csrfToken()}
       theme={request.theme()}
-      path={request.method === 'GET' ? localPath(request.url) : undefined}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       {spec.header !== false ? (

@@ -38,6 +38,18 @@ describe('backends in Chromium', () => {
     const box = await svg.boundingBox();
     expect(box?.width ?? 0).toBeGreaterThan(100);
     expect(box?.height ?? 0).toBeGreaterThan(100);
+    // Each instance row has its own small chart under each figure, sized to the column.
+    const trend = page
+      .getByTestId('instance-row')
+      .first()
+      .locator('[data-testid="instance-trend"][data-series="cpu_percent"] svg');
+    await expect(trend.getAttribute('aria-label')).resolves.toMatch(
+      /^\S+ CPU: min [\d.,]+% · max [\d.,]+% · last [\d.,]+%$/,
+    );
+    const small = await trend.boundingBox();
+    expect(small?.width ?? 0).toBe(80);
+    expect(small?.height ?? 0).toBe(24);
+    await expect(page.getByTestId('instance-trend').count()).resolves.toBe(15);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -34,4 +34,27 @@ describe('cluster page in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it("opens a namespace from its proxy's row", async () => {
+    const { page, pageErrors, context } = await openPage(e2e.browser, {
+      storageState: await e2e.state('viewer'),
+    });
+    await page.goto(`${e2e.base}/cluster`);
+    const state = e2e.stack.controlPlane.state;
+    const namespace = [...state.namespaces.values()].find((ns) => ns.assignedProxy !== '');
+    if (!namespace) throw new Error('the demo assigns namespaces to proxies');
+    const row = page
+      .getByTestId('proxy')
+      .filter({ has: page.getByText(namespace.assignedProxy, { exact: true }) });
+    const names = [...state.namespaces.values()]
+      .filter((ns) => ns.assignedProxy === namespace.assignedProxy)
+      .map((ns) => ns.name)
+      .sort((a, b) => a.localeCompare(b));
+    const first = names[0] ?? '';
+    await row.getByRole('link', { name: first, exact: true }).click();
+    await page.waitForURL(`${e2e.base}/namespaces/${encodeURIComponent(first)}`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(first);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

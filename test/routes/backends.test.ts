@@ -103,11 +103,78 @@ describe('GET /backends/:name', () => {
       expect(svg?.getAttribute('aria-label')).toMatch(/min .* · max .* · last /);
       expect(chart.querySelector('polyline')).not.toBeNull();
     }
-    // Under the instances, a small sparkline per figure (the series are per backend).
-    const trends = [...doc.querySelectorAll('[data-testid="instance-trend"]')];
-    expect(trends).toHaveLength(5);
-    for (const trend of trends) expect(trend.querySelector('svg title')).not.toBeNull();
     expect(res.body).not.toMatch(/ style=/);
+  });
+
+  it("shows under each figure of each instance that instance's own trend, ending at its last value", async () => {
+    const cp = directClient(stack.controlPlane.url, stack.admin.accessToken);
+    const { backend } = await cp.getBackendStatus({ name: 'postgres-main' });
+    const { series } = await cp.getMetrics({ resource: 'backends/postgres-main' });
+
+    const res = await stack.admin.inject({ url: '/backends/postgres-main' });
+    const doc = parseHtml(res.body);
+    const rows = [...doc.querySelectorAll('[data-testid="instance-row"]')];
+    expect(rows).toHaveLength(backend?.instances.length ?? -1);
+    // The column order of the table: connections, CPU, memory, requests/s, latency.
+    const columns = ['pool_active', 'cpu_percent', 'memory_percent', 'rps', 'p99_latency_ms'];
+    const units: Record<string, string> = {
+      pool_active: '',
+      cpu_percent: '%',
+      memory_percent: '%',
+      rps: '/s',
+      p99_latency_ms: ' ms',
+    };
+    for (const row of rows) {
+      const id = row.getAttribute('data-id') ?? '';
+      const trends = [...row.querySelectorAll('[data-testid="instance-trend"]')];
+      expect(trends.map((t) => t.getAttribute('data-series'))).toEqual(columns);
+      for (const trend of trends) {
+        const name = trend.getAttribute('data-series') ?? '';
+        const sent = series.find((s) => s.instance === id && s.name === name);
+        const last = sent?.points.at(-1)?.value;
+        expect(last, `${id} ${name}`).toBeDefined();
+        expect(sent?.points.length).toBeGreaterThan(1);
+        expect(trend.querySelector('polyline')).not.toBeNull();
+        // The caption (for screen readers) ends with the control plane's last value.
+        const shown = new Intl.NumberFormat('en-US').format(
+          Math.abs(last ?? 0) >= 100 ? Math.round(last ?? 0) : Math.round((last ?? 0) * 100) / 100,
+        );
+        expect(textOf(trend.querySelector('figcaption'))).toMatch(
+          new RegExp(`· last ${shown.replace('.', '\\.')}${units[name]}$`),
+        );
+        expect(trend.querySelector('svg')?.getAttribute('aria-label')).toContain(id);
+      }
+    }
+    // The instances' trends differ from one another: each is that instance's own.
+    const cpuCaptions = rows.map((r) =>
+      textOf(r.querySelector('[data-series="cpu_percent"] figcaption')),
+    );
+    expect(new Set(cpuCaptions).size).toBe(rows.length);
+  });
+
+  it('shows nothing under an instance figure whose series the control plane does not have', async () => {
+    // A new instance, not yet in any snapshot: the control plane has no series for it.
+    const state = stack.controlPlane.state;
+    const backend = state.backends.get('postgres-main');
+    const template = backend?.instances[0];
+    if (!backend || !template) throw new Error('the seed has postgres-main');
+    backend.instances.push({ ...template, id: 'postgres-main-new' });
+    try {
+      const res = await stack.admin.inject({ url: '/backends/postgres-main' });
+      expect(res.statusCode).toBe(200);
+      const doc = parseHtml(res.body);
+      const fresh = doc.querySelector('[data-testid="instance-row"][data-id="postgres-main-new"]');
+      expect(fresh).not.toBeNull();
+      // Sent with no points: "no data", no chart.
+      const trends = [...(fresh?.querySelectorAll('[data-testid="instance-trend"]') ?? [])];
+      expect(trends.map((t) => textOf(t))).toContain('postgres-main-new CPU: no data');
+      expect(fresh?.querySelector('polyline')).toBeNull();
+      // The others keep theirs.
+      const first = doc.querySelector(`[data-testid="instance-row"][data-id="${template.id}"]`);
+      expect(first?.querySelectorAll('polyline').length).toBe(5);
+    } finally {
+      backend.instances.pop();
+    }
   });
 
   it('is open to viewers', async () => {
@@ -135,9 +202,9 @@ describe('GET /backends/:name', () => {
       expect(textOf(doc.querySelector('[data-testid="metrics-unavailable"]'))).toMatch(
         /No data.*unreachable/,
       );
-      const trends = [...doc.querySelectorAll('[data-testid="instance-trend"]')];
-      expect(trends.map((t) => textOf(t))).toContain('CPU: no data');
-      expect(trends.every((t) => t.getAttribute('data-sparkline') === 'empty')).toBe(true);
+      // The rows keep their figures, without trends.
+      expect(doc.querySelectorAll('[data-testid="instance-trend"]').length).toBe(0);
+      expect(textOf(doc.querySelector('[data-testid="instance-row"]'))).toMatch(/%.*%.*\/s/);
       expect(doc.querySelector('[data-testid="error"]')).toBeNull();
     } finally {
       stack.controlPlane.faults.unavailableMethods.clear();

@@ -59,6 +59,73 @@ describe('GET /cluster', () => {
     expect(doc.querySelectorAll('[data-testid="unavailable"]')).toHaveLength(0);
   });
 
+  it("links each proxy's namespaces, the first five and a count of the rest", async () => {
+    const state = stack.controlPlane.state;
+    const doc = parseHtml((await stack.admin.inject({ url: '/cluster' })).body);
+    const proxyRows = rows(doc, 'proxy');
+    expect(proxyRows).toHaveLength(state.proxies.size);
+    let cut = 0;
+    for (const proxy of state.proxies.values()) {
+      const assigned = [...state.namespaces.values()]
+        .filter((ns) => ns.assignedProxy === proxy.id)
+        .map((ns) => ns.name)
+        .sort((a, b) => a.localeCompare(b));
+      const row = proxyRows.find((tr) => textOf(tr.querySelector('td')).startsWith(`${proxy.id} `));
+      expect(row, proxy.id).toBeDefined();
+      const links = [...(row?.querySelectorAll('[data-testid="namespace-links"] a') ?? [])];
+      const shown = assigned.slice(0, 5);
+      const named = links.filter((a) => a.getAttribute('data-testid') !== 'namespaces-more');
+      expect(
+        named.map((a) => textOf(a)),
+        proxy.id,
+      ).toEqual(shown);
+      expect(named.map((a) => a.getAttribute('href'))).toEqual(
+        shown.map((name) => `/namespaces/${encodeURIComponent(name)}`),
+      );
+      const more = row?.querySelector('[data-testid="namespaces-more"]');
+      if (assigned.length > 5) {
+        cut += 1;
+        expect(textOf(more)).toBe(`+${assigned.length - 5} more`);
+        expect(more?.getAttribute('href')).toBe('/namespaces');
+      } else {
+        expect(more).toBeNull();
+        if (assigned.length === 0) expect(textOf(row)).toContain('none');
+      }
+    }
+    // The demo has proxies with more than five namespaces: the cut is exercised.
+    expect(cut).toBeGreaterThan(0);
+  });
+
+  it('shows a namespace under the proxy the control plane assigns it now', async () => {
+    const state = stack.controlPlane.state;
+    const proxy = create(ProxySchema, {
+      id: 'zz-small-proxy',
+      address: '10.9.9.8:8980',
+      status: ComponentStatus.UP,
+      lastHeartbeatTime: timestampFromDate(new Date()),
+      capacity: 200,
+    });
+    state.proxies.set(proxy.id, proxy);
+    const namespace = state.namespaces.get('orders-prod');
+    if (!namespace) throw new Error('the demo has orders-prod');
+    const saved = namespace.assignedProxy;
+    namespace.assignedProxy = proxy.id;
+    try {
+      const doc = parseHtml((await stack.admin.inject({ url: '/cluster' })).body);
+      const row = rows(doc, 'proxy').find((tr) => textOf(tr).includes('zz-small-proxy'));
+      const link = row?.querySelector('a[href="/namespaces/orders-prod"]');
+      expect(textOf(link)).toBe('orders-prod');
+      // No longer under the proxy it had.
+      const before = rows(doc, 'proxy').find((tr) =>
+        textOf(tr.querySelector('td')).startsWith(`${saved} `),
+      );
+      expect(before?.querySelector('a[href="/namespaces/orders-prod"]')).toBeNull();
+    } finally {
+      namespace.assignedProxy = saved;
+      state.proxies.delete(proxy.id);
+    }
+  });
+
   it('is readable by a viewer', async () => {
     const viewer = await stack.signIn('viewer');
     const res = await viewer.inject({ url: '/cluster' });

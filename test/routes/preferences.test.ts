@@ -38,7 +38,11 @@ const themeCookie = (response: LightMyRequestResponse) =>
 
 describe('POST /preferences/theme', () => {
   it('stores the choice in a cookie for a year and goes back to the page', async () => {
-    const response = await choose(viewer, { theme: 'dark', return: '/namespaces?q=orders' });
+    const response = await choose(
+      viewer,
+      { theme: 'dark' },
+      { referer: `${stack.baseUrl}/namespaces?q=orders` },
+    );
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/namespaces?q=orders');
     const cookie = themeCookie(response) ?? '';
@@ -53,13 +57,21 @@ describe('POST /preferences/theme', () => {
   });
 
   it('forgets the cookie when the system theme is chosen again', async () => {
-    const response = await choose(viewer, { theme: 'system', return: '/backends' });
+    const response = await choose(
+      viewer,
+      { theme: 'system' },
+      { referer: `${stack.baseUrl}/backends` },
+    );
     expect(response.headers.location).toBe('/backends');
     expect(themeCookie(response)).toMatch(/^prism-theme=; Max-Age=0;/);
   });
 
   it('sets nothing for a theme it does not know, and still goes back', async () => {
-    const response = await choose(viewer, { theme: 'purple', return: '/cluster' });
+    const response = await choose(
+      viewer,
+      { theme: 'purple' },
+      { referer: `${stack.baseUrl}/cluster` },
+    );
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/cluster');
     expect(themeCookie(response)).toBeUndefined();
@@ -72,13 +84,20 @@ describe('POST /preferences/theme', () => {
     'javascript:alert(1)',
     '',
   ])('never goes back anywhere but this console (%s → the dashboard)', async (target) => {
-    const response = await choose(viewer, { theme: 'light', return: target });
+    const response = await choose(viewer, { theme: 'light' }, { referer: target });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/');
     expect(themeCookie(response)).toMatch(/^prism-theme=light;/);
   });
 
-  it('without a return field, goes back to the Referer when it is this console', async () => {
+  it('goes back to the Referer only when it is this console, without a one-time notice', async () => {
+    const noticed = await choose(
+      viewer,
+      { theme: 'dark' },
+      { referer: `${stack.baseUrl}/namespaces/orders-prod?notice=updated&tab=x` },
+    );
+    expect(noticed.headers.location).toBe('/namespaces/orders-prod?tab=x');
+    expect((await choose(viewer, { theme: 'dark' })).headers.location).toBe('/');
     const own = await choose(viewer, { theme: 'dark' }, { referer: `${stack.baseUrl}/backends` });
     expect(own.headers.location).toBe('/backends');
     const foreign = await choose(
@@ -94,7 +113,7 @@ describe('POST /preferences/theme', () => {
       method: 'POST',
       url: '/preferences/theme',
       headers: { ...FORM, cookie: viewer.cookie, origin: stack.baseUrl },
-      payload: 'theme=dark&return=/',
+      payload: 'theme=dark',
     });
     expect(response.statusCode).toBe(403);
     expect(themeCookie(response)).toBeUndefined();
@@ -103,7 +122,7 @@ describe('POST /preferences/theme', () => {
   it('is refused from another site, token or not', async () => {
     const response = await choose(
       viewer,
-      { theme: 'dark', return: '/', _csrf: viewer.csrfToken },
+      { theme: 'dark', _csrf: viewer.csrfToken },
       { origin: 'https://evil.example' },
     );
     expect(response.statusCode).toBe(403);
@@ -115,7 +134,7 @@ describe('POST /preferences/theme', () => {
       method: 'POST',
       url: '/preferences/theme',
       headers: { ...FORM, origin: stack.baseUrl },
-      payload: 'theme=dark&return=/',
+      payload: 'theme=dark',
     });
     expect(response.statusCode).not.toBe(303);
     expect(themeCookie(response)).toBeUndefined();
@@ -145,7 +164,7 @@ describe('the switch on every page', () => {
     );
   });
 
-  it('posts, as rendered, back to the page it is on', async () => {
+  it('posts, as rendered, back to the page it is on (the browser sends it as the Referer)', async () => {
     const page = parse((await viewer.inject({ method: 'GET', url: '/cluster?proxies=down' })).body);
     const form = page.querySelector('[data-testid="theme-switch"]');
     if (!form) throw new Error('no theme switch on the page');
@@ -158,7 +177,7 @@ describe('the switch on every page', () => {
     const response = await viewer.inject({
       method: (form.getAttribute('method') ?? '').toUpperCase() as 'POST',
       url: form.getAttribute('action') ?? '',
-      headers: FORM,
+      headers: { ...FORM, referer: `${stack.baseUrl}/cluster?proxies=down` },
       payload: new URLSearchParams(fields).toString(),
     });
     expect(response.statusCode).toBe(303);

@@ -8,7 +8,13 @@ import {
   BackendSchema,
 } from '../../src/gen/prism/admin/v1/backend_pb.js';
 import { GetMetricsResponseSchema } from '../../src/gen/prism/admin/v1/metrics_pb.js';
-import { backendDetail, instanceRow, seriesViews } from '../../src/views/backends/detail.js';
+import {
+  backendDetail,
+  instanceRow,
+  instanceSeriesViews,
+  metricsPart,
+  seriesViews,
+} from '../../src/views/backends/detail.js';
 import {
   backendListView,
   backendRow,
@@ -170,9 +176,60 @@ describe('seriesViews and backendDetail', () => {
     expect(series.find((s) => s.name === 'rps')?.values).toEqual([]);
   });
 
-  it('keeps a failed metrics call as the reason, with the instances', () => {
+  it('keeps a failed metrics call as the reason, with the instances and no trends', () => {
     const detail = backendDetail(backend(), { ok: false, error: 'unreachable' }, NOW);
     expect(detail.instances.map((i) => i.id)).toEqual(['pg-0', 'pg-1']);
+    expect(detail.instances.map((i) => i.trends)).toEqual([{}, {}]);
     expect(detail.metrics).toEqual({ ok: false, error: 'unreachable' });
+  });
+
+  it('takes the backend-wide series from those without an instance, whatever the order', () => {
+    const series = seriesViews(
+      create(GetMetricsResponseSchema, {
+        series: [
+          { name: 'cpu_percent', instance: 'pg-0', points: [{ value: 90 }] },
+          { name: 'cpu_percent', points: [{ value: 40 }] },
+        ],
+      }),
+    );
+    expect(series.find((s) => s.name === 'cpu_percent')?.values).toEqual([40]);
+  });
+});
+
+describe('instanceSeriesViews and the instance trends', () => {
+  const response = create(GetMetricsResponseSchema, {
+    series: [
+      { name: 'cpu_percent', unit: '%', points: [{ value: 30 }, { value: 35 }] },
+      { name: 'cpu_percent', unit: '%', instance: 'pg-0', points: [{ value: 1 }, { value: 2 }] },
+      { name: 'rps', instance: 'pg-0', points: [{ value: 7 }] },
+      { name: 'cpu_percent', instance: 'pg-1', points: [{ value: 50 }, { value: Number.NaN }] },
+      // Unknown names and a second copy of a series are left out; so is an unknown instance.
+      { name: 'something_new', instance: 'pg-0', points: [{ value: 5 }] },
+      { name: 'cpu_percent', instance: 'pg-0', points: [{ value: 99 }] },
+      { name: 'rps', instance: 'pg-9', points: [{ value: 3 }] },
+    ],
+  });
+
+  it("groups each instance's series by instance id", () => {
+    const byInstance = instanceSeriesViews(response);
+    expect([...byInstance.keys()]).toEqual(['pg-0', 'pg-1', 'pg-9']);
+    expect(byInstance.get('pg-0')).toEqual([
+      { name: 'cpu_percent', label: 'CPU', unit: '%', values: [1, 2] },
+      { name: 'rps', label: 'Requests/s', unit: '/s', values: [7] },
+    ]);
+  });
+
+  it('gives each instance row its own trends; a series not sent is missing', () => {
+    const detail = backendDetail(backend(), metricsPart(response), NOW);
+    const [pg0, pg1] = detail.instances;
+    expect(Object.keys(pg0?.trends ?? {})).toEqual(['cpu_percent', 'rps']);
+    expect(pg0?.trends.cpu_percent?.values).toEqual([1, 2]);
+    expect(pg0?.trends.memory_percent).toBeUndefined();
+    expect(pg1?.trends.cpu_percent?.values).toEqual([50, Number.NaN]);
+    expect(pg1?.trends.rps).toBeUndefined();
+    // The backend-wide chart is still there.
+    expect(
+      detail.metrics.ok && detail.metrics.series.find((s) => s.name === 'cpu_percent')?.values,
+    ).toEqual([30, 35]);
   });
 });

@@ -125,6 +125,20 @@ describe('heartbeats', () => {
     expect(old?.status).toEqual({ label: 'Unknown (7)', tone: 'slate' });
   });
 
+  it("lists a proxy's namespaces sorted; a count without names is not shown as none", () => {
+    const [named, empty, unnamed] = proxyRows(
+      [
+        create(ProxySchema, { id: 'p0', namespaceCount: 2, namespaces: ['orders', 'carts'] }),
+        create(ProxySchema, { id: 'p1' }),
+        create(ProxySchema, { id: 'p2', namespaceCount: 4 }),
+      ],
+      now,
+    );
+    expect(named?.namespaces).toEqual(['carts', 'orders']);
+    expect(empty?.namespaces).toEqual([]);
+    expect(unnamed?.namespaces).toBeUndefined();
+  });
+
   it('maps launchers with their namespaces from the pattern assignments', () => {
     const launchers = [
       create(LauncherSchema, {

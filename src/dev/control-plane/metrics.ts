@@ -1,10 +1,15 @@
+// Short in-memory time series for GetMetrics (sparklines). Each resource ("" for the cluster,
+// "namespaces/{name}", "backends/{name}") has a few named series; a backend also has the same
+// series per instance. Points older than the retention window are dropped as new ones arrive,
+// and an instance's series go with the instance, so memory stays bounded however long the demo
+// runs.
+
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import type { BackendInstance } from '../../gen/prism/admin/v1/backend_pb.js';
+import type { TimeSeriesSchema } from '../../gen/prism/admin/v1/metrics_pb.js';
 import type { Random } from './random.js';
 import type { ControlPlaneState } from './state.js';
-
-// Short in-memory time series for GetMetrics (sparklines). Each resource ("" for the cluster,
-// "namespaces/{name}", "backends/{name}") has a few named series; points older than the
-// retention window are dropped as new ones arrive, so memory stays bounded however long the
-// demo runs.
 
 export const METRIC_RETENTION_MS = 15 * 60 * 1000;
 
@@ -16,7 +21,14 @@ export interface MetricPoint {
 export interface MetricSeries {
   readonly name: string;
   readonly unit: string;
+  /** "" for the resource as a whole, else the backend instance's id. */
+  readonly instance: string;
   readonly points: MetricPoint[];
+}
+
+/** Where a series sits in its resource's map: its name, or `{instance}\n{name}`. */
+function seriesKey(name: string, instance: string): string {
+  return instance === '' ? name : `${instance}\n${name}`;
 }
 
 /** The series every resource kind has, with their units. */
@@ -47,17 +59,25 @@ export type ResourceKindForMetrics = keyof typeof SERIES_UNITS;
 export class MetricStore {
   private readonly resources = new Map<string, Map<string, MetricSeries>>();
 
-  /** Appends one point; creates the series on first use. */
-  record(resource: string, name: string, unit: string, timeMs: number, value: number): void {
+  /** Appends one point; creates the series on first use. `instance` "" is the whole resource. */
+  record(
+    resource: string,
+    name: string,
+    unit: string,
+    timeMs: number,
+    value: number,
+    instance = '',
+  ): void {
     let series = this.resources.get(resource);
     if (!series) {
       series = new Map();
       this.resources.set(resource, series);
     }
-    let one = series.get(name);
+    const key = seriesKey(name, instance);
+    let one = series.get(key);
     if (!one) {
-      one = { name, unit, points: [] };
-      series.set(name, one);
+      one = { name, unit, instance, points: [] };
+      series.set(key, one);
     }
     one.points.push({ timeMs, value });
     const cutoff = timeMs - METRIC_RETENTION_MS;
@@ -68,13 +88,34 @@ export class MetricStore {
     return this.resources.has(resource);
   }
 
+  /** The series of the resource as a whole (not those of its instances). */
   series(resource: string): MetricSeries[] {
+    return this.allSeries(resource).filter((s) => s.instance === '');
+  }
+
+  /** One instance's series of a resource (a backend). */
+  instanceSeries(resource: string, instance: string): MetricSeries[] {
+    if (instance === '') return [];
+    return this.allSeries(resource).filter((s) => s.instance === instance);
+  }
+
+  /** Every series of a resource, its own and its instances'. */
+  allSeries(resource: string): MetricSeries[] {
     return [...(this.resources.get(resource)?.values() ?? [])];
   }
 
-  lastValue(resource: string, name: string): number | undefined {
-    const points = this.resources.get(resource)?.get(name)?.points;
+  lastValue(resource: string, name: string, instance = ''): number | undefined {
+    const points = this.resources.get(resource)?.get(seriesKey(name, instance))?.points;
     return points?.[points.length - 1]?.value;
+  }
+
+  /** Forgets the series of instances that are gone (keeps the resource's own). */
+  retainInstances(resource: string, instances: ReadonlySet<string>): void {
+    const series = this.resources.get(resource);
+    if (!series) return;
+    for (const [key, one] of series) {
+      if (one.instance !== '' && !instances.has(one.instance)) series.delete(key);
+    }
   }
 
   /** Forgets a resource that no longer exists (a deleted namespace). */
@@ -96,7 +137,7 @@ export function backfillHistory(
   random: Random,
 ): void {
   for (const resource of resources) {
-    for (const series of store.series(resource)) {
+    for (const series of store.allSeries(resource)) {
       const current = series.points[series.points.length - 1];
       if (!current || series.points.length > 1) continue;
       const past: MetricPoint[] = [];
@@ -176,6 +217,7 @@ export function recordSnapshot(state: ControlPlaneState, timeMs: number, random:
   for (const backend of state.backends.values()) {
     const resource = backendResource(backend.name);
     const instances = backend.instances;
+    recordInstances(store, resource, instances, timeMs);
     const count = Math.max(1, instances.length);
     const sum = (pick: (i: (typeof instances)[number]) => number) =>
       instances.reduce((total, instance) => total + pick(instance), 0);
@@ -225,6 +267,64 @@ export function recordSnapshot(state: ControlPlaneState, timeMs: number, random:
     round2(clusterRps > 0 ? latencyWeighted / clusterRps : 0),
   );
   store.record('', 'storage_used_bytes', units.cluster.storage_used_bytes, timeMs, clusterStorage);
+}
+
+/** Each of an instance's figures, under the backend's series name. */
+const INSTANCE_FIGURES: Record<
+  keyof typeof SERIES_UNITS.backend,
+  (instance: BackendInstance) => number
+> = {
+  rps: (i) => round2(i.rps),
+  p99_latency_ms: (i) => round2(i.p99LatencyMs),
+  cpu_percent: (i) => round2(i.cpuPercent),
+  memory_percent: (i) => round2(i.memoryPercent),
+  pool_active: (i) => i.pool?.active ?? 0,
+};
+
+/** Each instance's own figures, under the backend's series names; gone instances forgotten. */
+function recordInstances(
+  store: MetricStore,
+  resource: string,
+  instances: readonly BackendInstance[],
+  timeMs: number,
+): void {
+  for (const instance of instances) {
+    for (const [name, unit] of Object.entries(SERIES_UNITS.backend)) {
+      const pick = INSTANCE_FIGURES[name as keyof typeof INSTANCE_FIGURES];
+      store.record(resource, name, unit, timeMs, pick(instance), instance.id);
+    }
+  }
+  store.retainInstances(resource, new Set(instances.map((i) => i.id)));
+}
+
+/**
+ * GetMetrics' per-instance part for a backend: for each of its current instances (in its
+ * order), the asked series of that instance alone, points since `sinceMs`. Nothing for other
+ * resources.
+ */
+export function instanceSeriesAnswer(
+  state: ControlPlaneState,
+  resource: string,
+  names: readonly string[],
+  sinceMs: number,
+): MessageInitShape<typeof TimeSeriesSchema>[] {
+  const match = /^backends\/(.+)$/.exec(resource);
+  const backend = match ? state.backends.get(match[1] ?? '') : undefined;
+  if (!backend) return [];
+  const units: Record<string, string> = SERIES_UNITS.backend;
+  return backend.instances.flatMap((instance) => {
+    const stored = new Map(
+      state.metrics.instanceSeries(resource, instance.id).map((s) => [s.name, s]),
+    );
+    return names.map((name) => ({
+      name,
+      unit: units[name] ?? '',
+      instance: instance.id,
+      points: (stored.get(name)?.points ?? [])
+        .filter((p) => p.timeMs >= sinceMs)
+        .map((p) => ({ time: timestampFromMs(p.timeMs), value: p.value })),
+    }));
+  });
 }
 
 function round2(value: number): number {

@@ -6,8 +6,8 @@ import {
   backendDetail,
   METRICS_WINDOW_MINUTES,
   type MetricsPart,
+  metricsPart,
   metricsResource,
-  seriesViews,
 } from '../../views/backends/detail.js';
 import { shortError } from '../../views/errors.js';
 import { get } from '../register.js';
@@ -19,7 +19,8 @@ export default async function backendDetailRoutes(app: FastifyInstance) {
     const opts = request.rpc();
     // Independent reads, together. The status is the page: NOT_FOUND (404) and an unreachable
     // control plane go to the error handler. The metrics are only the charts: when they fail
-    // the page still shows the instances, with "no data" where the charts would be.
+    // the page still shows the instances, with "no data" where the charts would be. A backend's
+    // answer carries each instance's series too (the sparklines in the instance rows).
     const [status, metrics] = await Promise.all([
       app.controlPlane.getBackendStatus({ name }, opts),
       app.controlPlane
@@ -32,7 +33,7 @@ export default async function backendDetailRoutes(app: FastifyInstance) {
           opts,
         )
         .then(
-          (response): MetricsPart => ({ ok: true, series: seriesViews(response) }),
+          (response): MetricsPart => metricsPart(response),
           (err: unknown): MetricsPart => {
             request.log.warn({ err }, 'backend: the metrics call failed');
             return { ok: false, error: shortError(err) };

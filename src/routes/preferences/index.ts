@@ -6,26 +6,24 @@ import { post } from '../register.js';
 import { routes } from '../table.js';
 
 /**
- * Where to go after the switch: the page it was on (a path on this console only, checked like a
- * sign-in's return address), else the Referer when it is this console, else the dashboard.
+ * Where to go after the switch: the page it was on, from the Referer (the console's
+ * `Referrer-Policy: same-origin` sends it to itself) when it is a path on this console, checked
+ * like a sign-in's return address; else the dashboard. A one-time confirmation (`notice`) is
+ * left out: it was said once. The form does not carry the page's address, so no page ever
+ * repeats an address someone crafted.
  */
-function returnTo(request: FastifyRequest, field: string): Url {
-  const fromField = localPath(field);
-  if (fromField) return fromField;
+function returnTo(request: FastifyRequest): Url {
   const referer = request.headers.referer;
-  if (typeof referer === 'string') {
-    try {
-      const url = new URL(referer);
-      const path =
-        url.origin === request.server.config.publicUrl.origin
-          ? localPath(`${url.pathname}${url.search}`)
-          : undefined;
-      if (path) return path;
-    } catch {
-      // Not a URL: go to the dashboard.
-    }
+  if (typeof referer !== 'string') return routes.dashboard.href();
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return routes.dashboard.href();
   }
-  return routes.dashboard.href();
+  if (url.origin !== request.server.config.publicUrl.origin) return routes.dashboard.href();
+  url.searchParams.delete('notice');
+  return localPath(`${url.pathname}${url.search}`) ?? routes.dashboard.href();
 }
 
 /**
@@ -43,7 +41,7 @@ export default async function preferenceRoutes(app: FastifyInstance) {
       const { theme } = request.body;
       if (isTheme(theme)) reply.header('set-cookie', app.themeCookie(theme));
       // A full navigation, also for htmx: the whole page changes colour.
-      return reply.navigate(returnTo(request, request.body.return));
+      return reply.navigate(returnTo(request));
     },
   );
 }

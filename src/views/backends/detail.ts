@@ -44,9 +44,28 @@ export interface InstanceRow {
   memory: string;
   rps: string;
   latency: string;
+  /**
+   * The instance's own trends by series name (INSTANCE_TRENDS); a series the control plane did
+   * not send is missing, and all are when the metrics call failed.
+   */
+  trends: Partial<Record<InstanceTrend, SeriesView>>;
 }
 
-export function instanceRow(instance: BackendInstance): InstanceRow {
+/** The instance table's columns that have a per-instance series, in column order. */
+export const INSTANCE_TRENDS = [
+  'pool_active',
+  'cpu_percent',
+  'memory_percent',
+  'rps',
+  'p99_latency_ms',
+] as const;
+
+export type InstanceTrend = (typeof INSTANCE_TRENDS)[number];
+
+export function instanceRow(
+  instance: BackendInstance,
+  series: readonly SeriesView[] | undefined = undefined,
+): InstanceRow {
   const active = instance.pool?.active ?? 0;
   const max = instance.pool?.max ?? 0;
   return {
@@ -59,6 +78,12 @@ export function instanceRow(instance: BackendInstance): InstanceRow {
     memory: withUnit(instance.memoryPercent, '%'),
     rps: withUnit(instance.rps, '/s'),
     latency: `p50 ${withUnit(instance.p50LatencyMs, ' ms')} · p99 ${withUnit(instance.p99LatencyMs, ' ms')}`,
+    trends: Object.fromEntries(
+      INSTANCE_TRENDS.flatMap((name) => {
+        const one = series?.find((s) => s.name === name);
+        return one ? [[name, one]] : [];
+      }),
+    ),
   };
 }
 
@@ -70,19 +95,44 @@ export interface SeriesView {
   values: number[];
 }
 
-/** The charts, or why there are none: a failed metrics call spoils the charts only. */
-export type MetricsPart = { ok: true; series: SeriesView[] } | { ok: false; error: string };
+/**
+ * The charts, or why there are none: a failed metrics call spoils the charts only. `instances`
+ * holds each instance's own series by instance id (only those the control plane sent).
+ */
+export type MetricsPart =
+  | { ok: true; series: SeriesView[]; instances: Map<string, SeriesView[]> }
+  | { ok: false; error: string };
 
+/** The backend-wide series (instance empty), one per known series, empty when not sent. */
 export function seriesViews(response: GetMetricsResponse): SeriesView[] {
   return BACKEND_SERIES.map((known) => {
-    const sent = response.series.find((s) => s.name === known.name);
-    return {
-      name: known.name,
-      label: known.label,
-      unit: known.unit,
-      values: (sent?.points ?? []).map((p) => p.value),
-    };
+    const sent = response.series.find((s) => s.instance === '' && s.name === known.name);
+    return { ...seriesLabels(known), values: (sent?.points ?? []).map((p) => p.value) };
   });
+}
+
+/** The per-instance series, by instance id; series of unknown names are left out. */
+export function instanceSeriesViews(response: GetMetricsResponse): Map<string, SeriesView[]> {
+  const byInstance = new Map<string, SeriesView[]>();
+  for (const sent of response.series) {
+    if (sent.instance === '') continue;
+    const known = BACKEND_SERIES.find((s) => s.name === sent.name);
+    if (!known) continue;
+    const views = byInstance.get(sent.instance) ?? [];
+    if (views.some((v) => v.name === known.name)) continue;
+    views.push({ ...seriesLabels(known), values: sent.points.map((p) => p.value) });
+    byInstance.set(sent.instance, views);
+  }
+  return byInstance;
+}
+
+/** The whole answer as the page part. */
+export function metricsPart(response: GetMetricsResponse): MetricsPart {
+  return { ok: true, series: seriesViews(response), instances: instanceSeriesViews(response) };
+}
+
+function seriesLabels(known: (typeof BACKEND_SERIES)[number]) {
+  return { name: known.name, label: known.label, unit: known.unit };
 }
 
 export interface BackendDetailView {
@@ -98,7 +148,9 @@ export function backendDetail(
 ): BackendDetailView {
   return {
     summary: backendRow(backend, now),
-    instances: backend.instances.map(instanceRow),
+    instances: backend.instances.map((instance) =>
+      instanceRow(instance, metrics.ok ? (metrics.instances.get(instance.id) ?? []) : undefined),
+    ),
     metrics,
   };
 }

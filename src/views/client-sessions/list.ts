@@ -6,7 +6,8 @@ import {
 import type { Url } from '../../html/url.js';
 import { routes } from '../../routes/table.js';
 import { formatBytes, formatNumber, formatRate } from '../format.js';
-import { type SessionListQuery, type Sort, type SortKey, sessionListHref } from './query.js';
+import { pageLinks, type SortHeader, sortHeaders as sortHeadersOf } from '../list-query.js';
+import { type SessionListQuery, SORT_KEYS, type SortKey, sessionListHref } from './query.js';
 import { type SessionStatusInfo, sessionStatusInfo } from './status.js';
 import { type TimeText, timeText } from './time.js';
 
@@ -56,14 +57,7 @@ export function sessionRow(session: ClientSession, now: Date): SessionRow {
   };
 }
 
-export type AriaSort = 'ascending' | 'descending' | undefined;
-
-export interface SortHeader {
-  key: SortKey;
-  label: string;
-  href: Url;
-  ariaSort: AriaSort;
-}
+export type { SortHeader };
 
 const sortLabels: Record<SortKey, string> = {
   started: 'Started',
@@ -72,27 +66,15 @@ const sortLabels: Record<SortKey, string> = {
   bytes: 'Bytes',
 };
 
-export function sortHeaders(query: SessionListQuery): Record<SortKey, SortHeader> {
-  const header = (key: SortKey): SortHeader => {
-    const active = query.sort.key === key;
+export function sortHeaders(query: SessionListQuery): Record<SortKey, SortHeader<SortKey>> {
+  return sortHeadersOf(
+    SORT_KEYS,
+    sortLabels,
+    query.sort,
+    (sort) => sessionListHref(query, { sort, page: undefined }),
     // Every column starts with the biggest or newest first.
-    const next: Sort = active
-      ? { key, descending: !query.sort.descending }
-      : { key, descending: true };
-    return {
-      key,
-      label: sortLabels[key],
-      // A new order starts again at the first page: a page token belongs to one order.
-      href: sessionListHref(query, { sort: next, page: undefined }),
-      ariaSort: active ? (query.sort.descending ? 'descending' : 'ascending') : undefined,
-    };
-  };
-  return {
-    started: header('started'),
-    activity: header('activity'),
-    requests: header('requests'),
-    bytes: header('bytes'),
-  };
+    () => true,
+  );
 }
 
 export interface StatusCountLink {
@@ -110,7 +92,7 @@ export interface SessionListView {
   total: number;
   /** Per status for the current filters, ignoring the status filter; first "All". */
   counts: StatusCountLink[];
-  headers: Record<SortKey, SortHeader>;
+  headers: Record<SortKey, SortHeader<SortKey>>;
   previousHref: Url | undefined;
   nextHref: Url | undefined;
   problems: string[];
@@ -156,12 +138,7 @@ export function sessionListView(
     total: response.totalSize,
     counts: countLinks(query, response),
     headers: sortHeaders(query),
-    previousHref: query.page
-      ? sessionListHref(query, { page: response.previousPageToken || undefined })
-      : undefined,
-    nextHref: response.nextPageToken
-      ? sessionListHref(query, { page: response.nextPageToken })
-      : undefined,
+    ...pageLinks(query.page, response, (page) => sessionListHref(query, { page })),
     problems: [],
   };
 }

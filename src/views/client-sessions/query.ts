@@ -7,6 +7,19 @@ import {
 } from '../../gen/prism/admin/v1/client_session_pb.js';
 import type { Url } from '../../html/url.js';
 import { routes } from '../../routes/table.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  orderBy,
+  pageSizeSchema,
+  pageTokenSchema,
+  queryText,
+  readQuery,
+  type Sort as SortOf,
+  sameSort,
+  sortParam,
+  sortSchema,
+} from '../list-query.js';
 import { SESSION_STATUS_SLUGS, type SessionStatusSlug, sessionStatusBySlug } from './status.js';
 
 /* The client session list's query string: what it may hold, how it is read, and the control-plane request it makes. */
@@ -14,10 +27,7 @@ import { SESSION_STATUS_SLUGS, type SessionStatusSlug, sessionStatusBySlug } fro
 export const SORT_KEYS = ['started', 'activity', 'requests', 'bytes'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-export interface Sort {
-  key: SortKey;
-  descending: boolean;
-}
+export type Sort = SortOf<SortKey>;
 
 const orderByField: Record<SortKey, string> = {
   started: 'start_time',
@@ -28,12 +38,8 @@ const orderByField: Record<SortKey, string> = {
 
 /** Newest, most recent and busiest first: what an operator looking for a client wants. */
 const DEFAULT_SORT: Sort = { key: 'started', descending: true };
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
 
-export function sortParam(sort: Sort): string {
-  return `${sort.descending ? '-' : ''}${sort.key}`;
-}
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, sortParam };
 
 /** "Idle longer than" choices, as written in the URL, with their length in seconds. */
 export const IDLE_CHOICES = {
@@ -55,29 +61,17 @@ export interface SessionListQuery {
   size: number;
 }
 
-/** One query-string value as typed (the first of repeated ones); never fails. */
-const text = z
-  .unknown()
-  .optional()
-  .transform((value): string | undefined => {
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first : undefined;
-  });
-
 /** The list's query string as Fastify validates it: strings only; parseSessionQuery judges them. */
 export const sessionQueryInput = z.object({
-  namespace: text,
-  status: text,
-  q: text,
-  idle: text,
-  sort: text,
-  page: text,
-  size: text,
+  namespace: queryText,
+  status: queryText,
+  q: queryText,
+  idle: queryText,
+  sort: queryText,
+  page: queryText,
+  size: queryText,
 });
 export type SessionQueryInput = z.output<typeof sessionQueryInput>;
-
-const SIZE_MESSAGE = `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`;
-const SORT = /^(-?)(started|activity|requests|bytes)$/;
 
 const check = {
   namespace: z.string().trim().max(63, 'The namespace name is too long.'),
@@ -88,25 +82,9 @@ const check = {
   idle: z.enum(IDLE_KEYS as [IdleChoice, ...IdleChoice[]], {
     error: `Unknown idle time; use one of ${IDLE_KEYS.join(', ')}.`,
   }),
-  sort: z
-    .string()
-    .regex(
-      SORT,
-      'Unknown sort order; use started, activity, requests or bytes, with a leading "-" for descending.',
-    )
-    .transform((s): Sort => {
-      const [, minus, key] = SORT.exec(s) ?? [];
-      return {
-        key: SORT_KEYS.find((k) => k === key) ?? DEFAULT_SORT.key,
-        descending: minus === '-',
-      };
-    }),
-  page: z.string().max(1024, 'The page token is too long.'),
-  size: z
-    .string()
-    .regex(/^\d+$/, SIZE_MESSAGE)
-    .transform(Number)
-    .pipe(z.number().min(1, SIZE_MESSAGE).max(MAX_PAGE_SIZE, SIZE_MESSAGE)),
+  sort: sortSchema(SORT_KEYS, DEFAULT_SORT),
+  page: pageTokenSchema,
+  size: pageSizeSchema(MAX_PAGE_SIZE),
 };
 
 /** Reads the query string; a bad value is reported and replaced by its default. */
@@ -114,24 +92,17 @@ export function parseSessionQuery(raw: SessionQueryInput): {
   query: SessionListQuery;
   problems: string[];
 } {
-  const problems: string[] = [];
-  const read = <T>(schema: z.ZodType<T>, value: string | undefined, fallback: T): T => {
-    if (value === undefined || value === '') return fallback;
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    problems.push(parsed.error.issues[0]?.message ?? 'Invalid value.');
-    return fallback;
-  };
-  const query: SessionListQuery = {
-    namespace: read(check.namespace, raw.namespace, ''),
-    status: read<SessionStatusSlug | undefined>(check.status, raw.status, undefined),
-    q: read(check.q, raw.q, ''),
-    idle: read<IdleChoice | undefined>(check.idle, raw.idle, undefined),
-    sort: read(check.sort, raw.sort, DEFAULT_SORT),
-    page: read<string | undefined>(check.page, raw.page, undefined),
-    size: read(check.size, raw.size, DEFAULT_PAGE_SIZE),
-  };
-  return { query, problems };
+  return readQuery(
+    (read): SessionListQuery => ({
+      namespace: read(check.namespace, raw.namespace, ''),
+      status: read<SessionStatusSlug | undefined>(check.status, raw.status, undefined),
+      q: read(check.q, raw.q, ''),
+      idle: read<IdleChoice | undefined>(check.idle, raw.idle, undefined),
+      sort: read(check.sort, raw.sort, DEFAULT_SORT),
+      page: read<string | undefined>(check.page, raw.page, undefined),
+      size: read(check.size, raw.size, DEFAULT_PAGE_SIZE),
+    }),
+  );
 }
 
 /** The control-plane request for a list query. */
@@ -148,7 +119,7 @@ export function sessionListRequest(
     ...(query.idle
       ? { idleLongerThan: { seconds: BigInt(IDLE_CHOICES[query.idle].seconds), nanos: 0 } }
       : {}),
-    orderBy: `${orderByField[query.sort.key]}${query.sort.descending ? ' desc' : ''}`,
+    orderBy: orderBy(query.sort, orderByField),
     pageSize: query.size,
     pageToken: query.page ?? '',
   };
@@ -160,14 +131,12 @@ export function sessionListHref(
   change: Partial<Pick<SessionListQuery, 'sort' | 'page' | 'status'>> = {},
 ): Url {
   const sort = change.sort ?? query.sort;
-  const isDefaultSort =
-    sort.key === DEFAULT_SORT.key && sort.descending === DEFAULT_SORT.descending;
   return routes.sessions.list.href({
     namespace: query.namespace,
     status: 'status' in change ? change.status : query.status,
     q: query.q,
     idle: query.idle,
-    sort: isDefaultSort ? undefined : sortParam(sort),
+    sort: sameSort(sort, DEFAULT_SORT) ? undefined : sortParam(sort),
     page: 'page' in change ? change.page : query.page,
     size: query.size === DEFAULT_PAGE_SIZE ? undefined : query.size,
   });

@@ -69,6 +69,11 @@ export interface ProxyRow extends Heartbeat {
   /** `12/200 namespaces`. */
   load: string;
   partitions: number;
+  /**
+   * The namespaces assigned to it, sorted; undefined when it has some but the control plane did
+   * not name them (one older than the `namespaces` field).
+   */
+  namespaces: string[] | undefined;
 }
 
 export interface LauncherRow extends Heartbeat {
@@ -225,6 +230,10 @@ export function proxyRows(proxies: readonly ProxyRegistration[], now = new Date(
     ...heartbeat(p.registerTime, p.lastHeartbeatTime, now),
     load: `${formatNumber(p.namespaceCount)}/${formatNumber(p.capacity)} namespaces`,
     partitions: p.partitions.length,
+    namespaces:
+      p.namespaces.length === 0 && p.namespaceCount > 0
+        ? undefined
+        : [...p.namespaces].sort((a, b) => a.localeCompare(b)),
   }));
 }
 

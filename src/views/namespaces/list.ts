@@ -10,6 +10,22 @@ import {
 import type { Url } from '../../html/url.js';
 import { routes } from '../../routes/table.js';
 import { formatAgo, formatBytes, formatNumber, formatRate, formatTime } from '../format.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  orderBy,
+  pageLinks,
+  pageSizeSchema,
+  pageTokenSchema,
+  queryText,
+  readQuery,
+  type SortHeader,
+  type Sort as SortOf,
+  sameSort,
+  sortHeaders as sortHeadersOf,
+  sortParam,
+  sortSchema,
+} from '../list-query.js';
 import { limitText } from '../quantities.js';
 import { overQuota } from './over-quota.js';
 import {
@@ -25,10 +41,7 @@ import {
 export const SORT_KEYS = ['name', 'status', 'created', 'sessions', 'storage', 'rps'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-export interface Sort {
-  key: SortKey;
-  descending: boolean;
-}
+export type Sort = SortOf<SortKey>;
 
 const orderByField: Record<SortKey, string> = {
   name: 'name',
@@ -49,13 +62,9 @@ const firstDirectionDescending: Record<SortKey, boolean> = {
   rps: true,
 };
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
-const DEFAULT_SORT: Sort = { key: 'name', descending: false };
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type SortHeader, sortParam };
 
-export function sortParam(sort: Sort): string {
-  return `${sort.descending ? '-' : ''}${sort.key}`;
-}
+const DEFAULT_SORT: Sort = { key: 'name', descending: false };
 
 export interface ListQuery {
   q: string;
@@ -65,52 +74,26 @@ export interface ListQuery {
   size: number;
 }
 
-/** One query-string value as typed (the first of repeated ones); never fails. */
-const text = z
-  .unknown()
-  .optional()
-  .transform((value): string | undefined => {
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first : undefined;
-  });
-
 /**
  * The list's query string as Fastify validates it (src/routes/register.ts): strings only, so a
  * bad value is reported in the page by parseListQuery instead of a bare 400.
  */
 export const listQueryInput = z.object({
-  q: text,
-  status: text,
-  sort: text,
-  page: text,
-  size: text,
-  notice: text,
+  q: queryText,
+  status: queryText,
+  sort: queryText,
+  page: queryText,
+  size: queryText,
+  notice: queryText,
 });
 export type ListQueryInput = z.output<typeof listQueryInput>;
-
-const SIZE_MESSAGE = `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`;
-const SORT = /^(-?)(name|status|created|sessions|storage|rps)$/;
 
 const check = {
   q: z.string().trim().max(200, 'The search is too long.'),
   status: z.enum(STATUS_SLUGS, { error: `Unknown status; use one of ${STATUS_SLUGS.join(', ')}.` }),
-  sort: z
-    .string()
-    .regex(
-      SORT,
-      'Unknown sort order; use name, status, created, sessions, storage or rps, with a leading "-" for descending.',
-    )
-    .transform((s): Sort => {
-      const [, minus, key] = SORT.exec(s) ?? [];
-      const sortKey = SORT_KEYS.find((k) => k === key) ?? DEFAULT_SORT.key;
-      return { key: sortKey, descending: minus === '-' };
-    }),
-  page: z.string().max(1024, 'The page token is too long.'),
-  size: z
-    .string()
-    .regex(/^\d+$/, SIZE_MESSAGE)
-    .transform(Number)
-    .pipe(z.number().min(1, SIZE_MESSAGE).max(MAX_PAGE_SIZE, SIZE_MESSAGE)),
+  sort: sortSchema(SORT_KEYS, DEFAULT_SORT),
+  page: pageTokenSchema,
+  size: pageSizeSchema(MAX_PAGE_SIZE),
 };
 
 /**
@@ -118,26 +101,19 @@ const check = {
  * page can still offer its filters; the route decides not to query with a half-understood URL.
  */
 export function parseListQuery(raw: ListQueryInput): { query: ListQuery; problems: string[] } {
-  const problems: string[] = [];
-  const read = <T>(schema: z.ZodType<T>, value: string | undefined, fallback: T): T => {
-    if (value === undefined || value === '') return fallback;
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    problems.push(parsed.error.issues[0]?.message ?? 'Invalid value.');
-    return fallback;
-  };
-  const query: ListQuery = {
-    q: read(check.q, raw.q, ''),
-    status: read<StatusSlug | undefined>(
-      check.status,
-      raw.status === 'all' ? undefined : raw.status,
-      undefined,
-    ),
-    sort: read(check.sort, raw.sort, DEFAULT_SORT),
-    page: read<string | undefined>(check.page, raw.page, undefined),
-    size: read(check.size, raw.size, DEFAULT_PAGE_SIZE),
-  };
-  return { query, problems };
+  return readQuery(
+    (read): ListQuery => ({
+      q: read(check.q, raw.q, ''),
+      status: read<StatusSlug | undefined>(
+        check.status,
+        raw.status === 'all' ? undefined : raw.status,
+        undefined,
+      ),
+      sort: read(check.sort, raw.sort, DEFAULT_SORT),
+      page: read<string | undefined>(check.page, raw.page, undefined),
+      size: read(check.size, raw.size, DEFAULT_PAGE_SIZE),
+    }),
+  );
 }
 
 /** The control-plane request for a list query. */
@@ -148,7 +124,7 @@ export function listRequest(
     pageSize: query.size,
     pageToken: query.page ?? '',
     filter: query.q,
-    orderBy: `${orderByField[query.sort.key]}${query.sort.descending ? ' desc' : ''}`,
+    orderBy: orderBy(query.sort, orderByField),
     status: query.status ? statusBySlug[query.status] : NamespaceStatus.UNSPECIFIED,
   };
 }
@@ -162,7 +138,7 @@ export function listHref(
   return routes.namespaces.list.href({
     q: query.q,
     status: query.status,
-    sort: sort.key === DEFAULT_SORT.key && !sort.descending ? undefined : sortParam(sort),
+    sort: sameSort(sort, DEFAULT_SORT) ? undefined : sortParam(sort),
     page: 'page' in change ? change.page : query.page,
     size: query.size === DEFAULT_PAGE_SIZE ? undefined : query.size,
   });
@@ -209,16 +185,6 @@ export function namespaceRow(ns: Namespace, now = new Date()): NamespaceRow {
   };
 }
 
-export type AriaSort = 'ascending' | 'descending' | undefined;
-
-export interface SortHeader {
-  key: SortKey;
-  label: string;
-  /** Where clicking goes: this column, the other way round when it is already the sort. */
-  href: Url;
-  ariaSort: AriaSort;
-}
-
 const sortLabels: Record<SortKey, string> = {
   name: 'Name',
   status: 'Status',
@@ -228,28 +194,14 @@ const sortLabels: Record<SortKey, string> = {
   rps: 'Requests/s',
 };
 
-export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader> {
-  const header = (key: SortKey): SortHeader => {
-    const active = query.sort.key === key;
-    const next: Sort = active
-      ? { key, descending: !query.sort.descending }
-      : { key, descending: firstDirectionDescending[key] };
-    return {
-      key,
-      label: sortLabels[key],
-      // A new order starts again at the first page: a page token belongs to one order.
-      href: listHref(query, { sort: next, page: undefined }),
-      ariaSort: active ? (query.sort.descending ? 'descending' : 'ascending') : undefined,
-    };
-  };
-  return {
-    name: header('name'),
-    status: header('status'),
-    created: header('created'),
-    sessions: header('sessions'),
-    storage: header('storage'),
-    rps: header('rps'),
-  };
+export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader<SortKey>> {
+  return sortHeadersOf(
+    SORT_KEYS,
+    sortLabels,
+    query.sort,
+    (sort) => listHref(query, { sort, page: undefined }),
+    (key) => firstDirectionDescending[key],
+  );
 }
 
 export interface NamespaceListView {
@@ -257,7 +209,7 @@ export interface NamespaceListView {
   rows: NamespaceRow[];
   /** Namespaces matching the filters, across all pages. */
   total: number;
-  headers: Record<SortKey, SortHeader>;
+  headers: Record<SortKey, SortHeader<SortKey>>;
   previousHref: Url | undefined;
   nextHref: Url | undefined;
   /** Why there are no rows to show, when the query itself was refused. */
@@ -273,13 +225,7 @@ export function namespaceListView(
     rows: response.namespaces.map((ns) => namespaceRow(ns)),
     total: response.totalSize,
     headers: sortHeaders(query),
-    // On a later page there is always a way back, to the first page if the token is empty.
-    previousHref: query.page
-      ? listHref(query, { page: response.previousPageToken || undefined })
-      : undefined,
-    nextHref: response.nextPageToken
-      ? listHref(query, { page: response.nextPageToken })
-      : undefined,
+    ...pageLinks(query.page, response, (page) => listHref(query, { page })),
     problems: [],
   };
 }

@@ -10,7 +10,7 @@ import {
   ProxySchema,
   RaftMemberSchema,
 } from '../../../gen/prism/admin/v1/cluster_pb.js';
-import { METRIC_RETENTION_MS, SERIES_UNITS } from '../metrics.js';
+import { instanceSeriesAnswer, METRIC_RETENTION_MS, SERIES_UNITS } from '../metrics.js';
 import { paginate, parsePageRequest } from '../paging.js';
 import type { ControlPlaneState } from '../state.js';
 import { invalidField, notFound, Violations } from '../validation.js';
@@ -61,10 +61,21 @@ export function infrastructureHandlers({
     },
 
     listProxies() {
+      // The same rule as the proxy's namespace_count (refreshPlacementCounts): its assigned ones.
+      const assigned = new Map<string, string[]>();
+      for (const namespace of state.namespaces.values()) {
+        const names = assigned.get(namespace.assignedProxy) ?? [];
+        names.push(namespace.name);
+        assigned.set(namespace.assignedProxy, names);
+      }
       return {
         proxies: [...state.proxies.values()]
           .sort((a, b) => a.id.localeCompare(b.id))
-          .map((p) => clone(ProxySchema, p)),
+          .map((p) => {
+            const proxy = clone(ProxySchema, p);
+            proxy.namespaces = (assigned.get(p.id) ?? []).sort((a, b) => a.localeCompare(b));
+            return proxy;
+          }),
       };
     },
 
@@ -123,13 +134,17 @@ export function infrastructureHandlers({
       const names = request.names.length > 0 ? request.names : Object.keys(known);
       const stored = new Map(state.metrics.series(request.resource).map((s) => [s.name, s]));
       return {
-        series: names.map((name) => ({
-          name,
-          unit: known[name] ?? '',
-          points: (stored.get(name)?.points ?? [])
-            .filter((p) => p.timeMs >= since)
-            .map((p) => ({ time: timestampFromMs(p.timeMs), value: p.value })),
-        })),
+        series: [
+          ...names.map((name) => ({
+            name,
+            unit: known[name] ?? '',
+            points: (stored.get(name)?.points ?? [])
+              .filter((p) => p.timeMs >= since)
+              .map((p) => ({ time: timestampFromMs(p.timeMs), value: p.value })),
+          })),
+          // A backend's instances, each with the same series (metrics.proto: TimeSeries.instance).
+          ...instanceSeriesAnswer(state, request.resource, names, since),
+        ],
       };
     },
   };

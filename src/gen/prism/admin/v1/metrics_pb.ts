@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file prism/admin/v1/metrics.proto.
  */
 export const file_prism_admin_v1_metrics: GenFile = /*@__PURE__*/
-  fileDesc("ChxwcmlzbS9hZG1pbi92MS9tZXRyaWNzLnByb3RvEg5wcmlzbS5hZG1pbi52MSJECglEYXRhUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFdmFsdWUYAiABKAEiUwoKVGltZVNlcmllcxIMCgRuYW1lGAEgASgJEgwKBHVuaXQYAiABKAkSKQoGcG9pbnRzGAMgAygLMhkucHJpc20uYWRtaW4udjEuRGF0YVBvaW50Il8KEUdldE1ldHJpY3NSZXF1ZXN0EhAKCHJlc291cmNlGAEgASgJEg0KBW5hbWVzGAIgAygJEikKBndpbmRvdxgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJAChJHZXRNZXRyaWNzUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhoucHJpc20uYWRtaW4udjEuVGltZVNlcmllc2IGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("ChxwcmlzbS9hZG1pbi92MS9tZXRyaWNzLnByb3RvEg5wcmlzbS5hZG1pbi52MSJECglEYXRhUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFdmFsdWUYAiABKAEiZQoKVGltZVNlcmllcxIMCgRuYW1lGAEgASgJEgwKBHVuaXQYAiABKAkSKQoGcG9pbnRzGAMgAygLMhkucHJpc20uYWRtaW4udjEuRGF0YVBvaW50EhAKCGluc3RhbmNlGAQgASgJIl8KEUdldE1ldHJpY3NSZXF1ZXN0EhAKCHJlc291cmNlGAEgASgJEg0KBW5hbWVzGAIgAygJEikKBndpbmRvdxgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJAChJHZXRNZXRyaWNzUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhoucHJpc20uYWRtaW4udjEuVGltZVNlcmllc2IGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message prism.admin.v1.DataPoint
@@ -56,6 +56,14 @@ export type TimeSeries = Message<"prism.admin.v1.TimeSeries"> & {
    * @generated from field: repeated prism.admin.v1.DataPoint points = 3;
    */
   points: DataPoint[];
+
+  /**
+   * Empty for the resource as a whole. For "backends/{name}" the answer also carries one series
+   * per instance and figure, with `instance` set to the instance id (BackendInstance.id).
+   *
+   * @generated from field: string instance = 4;
+   */
+  instance: string;
 };
 
 /**
@@ -70,7 +78,9 @@ export const TimeSeriesSchema: GenMessage<TimeSeries> = /*@__PURE__*/
  */
 export type GetMetricsRequest = Message<"prism.admin.v1.GetMetricsRequest"> & {
   /**
-   * "" for the whole cluster, "namespaces/{name}" or "backends/{name}".
+   * "" for the whole cluster, "namespaces/{name}" or "backends/{name}". A backend answers with
+   * its backend-wide series (instance empty) and, for each current instance, the same series
+   * for that instance alone (instance set); `names` and `window` apply to both.
    *
    * @generated from field: string resource = 1;
    */
