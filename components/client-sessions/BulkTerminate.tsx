@@ -14,6 +14,7 @@ import {
 import { Alert } from '../ui/Alert.js';
 import { Badge, type BadgeTone } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
+import { FormActions } from '../ui/FormActions.js';
 import {
   CsrfField,
   ErrorSummary,
@@ -122,14 +123,11 @@ export function BulkConfirmForm(props: BulkConfirmProps): JSX.Element {
           hint={`Type ${items.length} to confirm.`}
         />
       </div>
-      <div class="mt-6 flex items-center gap-3">
-        <button type="submit" class={buttonClass.danger} safe>
-          {`Terminate ${items.length} ${items.length === 1 ? 'session' : 'sessions'}`}
-        </button>
-        <a href={props.cancelHref} class={buttonClass.secondary}>
-          Cancel
-        </a>
-      </div>
+      <FormActions
+        tone="danger"
+        submit={`Terminate ${items.length} ${items.length === 1 ? 'session' : 'sessions'}`}
+        cancelHref={props.cancelHref}
+      />
     </form>
   );
 }

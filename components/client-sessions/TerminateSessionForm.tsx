@@ -7,7 +7,7 @@ import {
   type TerminateFormValues,
   terminateForm,
 } from '../../src/views/client-sessions/terminate.js';
-import { buttonClass } from '../ui/buttons.js';
+import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
   ErrorSummary,
@@ -101,17 +101,12 @@ export function TerminateSessionForm(props: TerminateSessionFormProps): JSX.Elem
           hint={`Type ${props.id} to confirm.`}
         />
       </div>
-      <div class="mt-6 flex items-center gap-3">
-        <button type="submit" class={buttonClass.danger}>
-          Terminate session
-        </button>
-        <a href={props.cancelHref} class={buttonClass.secondary}>
-          Cancel
-        </a>
-        <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
-          Terminating…
-        </span>
-      </div>
+      <FormActions
+        tone="danger"
+        submit="Terminate session"
+        cancelHref={props.cancelHref}
+        busy="Terminating…"
+      />
     </PostForm>
   );
 }

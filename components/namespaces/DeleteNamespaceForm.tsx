@@ -8,7 +8,7 @@ import {
 } from '../../src/views/namespaces/delete.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { Alert } from '../ui/Alert.js';
-import { buttonClass } from '../ui/buttons.js';
+import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
   ErrorSummary,
@@ -122,17 +122,12 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
         />
       </div>
 
-      <div class="mt-6 flex items-center gap-3">
-        <button type="submit" class={buttonClass.danger}>
-          Delete namespace
-        </button>
-        <a href={props.cancelHref} class={buttonClass.secondary}>
-          Cancel
-        </a>
-        <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
-          Deleting…
-        </span>
-      </div>
+      <FormActions
+        tone="danger"
+        submit="Delete namespace"
+        cancelHref={props.cancelHref}
+        busy="Deleting…"
+      />
     </PostForm>
   );
 }

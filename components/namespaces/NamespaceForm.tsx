@@ -17,7 +17,7 @@ import {
   statusLabel,
 } from '../../src/views/namespaces/status.js';
 import { Alert } from '../ui/Alert.js';
-import { buttonClass } from '../ui/buttons.js';
+import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
   ErrorSummary,
@@ -212,17 +212,14 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         />
       </div>
 
-      <div class="mt-6 flex items-center gap-3">
-        <button type="submit" class={buttonClass.primary}>
-          {mode === 'create' ? 'Create namespace' : conflict ? 'Save my values' : 'Save changes'}
-        </button>
-        <a href={props.cancelHref} class={buttonClass.secondary}>
-          Cancel
-        </a>
-        <span class="htmx-indicator text-sm text-slate-500" aria-hidden="true">
-          Saving…
-        </span>
-      </div>
+      <FormActions
+        tone="primary"
+        submit={
+          mode === 'create' ? 'Create namespace' : conflict ? 'Save my values' : 'Save changes'
+        }
+        cancelHref={props.cancelHref}
+        busy="Saving…"
+      />
     </PostForm>
   );
 }
