@@ -31,6 +31,8 @@ execFileSync(
 const sources: Record<string, Buffer> = {
   'app.css': readFileSync(tmpCss),
   'htmx.js': readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+  // The SSE extension (hx-ext="sse", sse-connect, sse-swap): live progress without polling.
+  'htmx-sse.js': readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
 };
 rmSync(tmpCss);
 

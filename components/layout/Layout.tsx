@@ -135,6 +135,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
+          <script src={assets.htmxSse} defer></script>
         </head>
         <body
           class="h-full text-slate-900 antialiased dark:text-slate-100"

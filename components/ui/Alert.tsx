@@ -44,10 +44,17 @@ export function Alert({ tone, title, children, testId, focus }: AlertProps): JSX
  * A confirmation after a redirect (a fixed text from src/forms/notices.ts), if there is one. It
  * takes focus, so after a save or delete the operator starts from what happened.
  */
-export function Notice({ text }: { text: string | undefined }): JSX.Element {
+export function Notice({
+  text,
+  children,
+}: {
+  text: string | undefined;
+  /** Under the text: the change's request id (components/ui/RequestReceipt.tsx). */
+  children?: Children;
+}): JSX.Element {
   return text ? (
     <Alert tone="success" title={text} testId="notice" focus>
-      {''}
+      {children ?? ''}
     </Alert>
   ) : (
     ''

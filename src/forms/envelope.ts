@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
  * to something that exists, the version the operator read (optimistic concurrency).
  */
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** What a request id looks like (a UUID here; other clients' ids within these bounds). */
+export const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const VERSION = /^\d{1,19}$/;
 
 /** A fresh id per rendering of a form that was not sent: a double submit is one change. */

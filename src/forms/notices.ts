@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_ID } from './envelope.js';
 
 /**
  * Confirmations after a redirect (post/redirect/get). The query carries a key, never the
@@ -16,5 +17,15 @@ export function defineNotices<const K extends string>(messages: Readonly<Record<
   };
 }
 
-/** The query string of a page that shows notices: the key, if any, as sent. */
-export const noticeQuery = z.object({ notice: z.unknown().optional() });
+/**
+ * The request id a confirmation names (`?notice=updated&request=…`), so the operator can find
+ * the change in the audit log; anything that does not look like a request id is dropped.
+ */
+export const requestIdParam = z
+  .string()
+  .regex(REQUEST_ID)
+  .optional()
+  .catch(() => undefined);
+
+/** The query string of a page that shows notices: the key, if any, as sent, and its request id. */
+export const noticeQuery = z.object({ notice: z.unknown().optional(), request: requestIdParam });

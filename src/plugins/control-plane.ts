@@ -54,6 +54,8 @@ const kResponseClosed = Symbol('response closed');
 declare module 'fastify' {
   interface FastifyInstance {
     controlPlane: ControlPlaneClient;
+    /** The control plane's base URL, for "Copy as command" (src/views/commands.ts). */
+    controlPlaneUrl: string;
   }
   interface FastifyRequest {
     /** Call options for the control plane on behalf of this request (token, request id). */
@@ -197,6 +199,7 @@ export default fp(
       transport = own;
     }
     app.decorate('controlPlane', createClient(AdminService, transport));
+    app.decorate('controlPlaneUrl', options.url);
     app.decorateRequest(kDisconnect, null as unknown as AbortController);
     app.decorateRequest(kResponseClosed, null as unknown as AbortController);
     app.addHook('onRequest', async (request, reply) => {

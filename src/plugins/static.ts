@@ -9,6 +9,8 @@ import { trustedUrl, type Url } from '../html/url.js';
 export interface Assets {
   css: Url;
   htmx: Url;
+  /** The htmx SSE extension; loaded after htmx. */
+  htmxSse: Url;
   favicon: Url;
 }
 
@@ -34,7 +36,12 @@ function readManifest(publicDir: string): Assets {
     return trustedUrl(`/assets/${hashed}`);
   };
   // The favicon keeps its name: browsers ask for it without reading the page.
-  return { css: asset('app.css'), htmx: asset('htmx.js'), favicon: trustedUrl('/favicon.svg') };
+  return {
+    css: asset('app.css'),
+    htmx: asset('htmx.js'),
+    htmxSse: asset('htmx-sse.js'),
+    favicon: trustedUrl('/favicon.svg'),
+  };
 }
 
 export default fp(

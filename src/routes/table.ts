@@ -70,8 +70,11 @@ function route<P extends string>(pattern: P): Route<P, Record<string, never>> {
   return entry as unknown as Route<P, Record<string, never>>;
 }
 
-/** A confirmation shown after a redirect: a key of a fixed message, never the message itself. */
-export type NoticeQuery = { notice?: string | undefined };
+/**
+ * A confirmation shown after a redirect: a key of a fixed message, never the message itself,
+ * and the request id of the change it confirms (shown with a link to its audit entry).
+ */
+export type NoticeQuery = { notice?: string | undefined; request?: string | undefined };
 
 export type NamespaceListQuery = {
   q?: string | undefined;
@@ -92,6 +95,35 @@ export type SessionListQueryValues = {
   size?: number | undefined;
 };
 
+export type ClientConfigurationListQuery = {
+  namespace?: string | undefined;
+  pattern?: string | undefined;
+  backend?: string | undefined;
+  q?: string | undefined;
+  sort?: string | undefined;
+  page?: string | undefined;
+  size?: number | undefined;
+  notice?: string | undefined;
+};
+
+export type AuditQuery = {
+  actor?: string | undefined;
+  operation?: string | undefined;
+  namespace?: string | undefined;
+  /** A resource name: `namespaces/orders`, `client-sessions/…`. */
+  resource?: string | undefined;
+  outcome?: string | undefined;
+  /** A request id: the entries of one change. */
+  request?: string | undefined;
+  /** A quick range: `hour`, `day`, `week`; or `from`/`to` (datetime-local values). */
+  range?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** The time cursor: entries older than this entry id. */
+  before?: string | undefined;
+  size?: number | undefined;
+};
+
 export const routes = {
   dashboard: route('/'),
   healthz: route('/healthz'),
@@ -107,7 +139,15 @@ export const routes = {
     edit: route('/namespaces/:name/edit'),
     delete: route('/namespaces/:name/delete'),
   },
-  clientConfigurations: { list: route('/client-configurations') },
+  clientConfigurations: {
+    /** GET the list (filters, sort and page in the query string); POST creates. */
+    list: route('/client-configurations').withQuery<ClientConfigurationListQuery>(),
+    create: route('/client-configurations/new').withQuery<{ namespace?: string | undefined }>(),
+    /** GET the configuration; POST saves the edit form. */
+    detail: route('/client-configurations/:name').withQuery<NoticeQuery>(),
+    edit: route('/client-configurations/:name/edit'),
+    delete: route('/client-configurations/:name/delete'),
+  },
   sessions: {
     /** GET the list; filters, sort and page in the query string. */
     list: route('/sessions').withQuery<SessionListQueryValues>(),
@@ -135,8 +175,28 @@ export const routes = {
       launchers?: 'down' | undefined;
     }>(),
   },
-  operations: { list: route('/operations') },
-  audit: { log: route('/audit') },
+  operations: {
+    /** Running and recent operations, and the maintenance state. */
+    list: route('/operations').withQuery<NoticeQuery & { page?: string | undefined }>(),
+    /** GET the maintenance form (enable, change, end); POST previews, then applies. */
+    maintenance: route('/operations/maintenance'),
+    /** GET the drain form (`?namespace=` preselects one); POST previews, then starts. */
+    drain: route('/operations/drain').withQuery<{ namespace?: string | undefined }>(),
+    /** One operation's progress; without JavaScript the page refreshes itself until done. */
+    detail: route('/operations/:id').withQuery<NoticeQuery>(),
+    /** Its progress as server-sent events (the htmx SSE extension). */
+    events: route('/operations/:id/events'),
+    /** GET the cancel form; POST cancels (reason, typed confirmation). */
+    cancel: route('/operations/:id/cancel'),
+  },
+  audit: {
+    /** Admins only. Filters and the time cursor in the query string. */
+    log: route('/audit').withQuery<AuditQuery>(),
+    /** The same filter as a download: `format=csv` or `format=jsonl`. */
+    export: route('/audit/export').withQuery<
+      AuditQuery & { format?: 'csv' | 'jsonl' | undefined }
+    >(),
+  },
   consoleSessions: {
     list: route('/console-sessions').withQuery<NoticeQuery>(),
     /** `handle` is the session's public handle, never its id (which is a secret). */

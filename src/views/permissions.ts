@@ -15,9 +15,18 @@ export const NEEDS = {
   createNamespace: 'admin',
   updateNamespace: 'admin',
   deleteNamespace: 'admin',
+  createClientConfiguration: 'admin',
+  updateClientConfiguration: 'admin',
+  deleteClientConfiguration: 'admin',
+  setMaintenanceMode: 'operator',
+  drainConnections: 'operator',
+  cancelOperation: 'operator',
 } as const satisfies Record<string, Role>;
 
 export type GuardedAction = keyof typeof NEEDS;
+
+/** The audit log: who did what is itself sensitive (the control plane's rule for GetAuditLog). */
+export const AUDIT_LOG_ROLE: Role = 'admin';
 
 /** Seeing who is signed in and revoking their sessions: the console's own, for admins only. */
 export const CONSOLE_SESSIONS_ROLE: Role = 'admin';

@@ -16,12 +16,13 @@ describe('NEEDS', () => {
     for (const rpc of rpcs) expect(NEEDS[rpc as GuardedAction], rpc).toBe(requiredRole(rpc));
   });
 
-  it('covers every namespace mutation of the control plane', () => {
-    const namespaceWrites = Object.entries(RPC_ACCESS)
-      .filter(([rpc, access]) => access.mutation && rpc.endsWith('Namespace'))
-      .map(([rpc]) => rpc);
-    expect([...actions].sort()).toEqual(namespaceWrites.sort());
-    expect(namespaceWrites).toHaveLength(3);
+  it('covers every mutation of the control plane the console offers a form for', () => {
+    const writes = Object.entries(RPC_ACCESS)
+      .filter(([, access]) => access.mutation)
+      .map(([rpc]) => rpc)
+      // Terminating sessions has its own role constant (TERMINATE_SESSIONS_ROLE).
+      .filter((rpc) => rpc !== 'terminateClientSession');
+    expect([...actions].sort()).toEqual(writes.sort());
   });
 });
 
@@ -33,6 +34,20 @@ describe('permissionsFor', () => {
     ['admin', true],
   ])('%s may change namespaces: %s', (role, allowed) => {
     const can = permissionsFor(role);
-    for (const action of actions) expect(can[action]).toEqual({ allowed, needs: 'admin' });
+    for (const action of ['createNamespace', 'updateNamespace', 'deleteNamespace'] as const) {
+      expect(can[action]).toEqual({ allowed, needs: 'admin' });
+    }
+  });
+
+  it.each<[Role | undefined, boolean]>([
+    [undefined, false],
+    ['viewer', false],
+    ['operator', true],
+    ['admin', true],
+  ])('%s may set maintenance, drain and cancel: %s', (role, allowed) => {
+    const can = permissionsFor(role);
+    for (const action of ['setMaintenanceMode', 'drainConnections', 'cancelOperation'] as const) {
+      expect(can[action]).toEqual({ allowed, needs: 'operator' });
+    }
   });
 });

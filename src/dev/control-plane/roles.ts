@@ -58,6 +58,10 @@ export const RPC_ACCESS: { readonly [K in AdminMethodName]: RpcAccess } = {
   getMaintenanceStatus: read('viewer'),
   setMaintenanceMode: write('operator'),
   drainConnections: write('operator'),
+  listOperations: read('viewer'),
+  getOperation: read('viewer'),
+  watchOperation: read('viewer'),
+  cancelOperation: write('operator'),
 
   getMetrics: read('viewer'),
   // Who did what is itself sensitive: admins only.

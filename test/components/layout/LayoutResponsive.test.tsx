@@ -8,6 +8,7 @@ import { parseHtml, textOf } from '../../dom.js';
 const assets = {
   css: trustedUrl('/assets/app.0.css'),
   htmx: trustedUrl('/assets/htmx.0.js'),
+  htmxSse: trustedUrl('/assets/htmx-sse.0.js'),
   favicon: trustedUrl('/favicon.svg'),
 };
 

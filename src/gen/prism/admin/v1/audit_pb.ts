@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file prism/admin/v1/audit.proto.
  */
 export const file_prism_admin_v1_audit: GenFile = /*@__PURE__*/
-  fileDesc("ChpwcmlzbS9hZG1pbi92MS9hdWRpdC5wcm90bxIOcHJpc20uYWRtaW4udjEihwIKCkF1ZGl0RW50cnkSCgoCaWQYASABKAkSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSEQoJb3BlcmF0aW9uGAQgASgJEhAKCHJlc291cmNlGAUgASgJEhEKCW5hbWVzcGFjZRgGIAEoCRItCgdvdXRjb21lGAcgASgOMhwucHJpc20uYWRtaW4udjEuQXVkaXRPdXRjb21lEhIKCmVycm9yX2NvZGUYCCABKAkSFQoNZXJyb3JfbWVzc2FnZRgJIAEoCRIOCgZyZWFzb24YCiABKAkSEgoKcmVxdWVzdF9pZBgLIAEoCSK2AQoSR2V0QXVkaXRMb2dSZXF1ZXN0Eg0KBWFjdG9yGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRIRCgluYW1lc3BhY2UYAyABKAkSLgoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWxpbWl0GAYgASgFIkIKE0dldEF1ZGl0TG9nUmVzcG9uc2USKwoHZW50cmllcxgBIAMoCzIaLnByaXNtLmFkbWluLnYxLkF1ZGl0RW50cnkqfQoMQXVkaXRPdXRjb21lEh0KGUFVRElUX09VVENPTUVfVU5TUEVDSUZJRUQQABIZChVBVURJVF9PVVRDT01FX1NVQ0NFU1MQARIZChVBVURJVF9PVVRDT01FX0ZBSUxVUkUQAhIYChRBVURJVF9PVVRDT01FX0RFTklFRBADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChpwcmlzbS9hZG1pbi92MS9hdWRpdC5wcm90bxIOcHJpc20uYWRtaW4udjEihwIKCkF1ZGl0RW50cnkSCgoCaWQYASABKAkSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSEQoJb3BlcmF0aW9uGAQgASgJEhAKCHJlc291cmNlGAUgASgJEhEKCW5hbWVzcGFjZRgGIAEoCRItCgdvdXRjb21lGAcgASgOMhwucHJpc20uYWRtaW4udjEuQXVkaXRPdXRjb21lEhIKCmVycm9yX2NvZGUYCCABKAkSFQoNZXJyb3JfbWVzc2FnZRgJIAEoCRIOCgZyZWFzb24YCiABKAkSEgoKcmVxdWVzdF9pZBgLIAEoCSKeAgoSR2V0QXVkaXRMb2dSZXF1ZXN0Eg0KBWFjdG9yGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRIRCgluYW1lc3BhY2UYAyABKAkSLgoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWxpbWl0GAYgASgFEi0KB291dGNvbWUYByABKA4yHC5wcmlzbS5hZG1pbi52MS5BdWRpdE91dGNvbWUSEAoIcmVzb3VyY2UYCCABKAkSEgoKcmVxdWVzdF9pZBgJIAEoCRIRCgliZWZvcmVfaWQYCiABKAkiVgoTR2V0QXVkaXRMb2dSZXNwb25zZRIrCgdlbnRyaWVzGAEgAygLMhoucHJpc20uYWRtaW4udjEuQXVkaXRFbnRyeRISCgp0b3RhbF9zaXplGAIgASgFKn0KDEF1ZGl0T3V0Y29tZRIdChlBVURJVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVQVVESVRfT1VUQ09NRV9TVUNDRVNTEAESGQoVQVVESVRfT1VUQ09NRV9GQUlMVVJFEAISGAoUQVVESVRfT1VUQ09NRV9ERU5JRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message prism.admin.v1.AuditEntry
@@ -124,6 +124,36 @@ export type GetAuditLogRequest = Message<"prism.admin.v1.GetAuditLogRequest"> & 
    * @generated from field: int32 limit = 6;
    */
   limit: number;
+
+  /**
+   * Restricts to one outcome when set.
+   *
+   * @generated from field: prism.admin.v1.AuditOutcome outcome = 7;
+   */
+  outcome: AuditOutcome;
+
+  /**
+   * Restricts to one resource (exact name, for example "namespaces/orders") when set.
+   *
+   * @generated from field: string resource = 8;
+   */
+  resource: string;
+
+  /**
+   * Restricts to the entries of one request id when set.
+   *
+   * @generated from field: string request_id = 9;
+   */
+  requestId: string;
+
+  /**
+   * Paging further back: only entries older than this entry (in log order) are returned. Pass
+   * the id of the last entry received; together with end_time it is a stable time cursor even
+   * when several entries share a timestamp.
+   *
+   * @generated from field: string before_id = 10;
+   */
+  beforeId: string;
 };
 
 /**
@@ -143,6 +173,14 @@ export type GetAuditLogResponse = Message<"prism.admin.v1.GetAuditLogResponse"> 
    * @generated from field: repeated prism.admin.v1.AuditEntry entries = 1;
    */
   entries: AuditEntry[];
+
+  /**
+   * Set on the last batch only: how many entries match the filter in all (before the limit),
+   * so a client can say whether older entries remain.
+   *
+   * @generated from field: int32 total_size = 2;
+   */
+  totalSize: number;
 };
 
 /**

@@ -2,8 +2,8 @@
 // @generated from file prism/admin/v1/operations.proto (package prism.admin.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file prism/admin/v1/operations.proto.
  */
 export const file_prism_admin_v1_operations: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wcmlzbS9hZG1pbi92MS9vcGVyYXRpb25zLnByb3RvEg5wcmlzbS5hZG1pbi52MSKyAQoRTWFpbnRlbmFuY2VTdGF0dXMSDwoHZW5hYmxlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjYKEnNjaGVkdWxlZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZW5hYmxlZF9ieRgEIAEoCRIvCgtlbmFibGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiHQobR2V0TWFpbnRlbmFuY2VTdGF0dXNSZXF1ZXN0IlEKHEdldE1haW50ZW5hbmNlU3RhdHVzUmVzcG9uc2USMQoGc3RhdHVzGAEgASgLMiEucHJpc20uYWRtaW4udjEuTWFpbnRlbmFuY2VTdGF0dXMimQEKGVNldE1haW50ZW5hbmNlTW9kZVJlcXVlc3QSDwoHZW5hYmxlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjYKEnNjaGVkdWxlZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVxdWVzdF9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkiTwoaU2V0TWFpbnRlbmFuY2VNb2RlUmVzcG9uc2USMQoGc3RhdHVzGAEgASgLMiEucHJpc20uYWRtaW4udjEuTWFpbnRlbmFuY2VTdGF0dXMisgEKF0RyYWluQ29ubmVjdGlvbnNSZXF1ZXN0EhMKCW5hbWVzcGFjZRgBIAEoCUgAEhgKDmFsbF9uYW1lc3BhY2VzGAIgASgISAASKwoIZGVhZGxpbmUYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SDQoFZm9yY2UYBCABKAgSEgoKcmVxdWVzdF9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAlCCAoGdGFyZ2V0ImsKGERyYWluQ29ubmVjdGlvbnNSZXNwb25zZRINCgV0b3RhbBgBIAEoBRIPCgdkcmFpbmVkGAIgASgFEhEKCXJlbWFpbmluZxgDIAEoBRIOCgZmb3JjZWQYBCABKAUSDAoEZG9uZRgFIAEoCGIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("Ch9wcmlzbS9hZG1pbi92MS9vcGVyYXRpb25zLnByb3RvEg5wcmlzbS5hZG1pbi52MSKyAQoRTWFpbnRlbmFuY2VTdGF0dXMSDwoHZW5hYmxlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjYKEnNjaGVkdWxlZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZW5hYmxlZF9ieRgEIAEoCRIvCgtlbmFibGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiHQobR2V0TWFpbnRlbmFuY2VTdGF0dXNSZXF1ZXN0IlEKHEdldE1haW50ZW5hbmNlU3RhdHVzUmVzcG9uc2USMQoGc3RhdHVzGAEgASgLMiEucHJpc20uYWRtaW4udjEuTWFpbnRlbmFuY2VTdGF0dXMimQEKGVNldE1haW50ZW5hbmNlTW9kZVJlcXVlc3QSDwoHZW5hYmxlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjYKEnNjaGVkdWxlZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVxdWVzdF9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkiTwoaU2V0TWFpbnRlbmFuY2VNb2RlUmVzcG9uc2USMQoGc3RhdHVzGAEgASgLMiEucHJpc20uYWRtaW4udjEuTWFpbnRlbmFuY2VTdGF0dXMisgEKF0RyYWluQ29ubmVjdGlvbnNSZXF1ZXN0EhMKCW5hbWVzcGFjZRgBIAEoCUgAEhgKDmFsbF9uYW1lc3BhY2VzGAIgASgISAASKwoIZGVhZGxpbmUYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SDQoFZm9yY2UYBCABKAgSEgoKcmVxdWVzdF9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAlCCAoGdGFyZ2V0IoEBChhEcmFpbkNvbm5lY3Rpb25zUmVzcG9uc2USDQoFdG90YWwYASABKAUSDwoHZHJhaW5lZBgCIAEoBRIRCglyZW1haW5pbmcYAyABKAUSDgoGZm9yY2VkGAQgASgFEgwKBGRvbmUYBSABKAgSFAoMb3BlcmF0aW9uX2lkGAYgASgJIs8CCgxEcmFpbkRldGFpbHMSEwoJbmFtZXNwYWNlGAEgASgJSAASGAoOYWxsX25hbWVzcGFjZXMYAiABKAhIABIrCghkZWFkbGluZRgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhINCgVmb3JjZRgEIAEoCBINCgV0b3RhbBgFIAEoBRIPCgdkcmFpbmVkGAYgASgFEhEKCXJlbWFpbmluZxgHIAEoBRIOCgZmb3JjZWQYCCABKAUSTgoSdG90YWxfYnlfbmFtZXNwYWNlGAkgAygLMjIucHJpc20uYWRtaW4udjEuRHJhaW5EZXRhaWxzLlRvdGFsQnlOYW1lc3BhY2VFbnRyeRo3ChVUb3RhbEJ5TmFtZXNwYWNlRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4AUIICgZ0YXJnZXQilQMKCU9wZXJhdGlvbhIKCgJpZBgBIAEoCRItCgVzdGF0ZRgCIAEoDjIeLnByaXNtLmFkbWluLnYxLk9wZXJhdGlvblN0YXRlEgwKBGRvbmUYAyABKAgSEgoKc3RhcnRlZF9ieRgEIAEoCRIuCgpzdGFydF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1kZWFkbGluZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAggASgJEhIKCnJlcXVlc3RfaWQYCSABKAkSFAoMY2FuY2VsbGVkX2J5GAogASgJEhUKDWNhbmNlbF9yZWFzb24YCyABKAkSDwoHdmVyc2lvbhgMIAEoAxItCgVkcmFpbhgUIAEoCzIcLnByaXNtLmFkbWluLnYxLkRyYWluRGV0YWlsc0gAQgkKB2RldGFpbHMiIQoTR2V0T3BlcmF0aW9uUmVxdWVzdBIKCgJpZBgBIAEoCSJEChRHZXRPcGVyYXRpb25SZXNwb25zZRIsCglvcGVyYXRpb24YASABKAsyGS5wcmlzbS5hZG1pbi52MS5PcGVyYXRpb24iIwoVV2F0Y2hPcGVyYXRpb25SZXF1ZXN0EgoKAmlkGAEgASgJIkYKFldhdGNoT3BlcmF0aW9uUmVzcG9uc2USLAoJb3BlcmF0aW9uGAEgASgLMhkucHJpc20uYWRtaW4udjEuT3BlcmF0aW9uIkgKFkNhbmNlbE9wZXJhdGlvblJlcXVlc3QSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiRwoXQ2FuY2VsT3BlcmF0aW9uUmVzcG9uc2USLAoJb3BlcmF0aW9uGAEgASgLMhkucHJpc20uYWRtaW4udjEuT3BlcmF0aW9uIlQKFUxpc3RPcGVyYXRpb25zUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxydW5uaW5nX29ubHkYAyABKAgidAoWTGlzdE9wZXJhdGlvbnNSZXNwb25zZRItCgpvcGVyYXRpb25zGAEgAygLMhkucHJpc20uYWRtaW4udjEuT3BlcmF0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFKrMBCg5PcGVyYXRpb25TdGF0ZRIfChtPUEVSQVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIbChdPUEVSQVRJT05fU1RBVEVfUlVOTklORxABEh0KGU9QRVJBVElPTl9TVEFURV9TVUNDRUVERUQQAhIlCiFPUEVSQVRJT05fU1RBVEVfREVBRExJTkVfRVhDRUVERUQQAxIdChlPUEVSQVRJT05fU1RBVEVfQ0FOQ0VMTEVEEARiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message prism.admin.v1.MaintenanceStatus
@@ -222,6 +222,14 @@ export type DrainConnectionsResponse = Message<"prism.admin.v1.DrainConnectionsR
    * @generated from field: bool done = 5;
    */
   done: boolean;
+
+  /**
+   * The drain's operation (see GetOperation): set on every message, so a client may read the
+   * first one and hang up; the drain goes on until done, its deadline, or CancelOperation.
+   *
+   * @generated from field: string operation_id = 6;
+   */
+  operationId: string;
 };
 
 /**
@@ -230,4 +238,393 @@ export type DrainConnectionsResponse = Message<"prism.admin.v1.DrainConnectionsR
  */
 export const DrainConnectionsResponseSchema: GenMessage<DrainConnectionsResponse> = /*@__PURE__*/
   messageDesc(file_prism_admin_v1_operations, 6);
+
+/**
+ * What a drain targets and how far it got.
+ *
+ * @generated from message prism.admin.v1.DrainDetails
+ */
+export type DrainDetails = Message<"prism.admin.v1.DrainDetails"> & {
+  /**
+   * @generated from oneof prism.admin.v1.DrainDetails.target
+   */
+  target: {
+    /**
+     * @generated from field: string namespace = 1;
+     */
+    value: string;
+    case: "namespace";
+  } | {
+    /**
+     * @generated from field: bool all_namespaces = 2;
+     */
+    value: boolean;
+    case: "allNamespaces";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * @generated from field: google.protobuf.Duration deadline = 3;
+   */
+  deadline?: Duration | undefined;
+
+  /**
+   * @generated from field: bool force = 4;
+   */
+  force: boolean;
+
+  /**
+   * @generated from field: int32 total = 5;
+   */
+  total: number;
+
+  /**
+   * @generated from field: int32 drained = 6;
+   */
+  drained: number;
+
+  /**
+   * @generated from field: int32 remaining = 7;
+   */
+  remaining: number;
+
+  /**
+   * @generated from field: int32 forced = 8;
+   */
+  forced: number;
+
+  /**
+   * Sessions targeted per namespace when the drain started.
+   *
+   * @generated from field: map<string, int32> total_by_namespace = 9;
+   */
+  totalByNamespace: { [key: string]: number };
+};
+
+/**
+ * Describes the message prism.admin.v1.DrainDetails.
+ * Use `create(DrainDetailsSchema)` to create a new message.
+ */
+export const DrainDetailsSchema: GenMessage<DrainDetails> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 7);
+
+/**
+ * A long-running operation: it outlives the call that started it, and any client may follow
+ * it (GetOperation, WatchOperation) or cancel it (CancelOperation).
+ *
+ * @generated from message prism.admin.v1.Operation
+ */
+export type Operation = Message<"prism.admin.v1.Operation"> & {
+  /**
+   * Opaque and unique, for example "op-3f2a9c".
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: prism.admin.v1.OperationState state = 2;
+   */
+  state: OperationState;
+
+  /**
+   * True once state is not RUNNING.
+   *
+   * @generated from field: bool done = 3;
+   */
+  done: boolean;
+
+  /**
+   * Who started it (the caller's identity, as in the audit log).
+   *
+   * @generated from field: string started_by = 4;
+   */
+  startedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start_time = 5;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * When it gives up if still running (for a drain: start_time + deadline).
+   *
+   * @generated from field: google.protobuf.Timestamp deadline_time = 6;
+   */
+  deadlineTime?: Timestamp | undefined;
+
+  /**
+   * Set once done.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 7;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+
+  /**
+   * The request id of the call that started it (its audit entry has the same one).
+   *
+   * @generated from field: string request_id = 9;
+   */
+  requestId: string;
+
+  /**
+   * Set when cancelled.
+   *
+   * @generated from field: string cancelled_by = 10;
+   */
+  cancelledBy: string;
+
+  /**
+   * @generated from field: string cancel_reason = 11;
+   */
+  cancelReason: string;
+
+  /**
+   * Increases with every change of the operation.
+   *
+   * @generated from field: int64 version = 12;
+   */
+  version: bigint;
+
+  /**
+   * @generated from oneof prism.admin.v1.Operation.details
+   */
+  details: {
+    /**
+     * @generated from field: prism.admin.v1.DrainDetails drain = 20;
+     */
+    value: DrainDetails;
+    case: "drain";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message prism.admin.v1.Operation.
+ * Use `create(OperationSchema)` to create a new message.
+ */
+export const OperationSchema: GenMessage<Operation> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 8);
+
+/**
+ * @generated from message prism.admin.v1.GetOperationRequest
+ */
+export type GetOperationRequest = Message<"prism.admin.v1.GetOperationRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message prism.admin.v1.GetOperationRequest.
+ * Use `create(GetOperationRequestSchema)` to create a new message.
+ */
+export const GetOperationRequestSchema: GenMessage<GetOperationRequest> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 9);
+
+/**
+ * @generated from message prism.admin.v1.GetOperationResponse
+ */
+export type GetOperationResponse = Message<"prism.admin.v1.GetOperationResponse"> & {
+  /**
+   * @generated from field: prism.admin.v1.Operation operation = 1;
+   */
+  operation?: Operation | undefined;
+};
+
+/**
+ * Describes the message prism.admin.v1.GetOperationResponse.
+ * Use `create(GetOperationResponseSchema)` to create a new message.
+ */
+export const GetOperationResponseSchema: GenMessage<GetOperationResponse> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 10);
+
+/**
+ * @generated from message prism.admin.v1.WatchOperationRequest
+ */
+export type WatchOperationRequest = Message<"prism.admin.v1.WatchOperationRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message prism.admin.v1.WatchOperationRequest.
+ * Use `create(WatchOperationRequestSchema)` to create a new message.
+ */
+export const WatchOperationRequestSchema: GenMessage<WatchOperationRequest> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 11);
+
+/**
+ * The operation as it is now at once, then after every change; the stream ends after the
+ * message with done = true.
+ *
+ * @generated from message prism.admin.v1.WatchOperationResponse
+ */
+export type WatchOperationResponse = Message<"prism.admin.v1.WatchOperationResponse"> & {
+  /**
+   * @generated from field: prism.admin.v1.Operation operation = 1;
+   */
+  operation?: Operation | undefined;
+};
+
+/**
+ * Describes the message prism.admin.v1.WatchOperationResponse.
+ * Use `create(WatchOperationResponseSchema)` to create a new message.
+ */
+export const WatchOperationResponseSchema: GenMessage<WatchOperationResponse> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 12);
+
+/**
+ * @generated from message prism.admin.v1.CancelOperationRequest
+ */
+export type CancelOperationRequest = Message<"prism.admin.v1.CancelOperationRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message prism.admin.v1.CancelOperationRequest.
+ * Use `create(CancelOperationRequestSchema)` to create a new message.
+ */
+export const CancelOperationRequestSchema: GenMessage<CancelOperationRequest> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 13);
+
+/**
+ * Cancelling an operation that is already done fails with FAILED_PRECONDITION.
+ *
+ * @generated from message prism.admin.v1.CancelOperationResponse
+ */
+export type CancelOperationResponse = Message<"prism.admin.v1.CancelOperationResponse"> & {
+  /**
+   * @generated from field: prism.admin.v1.Operation operation = 1;
+   */
+  operation?: Operation | undefined;
+};
+
+/**
+ * Describes the message prism.admin.v1.CancelOperationResponse.
+ * Use `create(CancelOperationResponseSchema)` to create a new message.
+ */
+export const CancelOperationResponseSchema: GenMessage<CancelOperationResponse> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 14);
+
+/**
+ * @generated from message prism.admin.v1.ListOperationsRequest
+ */
+export type ListOperationsRequest = Message<"prism.admin.v1.ListOperationsRequest"> & {
+  /**
+   * 1 to 100; 0 means the server default (20).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+
+  /**
+   * Only operations still running when true.
+   *
+   * @generated from field: bool running_only = 3;
+   */
+  runningOnly: boolean;
+};
+
+/**
+ * Describes the message prism.admin.v1.ListOperationsRequest.
+ * Use `create(ListOperationsRequestSchema)` to create a new message.
+ */
+export const ListOperationsRequestSchema: GenMessage<ListOperationsRequest> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 15);
+
+/**
+ * Newest first. Servers keep finished operations for at least a day.
+ *
+ * @generated from message prism.admin.v1.ListOperationsResponse
+ */
+export type ListOperationsResponse = Message<"prism.admin.v1.ListOperationsResponse"> & {
+  /**
+   * @generated from field: repeated prism.admin.v1.Operation operations = 1;
+   */
+  operations: Operation[];
+
+  /**
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+};
+
+/**
+ * Describes the message prism.admin.v1.ListOperationsResponse.
+ * Use `create(ListOperationsResponseSchema)` to create a new message.
+ */
+export const ListOperationsResponseSchema: GenMessage<ListOperationsResponse> = /*@__PURE__*/
+  messageDesc(file_prism_admin_v1_operations, 16);
+
+/**
+ * @generated from enum prism.admin.v1.OperationState
+ */
+export enum OperationState {
+  /**
+   * @generated from enum value: OPERATION_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: OPERATION_STATE_RUNNING = 1;
+   */
+  RUNNING = 1,
+
+  /**
+   * Finished: every targeted session closed before the deadline.
+   *
+   * @generated from enum value: OPERATION_STATE_SUCCEEDED = 2;
+   */
+  SUCCEEDED = 2,
+
+  /**
+   * The deadline passed: sessions still open were closed by force (force) or left open.
+   *
+   * @generated from enum value: OPERATION_STATE_DEADLINE_EXCEEDED = 3;
+   */
+  DEADLINE_EXCEEDED = 3,
+
+  /**
+   * Stopped by CancelOperation; sessions not drained yet stay open.
+   *
+   * @generated from enum value: OPERATION_STATE_CANCELLED = 4;
+   */
+  CANCELLED = 4,
+}
+
+/**
+ * Describes the enum prism.admin.v1.OperationState.
+ */
+export const OperationStateSchema: GenEnum<OperationState> = /*@__PURE__*/
+  enumDesc(file_prism_admin_v1_operations, 0);
 
