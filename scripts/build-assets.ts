@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { projectRoot } from '../src/project-root.js';
+import { adminSchemaImage } from '../src/views/commands-schema.js';
 
 const root = projectRoot();
 const outDir = join(root, 'public', 'assets');
@@ -33,6 +34,10 @@ const sources: Record<string, Buffer> = {
   'htmx.js': readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
   // The SSE extension (hx-ext="sse", sse-connect, sse-swap): live progress without polling.
   'htmx-sse.js': readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
+  // "Copy as command": the Copy button (no inline script under the CSP), and the AdminService
+  // schema the commands name with `buf curl --schema` (src/views/commands-schema.ts).
+  'copy-command.js': readFileSync(join(root, 'src', 'browser', 'copy-command.js')),
+  'prism-admin.binpb': Buffer.from(adminSchemaImage()),
 };
 rmSync(tmpCss);
 

@@ -10,6 +10,7 @@ import controlPlane from './plugins/control-plane.js';
 import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
+import maintenance from './plugins/maintenance.js';
 import metrics, { instrumentSessionStore } from './plugins/metrics.js';
 import operator from './plugins/operator.js';
 import page from './plugins/page.js';
@@ -20,14 +21,18 @@ import staticAssets from './plugins/static.js';
 import theme from './plugins/theme.js';
 import validation from './plugins/validation.js';
 import { projectRoot } from './project-root.js';
+import auditRoutes from './routes/audit/index.js';
 import authRoutes from './routes/auth/index.js';
 import backendRoutes from './routes/backends/index.js';
+import clientConfigurationRoutes from './routes/client-configurations/index.js';
 import clientSessionRoutes from './routes/client-sessions/index.js';
 import clusterRoutes from './routes/cluster/index.js';
 import consoleSessionRoutes from './routes/console-sessions/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import healthRoutes from './routes/health.js';
 import namespaceRoutes from './routes/namespaces/index.js';
+import operationRoutes from './routes/operations/index.js';
+import maintenanceRoutes from './routes/operations/maintenance.js';
 import preferenceRoutes from './routes/preferences/index.js';
 import type { SessionStore } from './sessions/index.js';
 
@@ -129,15 +134,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(theme, { secure: config.publicUrl.protocol === 'https:' });
   await app.register(auth, { oidc: config.oidc, publicUrl: config.publicUrl });
   await app.register(csrf, { key: config.session.key, publicUrl: config.publicUrl });
+  // The banner's state for every page: after auth, whose hook says who is signed in.
+  await app.register(maintenance);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(dashboardRoutes);
   await app.register(namespaceRoutes);
+  await app.register(clientConfigurationRoutes);
   await app.register(backendRoutes);
   await app.register(clusterRoutes);
   await app.register(clientSessionRoutes);
   await app.register(consoleSessionRoutes);
   await app.register(preferenceRoutes);
+  await app.register(auditRoutes);
+  await app.register(maintenanceRoutes);
+  await app.register(operationRoutes);
   return app;
 }

@@ -1,3 +1,4 @@
+import { routes } from '../../src/routes/table.js';
 import type { BackendDetailView as Detail } from '../../src/views/backends/detail.js';
 import {
   METRICS_WINDOW_MINUTES,
@@ -118,6 +119,15 @@ export function BackendDetailView({ detail }: { detail: Detail }): JSX.Element {
           </dd>
         </div>
       </dl>
+      <p class="text-sm">
+        <a
+          href={routes.clientConfigurations.list.href({ backend: summary.name })}
+          class="text-indigo-700 underline hover:no-underline"
+          data-testid="backend-configurations"
+        >
+          Client configurations using this backend
+        </a>
+      </p>
 
       <section aria-labelledby="backend-metrics" data-testid="backend-metrics">
         <h2 id="backend-metrics" class="mb-3 text-base font-semibold text-slate-900">

@@ -10,10 +10,13 @@ import {
   type BulkSummary,
   bulkForm,
   type OutcomeKind,
+  sessionRequestId,
 } from '../../src/views/client-sessions/bulk.js';
+import type { CommandView } from '../../src/views/commands.js';
 import { Alert } from '../ui/Alert.js';
 import { Badge, type BadgeTone } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
+import { CopyCommand } from '../ui/CopyCommand.js';
 import { FormActions } from '../ui/FormActions.js';
 import {
   CsrfField,
@@ -23,6 +26,7 @@ import {
   TextAreaField,
   TextField,
 } from '../ui/FormField.js';
+import { RequestReceipt } from '../ui/RequestReceipt.js';
 import { CheckboxField, SessionStatusBadge } from './parts.js';
 
 export const BULK_FORM_ID = 'bulk-terminate-form';
@@ -35,6 +39,8 @@ export interface BulkConfirmProps {
   values: BulkFormValues;
   errors: FormErrors<BulkField>;
   csrfToken: string | undefined;
+  /** "Copy as command" under the form: the request it would send now. */
+  command?: CommandView | undefined;
 }
 
 /**
@@ -128,6 +134,7 @@ export function BulkConfirmForm(props: BulkConfirmProps): JSX.Element {
         submit={`Terminate ${items.length} ${items.length === 1 ? 'session' : 'sessions'}`}
         cancelHref={props.cancelHref}
       />
+      {props.command ? <CopyCommand command={props.command} live={props.action} /> : ''}
     </form>
   );
 }
@@ -144,10 +151,15 @@ export function BulkResults({
   outcomes,
   summary,
   listHref,
+  requestId,
+  canReadAudit = false,
 }: {
   outcomes: readonly BulkOutcome[];
   summary: BulkSummary;
   listHref: Url;
+  /** The confirmation's request id: each session's change has its own, derived from it. */
+  requestId?: string | undefined;
+  canReadAudit?: boolean;
 }): JSX.Element {
   const order: Record<OutcomeKind, number> = { failed: 0, unknown: 1, expiring: 2, terminated: 3 };
   const sorted = [...outcomes].sort((a, b) => order[a.kind] - order[b.kind]);
@@ -175,6 +187,16 @@ export function BulkResults({
             <span class="min-w-0 flex-1 text-slate-700" safe>
               {outcome.message}
             </span>
+            {requestId ? (
+              <div class="w-full">
+                <RequestReceipt
+                  requestId={sessionRequestId(requestId, outcome.id)}
+                  canReadAudit={canReadAudit}
+                />
+              </div>
+            ) : (
+              ''
+            )}
           </li>
         ))}
       </ul>

@@ -7,6 +7,8 @@ import {
   type TerminateFormValues,
   terminateForm,
 } from '../../src/views/client-sessions/terminate.js';
+import type { CommandView } from '../../src/views/commands.js';
+import { CopyCommand } from '../ui/CopyCommand.js';
 import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
@@ -32,6 +34,8 @@ export interface TerminateSessionFormProps {
   errors: FormErrors<TerminateField>;
   checkHref?: Url | undefined;
   csrfToken: string | undefined;
+  /** "Copy as command" under the form: the request it would send now. */
+  command?: CommandView | undefined;
 }
 
 /** Terminating asks for a reason and the session id typed out; force is a separate choice. */
@@ -107,6 +111,7 @@ export function TerminateSessionForm(props: TerminateSessionFormProps): JSX.Elem
         cancelHref={props.cancelHref}
         busy="Terminating…"
       />
+      {props.command ? <CopyCommand command={props.command} live={props.action} /> : ''}
     </PostForm>
   );
 }

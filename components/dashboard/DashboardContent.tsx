@@ -10,7 +10,6 @@ import {
 } from '../../src/views/dashboard.js';
 import { formatNumber } from '../../src/views/format.js';
 import { ErrorView } from '../layout/ErrorPage.js';
-import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
 import { Card, stateOf } from './Card.js';
 
@@ -72,18 +71,6 @@ export function DashboardContent({ view }: { view: DashboardView }): JSX.Element
           }
           retryHref={routes.dashboard.href()}
         />
-      ) : (
-        ''
-      )}
-      {view.maintenance.ok && view.maintenance.value.enabled ? (
-        <Alert tone="warning" title="Maintenance mode is on" testId="maintenance-banner">
-          <p safe>{view.maintenance.value.message || 'No message given.'}</p>
-          <p class="mt-1 text-xs" safe>
-            {`Enabled by ${view.maintenance.value.enabledBy || 'unknown'}${
-              view.maintenance.value.until ? `, until ${view.maintenance.value.until}` : ''
-            }`}
-          </p>
-        </Alert>
       ) : (
         ''
       )}

@@ -10,7 +10,9 @@ import {
   navigation,
 } from '../../src/routes/navigation.js';
 import { routes } from '../../src/routes/table.js';
+import type { MaintenanceView } from '../../src/views/operations/maintenance.js';
 import { CsrfField } from '../ui/FormField.js';
+import { MaintenanceBanner } from './MaintenanceBanner.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
 
 export interface LayoutProps {
@@ -26,6 +28,10 @@ export interface LayoutProps {
    * renderer that does not pass the choice could not show it).
    */
   theme?: Theme | undefined;
+  /** Maintenance mode while it is on (the banner); undefined when off, unknown or signed out. */
+  maintenance?: MaintenanceView | undefined;
+  /** Without JavaScript the page reloads itself this often (a running operation's progress). */
+  refreshSeconds?: number | undefined;
   children?: Children;
 }
 
@@ -113,7 +119,7 @@ function Account({ operator, csrfToken }: LayoutProps): JSX.Element {
 }
 
 export function Layout(props: LayoutProps): JSX.Element {
-  const { title, area, assets, operator, csrfToken, theme, children } = props;
+  const { title, area, assets, operator, csrfToken, theme, maintenance, children } = props;
   return (
     <>
       {'<!doctype html>'}
@@ -132,10 +138,19 @@ export function Layout(props: LayoutProps): JSX.Element {
           />
           <meta name="htmx-config" content={htmxConfig} />
           <title safe>{`${title} · Prism Console`}</title>
+          {props.refreshSeconds ? (
+            // In <noscript>: with JavaScript the page updates itself live and must not reload.
+            <noscript>
+              <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+            </noscript>
+          ) : (
+            ''
+          )}
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
           <script src={assets.htmxSse} defer></script>
+          {assets.copyCommand ? <script src={assets.copyCommand} defer></script> : ''}
         </head>
         <body
           class="h-full text-slate-900 antialiased dark:text-slate-100"
@@ -196,6 +211,7 @@ export function Layout(props: LayoutProps): JSX.Element {
               </details>
             </nav>
             <div class="min-w-0 flex-1">
+              {operator ? <MaintenanceBanner view={maintenance} /> : ''}
               <div id="alerts" aria-live="polite" class="px-4 pt-4 empty:hidden sm:px-6"></div>
               <main id="main" class="px-4 py-5 sm:px-6 lg:py-6">
                 {children}

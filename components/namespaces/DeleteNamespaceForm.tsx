@@ -1,6 +1,7 @@
 import { binder } from '../../src/forms/contract.js';
 import type { FormErrors } from '../../src/forms/errors.js';
 import type { Url } from '../../src/html/url.js';
+import type { CommandView } from '../../src/views/commands.js';
 import {
   type DeleteField,
   type DeleteFormValues,
@@ -8,6 +9,7 @@ import {
 } from '../../src/views/namespaces/delete.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { Alert } from '../ui/Alert.js';
+import { CopyCommand } from '../ui/CopyCommand.js';
 import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
@@ -41,6 +43,8 @@ export interface DeleteNamespaceFormProps {
   checkHref?: Url | undefined;
   /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
   csrfToken: string | undefined;
+  /** "Copy as command" under the form: the request it would send now. */
+  command?: CommandView | undefined;
 }
 
 /** Deleting asks for a reason and the name typed out, so it is never one careless click. */
@@ -128,6 +132,7 @@ export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Elemen
         cancelHref={props.cancelHref}
         busy="Deleting…"
       />
+      {props.command ? <CopyCommand command={props.command} live={props.action} /> : ''}
     </PostForm>
   );
 }

@@ -71,6 +71,13 @@ export function NamespaceDetailActions({
   return (
     <>
       <GuardedLink
+        href={routes.operations.drain.href({ namespace: detail.name })}
+        label="Drain connections"
+        permission={can.drainConnections}
+        look="secondary"
+        testId="drain-namespace"
+      />
+      <GuardedLink
         href={detail.editHref}
         label="Edit"
         permission={can.updateNamespace}

@@ -1,7 +1,9 @@
+import type { NamespaceConfigurationsView } from '../../src/views/client-configurations/namespace.js';
 import type { NamespaceSessionsView } from '../../src/views/client-sessions/namespace.js';
 import { formatNumber } from '../../src/views/format.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { MAX_PERCENT, type QuotaUsage, UNLIMITED } from '../../src/views/quantities.js';
+import { NamespaceConfigurations } from '../client-configurations/NamespaceConfigurations.js';
 import { NamespaceSessions } from '../client-sessions/NamespaceSessions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -80,10 +82,13 @@ function Fact({ term, value, testId }: { term: string; value: string; testId: st
 export function NamespaceDetailView({
   detail,
   sessions,
+  configurations,
 }: {
   detail: NamespaceDetail;
   /** Its client sessions (the sessions area's section), when the page read them. */
   sessions?: NamespaceSessionsView | undefined;
+  /** Its client configurations (that area's section), when the page read them. */
+  configurations?: NamespaceConfigurationsView | undefined;
 }): JSX.Element {
   return (
     <div class="space-y-8" data-testid="namespace-detail">
@@ -177,6 +182,7 @@ export function NamespaceDetailView({
       </div>
 
       {sessions ? <NamespaceSessions view={sessions} /> : ''}
+      {configurations ? <NamespaceConfigurations view={configurations} /> : ''}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { binder } from '../../src/forms/contract.js';
 import type { FormErrors } from '../../src/forms/errors.js';
 import type { Url } from '../../src/html/url.js';
+import type { CommandView } from '../../src/views/commands.js';
 import {
   CHANGEABLE,
   type ConflictView,
@@ -17,6 +18,7 @@ import {
   statusLabel,
 } from '../../src/views/namespaces/status.js';
 import { Alert } from '../ui/Alert.js';
+import { CopyCommand } from '../ui/CopyCommand.js';
 import { FormActions } from '../ui/FormActions.js';
 import {
   checkMessage,
@@ -46,6 +48,8 @@ export interface NamespaceFormProps {
   cancelHref: Url;
   /** The CSRF token for a post without JavaScript (htmx sends it as a header too). */
   csrfToken: string | undefined;
+  /** "Copy as command" under the form: the request it would send now. */
+  command?: CommandView | undefined;
 }
 
 const QUOTA_FIELDS: readonly NamespaceField[] = ['max_sessions', 'max_storage', 'max_rps'];
@@ -220,6 +224,7 @@ export function NamespaceForm(props: NamespaceFormProps): JSX.Element {
         cancelHref={props.cancelHref}
         busy="Saving…"
       />
+      {props.command ? <CopyCommand command={props.command} live={props.action} /> : ''}
     </PostForm>
   );
 }

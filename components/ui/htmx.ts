@@ -58,6 +58,8 @@ export interface HtmxAttributes {
   /** JSON of headers sent with every htmx request below (the CSRF token). */
   'hx-headers'?: string | undefined;
   'hx-vals'?: string | undefined;
+  /** In an answer for another target: this element replaces the page's element of its id. */
+  'hx-swap-oob'?: 'true' | undefined;
   'hx-ext'?: 'sse' | undefined;
   'sse-connect'?: Url | undefined;
   'sse-swap'?: string | undefined;

@@ -1,13 +1,16 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorPage } from '../../components/layout/ErrorPage.js';
 import { Layout } from '../../components/layout/Layout.js';
+import { MAINTENANCE_BANNER_ID } from '../../components/layout/MaintenanceBanner.js';
 import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
 import { PageHeader } from '../../components/ui/PageHeader.js';
 import { localPath, type Url } from '../html/url.js';
 import { type Area, areaOfPath, areaRoot } from '../routes/navigation.js';
 import { routes } from '../routes/table.js';
 import { type ErrorDescription, errorHelp } from '../views/errors.js';
+import { maintenanceView } from '../views/operations/maintenance.js';
 
 /*
  * The one page renderer (decision 002): every HTML answer of the console goes through these
@@ -35,8 +38,39 @@ export interface PageSpec {
   header?: boolean;
   /** The page's content. Rendered only when the page is sent. */
   body: () => JSX.Element;
+  /** Without JavaScript the page reloads itself this often (a running operation's progress). */
+  refreshSeconds?: number | undefined;
   /** An htmx request aimed at the element `id` gets `render()` alone (decision 002). */
   fragment?: { id: string; render: () => JSX.Element } | undefined;
+}
+
+/** A page whose content is streamed: see `Renderer.streamPage`. */
+export type StreamPageSpec = Omit<PageSpec, 'body' | 'fragment'> & { body: AsyncIterable<string> };
+
+export interface DownloadSpec {
+  /** The file's name: letters, digits, `.`, `_` and `-` (anything else becomes `_`). */
+  name: string;
+  /** Its media type, e.g. `text/csv; charset=utf-8`. */
+  type: string;
+  body: AsyncIterable<string>;
+}
+
+/** Where the layout's content goes in a streamed page (split there: head and tail). */
+const STREAM_SLOT = '<!--prism-stream-slot-->';
+
+async function* between(head: string, body: AsyncIterable<string>, tail: string) {
+  yield head;
+  yield* body;
+  yield tail;
+}
+
+function sendStream(reply: FastifyReply, chunks: AsyncIterable<string>): Sent {
+  reply
+    .header('cache-control', 'no-store')
+    .header('vary', VARY)
+    .type('text/html; charset=utf-8')
+    .send(Readable.from(chunks, { objectMode: false }));
+  return reply as unknown as Sent;
 }
 
 /** The page renderer's answers, on every reply. */
@@ -45,6 +79,21 @@ export interface Renderer {
   page(spec: PageSpec): Promise<Sent>;
   /** Just a fragment (an answer to htmx that is not part of a page). */
   fragment(render: () => JSX.Element): Promise<Sent>;
+  /**
+   * A page written as its content arrives (the audit log): the layout up to the content goes
+   * out at once, then each chunk of `body` as it is produced, then the layout's end. `body`
+   * must not throw: it shows its own failures inside the page (the status is sent already).
+   * The chunks are pulled as the client reads (backpressure); a client gone ends the iteration.
+   */
+  streamPage(spec: StreamPageSpec): Promise<Sent>;
+  /** The same for an htmx request: just the chunks. */
+  streamFragment(body: AsyncIterable<string>): Sent;
+  /**
+   * A file to download (`Content-Disposition: attachment`), written as `body` produces it and
+   * pulled as the client reads. A failure in `body` ends the response abruptly, so the browser
+   * marks the download failed instead of keeping a cut-off file.
+   */
+  attachment(file: DownloadSpec): Sent;
   /** A whole document without the layout (the sign-in Continue page). */
   document(render: () => JSX.Element): Promise<Sent>;
   /** An error as a page, or for htmx as a fragment in the page's alert region. */
@@ -84,10 +133,14 @@ async function sendHtml(reply: FastifyReply, body: JSX.Element): Promise<Sent> {
   return reply as unknown as Sent;
 }
 
-function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
+async function layout(request: FastifyRequest, spec: PageSpec): Promise<string> {
   const root = spec.area ? areaRoot(spec.area) : undefined;
   const crumbs =
     spec.crumbs && root ? [{ label: root.label, href: root.href }, ...spec.crumbs] : spec.crumbs;
+  // Cached per replica (src/plugins/maintenance.ts): no control-plane call per page, never fails.
+  const maintenance = request.operator
+    ? maintenanceView(await request.maintenance(), new Date())
+    : undefined;
   return (
     <Layout
       title={spec.title}
@@ -96,6 +149,8 @@ function layout(request: FastifyRequest, spec: PageSpec): JSX.Element {
       operator={request.operator}
       csrfToken={request.csrfToken()}
       theme={request.theme()}
+      refreshSeconds={spec.refreshSeconds}
+      maintenance={maintenance}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       {spec.header !== false ? (
@@ -134,6 +189,25 @@ export default fp(
         return sendHtml(this, spec.fragment.render());
       }
       return sendHtml(this, layout(this.request, spec));
+    });
+    app.decorateReply('streamPage', async function (this: FastifyReply, spec: StreamPageSpec) {
+      const page = await layout(this.request, { ...spec, body: () => <>{STREAM_SLOT}</> });
+      const at = page.indexOf(STREAM_SLOT);
+      const [head, tail] = [page.slice(0, at), page.slice(at + STREAM_SLOT.length)];
+      return sendStream(this, between(head, spec.body, tail));
+    });
+    app.decorateReply('streamFragment', function (this: FastifyReply, body: AsyncIterable<string>) {
+      return sendStream(this, body);
+    });
+    app.decorateReply('attachment', function (this: FastifyReply, file: DownloadSpec) {
+      this.header('cache-control', 'no-store')
+        .header('content-type', file.type)
+        .header(
+          'content-disposition',
+          `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`,
+        )
+        .send(Readable.from(file.body, { objectMode: false }));
+      return this as unknown as Sent;
     });
     app.decorateReply('fragment', function (this: FastifyReply, render: () => JSX.Element) {
       return sendHtml(this, render());
@@ -194,7 +268,15 @@ export default fp(
       if (this.request.htmx.request) {
         this.header(
           'hx-location',
-          JSON.stringify({ path: url, target: '#main', select: '#main', swap: 'outerHTML' }),
+          JSON.stringify({
+            path: url,
+            target: '#main',
+            select: '#main',
+            swap: 'outerHTML',
+            // The maintenance banner sits outside #main: the page's own replaces it too, so
+            // turning maintenance on or off shows at once (the slot is there even when off).
+            selectOOB: `#${MAINTENANCE_BANNER_ID}`,
+          }),
         )
           .code(200)
           .send('');

@@ -12,6 +12,10 @@ export interface Assets {
   /** The htmx SSE extension; loaded after htmx. */
   htmxSse: Url;
   favicon: Url;
+  /** "Copy as command": the Copy button's script (components/ui/CopyCommand.tsx). */
+  copyCommand?: Url | undefined;
+  /** The AdminService schema the commands name (`buf curl --schema`, src/views/commands-schema.ts). */
+  adminSchema?: Url | undefined;
 }
 
 declare module 'fastify' {
@@ -40,6 +44,8 @@ function readManifest(publicDir: string): Assets {
     css: asset('app.css'),
     htmx: asset('htmx.js'),
     htmxSse: asset('htmx-sse.js'),
+    copyCommand: asset('copy-command.js'),
+    adminSchema: asset('prism-admin.binpb'),
     favicon: trustedUrl('/favicon.svg'),
   };
 }

@@ -32,7 +32,7 @@ export const navigation: readonly NavItem[] = [
     area: 'client-configurations',
     label: 'Client configurations',
     href: routes.clientConfigurations.list.href(),
-    available: false,
+    available: true,
   },
   {
     area: 'sessions',
@@ -46,13 +46,13 @@ export const navigation: readonly NavItem[] = [
     area: 'operations',
     label: 'Operations',
     href: routes.operations.list.href(),
-    available: false,
+    available: true,
   },
-  { area: 'audit', label: 'Audit log', href: routes.audit.log.href(), available: false },
 ];
 
 /** Shown to admins only, after the areas everyone sees. */
 export const adminNavigation: readonly NavItem[] = [
+  { area: 'audit', label: 'Audit log', href: routes.audit.log.href(), available: true },
   {
     area: 'console-sessions',
     label: 'Console sessions',

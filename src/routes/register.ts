@@ -6,6 +6,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import type { HtmlReply, Sent } from '../plugins/page.js';
+import type { SseEvent } from '../plugins/sse.js';
 import type { Route, RouteParams } from './table.js';
 
 /*
@@ -87,4 +88,31 @@ export function post<
   handler: HtmlHandler<P, Q, B>,
 ): void {
   register(app, 'POST', route, options, handler);
+}
+
+/**
+ * An event stream (GET, no HEAD): the handler returns the events, rendered by the same
+ * components as the page, and reply.sse() sends them (heartbeats, retry hint, cancelled when the
+ * browser goes away). Not a page, so no HtmlReply: the events are all it can answer.
+ */
+export function events<P extends string, Q extends z.ZodType | undefined = undefined>(
+  app: FastifyInstance,
+  route: Route<P, never>,
+  options: HtmlRouteOptions<Q, undefined>,
+  source: (request: HtmlRequest<P, Q, undefined>) => AsyncIterable<SseEvent>,
+): void {
+  const hasParams = route.pattern.includes(':');
+  app.route({
+    method: 'GET',
+    url: route.pattern,
+    schema: {
+      ...(hasParams ? { params: route.params } : {}),
+      ...(options.query ? { querystring: options.query } : {}),
+    },
+    ...(options.preHandler ? { preHandler: options.preHandler } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    exposeHeadRoute: false,
+    handler: (request, reply) =>
+      reply.sse(source(request as unknown as HtmlRequest<P, Q, undefined>)),
+  });
 }

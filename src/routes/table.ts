@@ -83,6 +83,8 @@ export type NamespaceListQuery = {
   page?: string | undefined;
   size?: number | undefined;
   notice?: string | undefined;
+  /** The request id of the change the notice confirms. */
+  request?: string | undefined;
 };
 
 export type SessionListQueryValues = {
@@ -104,6 +106,8 @@ export type ClientConfigurationListQuery = {
   page?: string | undefined;
   size?: number | undefined;
   notice?: string | undefined;
+  /** The request id of the change the notice confirms. */
+  request?: string | undefined;
 };
 
 export type AuditQuery = {
@@ -179,7 +183,7 @@ export const routes = {
     /** Running and recent operations, and the maintenance state. */
     list: route('/operations').withQuery<NoticeQuery & { page?: string | undefined }>(),
     /** GET the maintenance form (enable, change, end); POST previews, then applies. */
-    maintenance: route('/operations/maintenance'),
+    maintenance: route('/operations/maintenance').withQuery<NoticeQuery>(),
     /** GET the drain form (`?namespace=` preselects one); POST previews, then starts. */
     drain: route('/operations/drain').withQuery<{ namespace?: string | undefined }>(),
     /** One operation's progress; without JavaScript the page refreshes itself until done. */

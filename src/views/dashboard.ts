@@ -1,4 +1,3 @@
-import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { BadgeTone } from '../../components/ui/Badge.js';
 import { type Backend, BackendHealth } from '../gen/prism/admin/v1/backend_pb.js';
 import {
@@ -8,13 +7,12 @@ import {
   type Proxy as ProxyRegistration,
   RaftRole,
 } from '../gen/prism/admin/v1/cluster_pb.js';
-import type { MaintenanceStatus } from '../gen/prism/admin/v1/operations_pb.js';
 import { anchorHref, trustedUrl, type Url } from '../html/url.js';
 import { areaRoot } from '../routes/navigation.js';
 import { routes } from '../routes/table.js';
 import { BEHIND_AFTER_ENTRIES, isStale } from './cluster/status.js';
 import { fromEnumMap, unknownEnumLabel } from './enums.js';
-import { formatAgo, formatTime } from './format.js';
+import { formatAgo } from './format.js';
 
 /** A dashboard card's data, or why it could not be had: one failed call spoils one card only. */
 export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -104,13 +102,6 @@ export interface BackendBadge {
   message: string;
 }
 
-export interface MaintenanceBanner {
-  enabled: boolean;
-  message: string;
-  enabledBy: string;
-  until: string | undefined;
-}
-
 export interface DashboardView {
   cluster: Part<ClusterCard>;
   proxies: Part<UpTotal>;
@@ -118,7 +109,6 @@ export interface DashboardView {
   backends: Part<BackendBadge[]>;
   namespaces: Part<{ total: number; suspended: number }>;
   sessions: Part<{ total: number; active: number }>;
-  maintenance: Part<MaintenanceBanner>;
   /** Set when every call failed for want of the control plane: nothing on the page is current. */
   controlPlaneProblem: 'unreachable' | 'slow' | undefined;
 }
@@ -198,19 +188,6 @@ export function backendBadges(backends: readonly Backend[]): BackendBadge[] {
       message: b.healthMessage,
     };
   });
-}
-
-export function maintenanceBanner(status: MaintenanceStatus | undefined): MaintenanceBanner {
-  return {
-    enabled: status?.enabled ?? false,
-    message: status?.message ?? '',
-    enabledBy: status?.enabledBy ?? '',
-    // An unset end (no timestamp, the epoch, Go's zero time) is no end; formatTime is total.
-    until:
-      status?.scheduledEndTime && timestampDate(status.scheduledEndTime).getTime() > 0
-        ? formatTime(status.scheduledEndTime)
-        : undefined,
-  };
 }
 
 /** A view on another page, at one of its sections (`/cluster?proxies=down#proxies`). */

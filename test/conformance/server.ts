@@ -1,112 +1,105 @@
 // An independent AdminService for conformance tests: @grpc/grpc-js and @grpc/proto-loader over
 // our .proto files — not our generated code, not Connect — answering the way a grpc-go
 // control plane does: errors as trailers-only responses with grpc-status, grpc-message and
-// grpc-status-details-bin (a google.rpc.Status with Any details), GOAWAY on max connection
-// age, and grpc-go's default keepalive enforcement (a ping sooner than 5 minutes after the
-// previous one while calls are open, or than 2 hours without calls, is a strike; the third
-// strike is answered GOAWAY ENHANCE_YOUR_CALM "too_many_pings"). It keeps namespaces in memory, honours request ids like the demo control
-// plane, and lets a test script its failures. Roles are out of scope: any well-formed bearer
-// token is accepted.
+// grpc-status-details-bin (a google.rpc.Status with Any details), errors after some messages of
+// a stream as trailers after them, GOAWAY on max connection age, and grpc-go's default
+// keepalive enforcement (a ping sooner than 5 minutes after the previous one while calls are
+// open, or than 2 hours without calls, is a strike; the third strike is answered GOAWAY
+// ENHANCE_YOUR_CALM "too_many_pings"). It keeps its world in memory (handlers/*), honours
+// request ids and writes the audit log like the demo control plane, and lets a test script its
+// failures. Roles are out of scope: any well-formed bearer token is accepted.
 
+import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import protobuf from 'protobufjs';
+import { auditHandlers } from './handlers/audit.js';
+import { clientConfigurationHandlers } from './handlers/client-configurations.js';
+import { createDrains, type Drains } from './handlers/drains.js';
+import { infrastructureHandlers } from './handlers/infrastructure.js';
+import { namespaceHandlers } from './handlers/namespaces.js';
+import { operationHandlers } from './handlers/operations.js';
+import type { Streaming, Unary } from './handlers/types.js';
+import { type CallContext, createWorld, Mutations, type World } from './state.js';
+import {
+  actorOf,
+  type Message,
+  PROTO_ROOT,
+  Refusal,
+  type ScriptedError,
+  serviceError,
+} from './wire.js';
 
-const PROTO_ROOT = join(import.meta.dirname, '../../proto');
-const ADMIN_FILES = [
-  'prism/admin/v1/admin_service.proto',
-  'prism/admin/v1/namespace.proto',
-  'prism/admin/v1/cluster.proto',
-];
-const RPC_FILES = ['google/rpc/status.proto', 'google/rpc/error_details.proto'];
+export type {
+  AuditEntryObject,
+  ClientConfigurationObject,
+  NamespaceObject,
+  SessionObject,
+} from './state.js';
+export type { Detail, ScriptedError } from './wire.js';
+export { statusDetailsBin } from './wire.js';
+
+const ADMIN_FILES = ['prism/admin/v1/admin_service.proto'];
 
 /** grpc-go's default server keepalive policy (keepalive.EnforcementPolicy{}). */
 const MIN_PING_INTERVAL_MS = 5 * 60_000;
 const MAX_PING_STRIKES = 2;
 const NO_STREAM_PING_INTERVAL_MS = 2 * 60 * 60_000;
 
-/** A detail as a test writes it: the google.rpc message name and its fields (snake_case). */
-export interface Detail {
-  type: 'BadRequest' | 'PreconditionFailure' | 'ErrorInfo' | 'RetryInfo' | 'ResourceInfo';
-  value: Record<string, unknown>;
+/** What happens to the next call of a streaming method after `after` messages. */
+export interface StreamScript {
+  after: number;
+  /** Ends the stream with this status (in trailers, after the messages). */
+  error?: ScriptedError;
+  /** Cuts the connection instead. */
+  cut?: boolean;
+  /** Waits for this before sending more (a stream that stalls). */
+  until?: Promise<unknown>;
 }
 
-export interface ScriptedError {
-  code: grpc.status;
-  message: string;
-  details?: Detail[];
-}
-
-/** A namespace as proto-loader hands it over (camelCase fields, int64 as strings). */
-export type NamespaceObject = Record<string, unknown> & { name: string; version: string };
-
-export interface ConformanceServer {
+export interface ConformanceServer extends World {
   readonly url: string;
-  readonly namespaces: Map<string, NamespaceObject>;
   /** Method names (`CreateNamespace`) of every call that reached a handler, in order. */
   readonly calls: string[];
-  /** `CreateNamespace <request id>` for each mutation that acted (a replay does not). */
-  readonly applied: string[];
+  /** The request of the last call of `method` (proto-loader's shape: camelCase, enum names). */
+  lastRequest(method: string): Message | undefined;
   /** Methods answered UNIMPLEMENTED, as a server that does not have them yet. */
   readonly unimplemented: Set<string>;
-  /** The next call of `method` answers this error instead of being handled. */
-  failNext(method: string, error: ScriptedError): void;
+  /** Drains as operations: hold them, step them, look at them. */
+  readonly drains: Drains;
+  /** The world's current maintenance status (a test may set it directly). */
+  maintenance: World['maintenance'];
+  /** The next call (or `times` calls) of `method` answers this error instead of being handled. */
+  failNext(method: string, error: ScriptedError, times?: number): void;
+  /** Forgets what failNext scripted for `method`. */
+  stopFailing(method: string): void;
   /** The next call of `method` is handled (applied), then its connection is cut unanswered. */
   cutAfterApplying(method: string): void;
   /** The next call of `method` has its connection cut before it is handled. */
   cutBeforeHandling(method: string): void;
+  /** The next call of the streaming `method` fails, cuts or stalls after some messages. */
+  scriptStream(method: string, script: StreamScript): void;
   /** GOAWAY frames sent, by error code name (NO_ERROR on max age, ENHANCE_YOUR_CALM...). */
   readonly goaways: string[];
   /** HTTP/2 connections accepted so far. */
   connections(): number;
+  /** Calls of `method` still open (streams being answered). */
+  openStreams(method: string): number;
   stop(): Promise<void>;
 }
 
 export interface ConformanceOptions {
   /** grpc.max_connection_age_ms: each connection gets a GOAWAY after about this long. */
   maxConnectionAgeMs?: number;
-}
-
-// snake_case field names, as in the .proto files (and as tests write details).
-const rpcRoot = new protobuf.Root().loadSync(
-  RPC_FILES.map((file) => join(PROTO_ROOT, file)),
-  { keepCase: true },
-);
-const StatusType = rpcRoot.lookupType('google.rpc.Status');
-
-/** grpc-status-details-bin: a google.rpc.Status whose details are Any messages. */
-export function statusDetailsBin(error: ScriptedError): Buffer {
-  const details = (error.details ?? []).map((detail) => {
-    const type = rpcRoot.lookupType(`google.rpc.${detail.type}`);
-    const problem = type.verify(detail.value);
-    if (problem) throw new Error(`google.rpc.${detail.type}: ${problem}`);
-    return {
-      type_url: `type.googleapis.com/google.rpc.${detail.type}`,
-      value: type.encode(type.fromObject(detail.value)).finish(),
-    };
-  });
-  const status = StatusType.fromObject({ code: error.code, message: error.message, details });
-  return Buffer.from(StatusType.encode(status).finish());
-}
-
-function serviceError(error: ScriptedError): Partial<grpc.ServiceError> {
-  const metadata = new grpc.Metadata();
-  if (error.details?.length) metadata.set('grpc-status-details-bin', statusDetailsBin(error));
-  return { code: error.code, details: error.message, metadata };
-}
-
-type Handler = (request: Record<string, unknown>) => Record<string, unknown>;
-
-class Refusal extends Error {
-  constructor(readonly error: ScriptedError) {
-    super(error.message);
-  }
-}
-
-function refuse(code: grpc.status, message: string, details?: Detail[]): never {
-  throw new Refusal({ code, message, ...(details ? { details } : {}) });
+  /** grpc.max_connection_age_grace_ms: how long calls may go on after that GOAWAY (10 s). */
+  maxConnectionAgeGraceMs?: number;
+  /** How often a running drain makes progress (a quarter of its sessions a step). */
+  drainStepMs?: number;
+  /** Entries per GetAuditLog message (grpc-go servers of ours send 100). */
+  auditBatchSize?: number;
+  /** total_size in an empty message after the last batch instead of on it. */
+  auditTotalInOwnMessage?: boolean;
 }
 
 export async function startConformanceServer(
@@ -121,145 +114,132 @@ export async function startConformanceServer(
   };
   const service = loaded.prism.admin.v1.AdminService.service;
 
-  const namespaces = new Map<string, NamespaceObject>();
+  const world = createWorld();
+  const mutations = new Mutations(world);
+  const drains = createDrains(world, options.drainStepMs ?? 100);
+  const deps = { world, mutations };
+  const unary: Record<string, Unary> = {};
+  const streaming: Record<string, Streaming> = {};
+  for (const handlers of [
+    namespaceHandlers(deps),
+    clientConfigurationHandlers(deps),
+    infrastructureHandlers(deps),
+    operationHandlers(deps, drains),
+    auditHandlers(deps, {
+      batchSize: options.auditBatchSize ?? 100,
+      totalInOwnMessage: options.auditTotalInOwnMessage ?? false,
+    }),
+  ]) {
+    Object.assign(unary, handlers.unary);
+    Object.assign(streaming, handlers.streaming);
+  }
+
   const calls: string[] = [];
-  const applied: string[] = [];
+  const lastRequests = new Map<string, Message>();
   const unimplemented = new Set<string>();
-  const scripted = new Map<string, ScriptedError>();
+  const scripted = new Map<string, { error: ScriptedError; times: number }>();
+  const streamScripts = new Map<string, StreamScript>();
   const cutAfter = new Set<string>();
   const cutBefore = new Set<string>();
   const goaways: string[] = [];
   const sessions = new Set<http2.ServerHttp2Session>();
+  const open = new Map<string, number>();
   let connectionCount = 0;
-  /** request id → the first outcome, replayed to a retry (what grpc-go servers of ours do). */
-  const outcomes = new Map<string, { method: string; result: Record<string, unknown> | Refusal }>();
 
-  const now = () => {
-    const ms = Date.now();
-    return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
-  };
-  const namespaceOf = (name: string) =>
-    namespaces.get(name) ??
-    refuse(grpc.status.NOT_FOUND, `namespace ${name} not found`, [
-      {
-        type: 'ResourceInfo',
-        value: { resource_type: 'prism.admin.v1.Namespace', resource_name: name },
-      },
-    ]);
-
-  /** Request ids and reasons, and replay, as every mutation of the contract. */
-  function mutation(method: string, act: Handler): Handler {
-    return (request) => {
-      const requestId = String(request.requestId ?? '');
-      const previous = outcomes.get(requestId);
-      if (previous && previous.method === method) {
-        if (previous.result instanceof Refusal) throw previous.result;
-        return previous.result;
-      }
-      const violations: { field: string; description: string }[] = [];
-      if (requestId === '') violations.push({ field: 'request_id', description: 'is required' });
-      if (String(request.reason ?? '').trim() === '') {
-        violations.push({ field: 'reason', description: 'is required' });
-      }
-      if (violations.length > 0) {
-        refuse(grpc.status.INVALID_ARGUMENT, 'invalid request', [
-          { type: 'BadRequest', value: { field_violations: violations } },
-        ]);
-      }
-      let result: Record<string, unknown> | Refusal;
-      try {
-        result = act(request);
-        applied.push(`${method} ${requestId}`);
-      } catch (err) {
-        if (!(err instanceof Refusal)) throw err;
-        result = err;
-      }
-      outcomes.set(requestId, { method, result });
-      if (result instanceof Refusal) throw result;
-      return result;
-    };
+  /** What every call goes through before its handler; an error to answer, or undefined. */
+  function admit(
+    name: string,
+    call: { metadata: grpc.Metadata; request: Message },
+  ): ScriptedError | undefined {
+    const { metadata } = call;
+    calls.push(name);
+    lastRequests.set(name, call.request);
+    if (!authorized(metadata)) return unauthenticated();
+    const failing = scripted.get(name);
+    if (failing) {
+      failing.times--;
+      if (failing.times <= 0) scripted.delete(name);
+      return failing.error;
+    }
+    if (unimplemented.has(name)) {
+      return { code: grpc.status.UNIMPLEMENTED, message: `unknown method ${name}` };
+    }
+    return undefined;
   }
 
-  const handlers: Record<string, Handler> = {
-    ListNamespaces: () => ({
-      namespaces: [...namespaces.values()].sort((a, b) => a.name.localeCompare(b.name)),
-      totalSize: namespaces.size,
-    }),
-    GetNamespace: (request) => ({ namespace: namespaceOf(String(request.name)) }),
-    CreateNamespace: mutation('CreateNamespace', (request) => {
-      const input = (request.namespace ?? {}) as Record<string, unknown>;
-      const name = String(input.name ?? '');
-      if (namespaces.has(name)) {
-        refuse(grpc.status.ALREADY_EXISTS, `namespace ${name} already exists`, [
-          {
-            type: 'ResourceInfo',
-            value: { resource_type: 'prism.admin.v1.Namespace', resource_name: name },
-          },
-        ]);
+  function failure(err: unknown): Partial<grpc.ServiceError> {
+    if (err instanceof Refusal) return serviceError(err.error);
+    return serviceError({ code: grpc.status.INTERNAL, message: `internal error: ${String(err)}` });
+  }
+
+  async function answerStream(
+    name: string,
+    call: grpc.ServerWritableStream<Message, Message>,
+  ): Promise<void> {
+    const controller = new AbortController();
+    call.once('cancelled', () => controller.abort());
+    call.once('close', () => controller.abort());
+    const context: CallContext = {
+      method: name,
+      actor: actorOf(call.metadata),
+      signal: controller.signal,
+    };
+    const script = streamScripts.get(name);
+    streamScripts.delete(name);
+    open.set(name, (open.get(name) ?? 0) + 1);
+    let sent = 0;
+    let performed = false;
+    /** What the script says, once: true when the stream ends here (cut, or an error status). */
+    const perform = async (): Promise<boolean> => {
+      if (!script || performed) return false;
+      performed = true;
+      if (script.until) {
+        await script.until;
+        return false;
       }
-      const namespace: NamespaceObject = {
-        ...input,
-        name,
-        status:
-          input.status === 'NAMESPACE_STATUS_UNSPECIFIED'
-            ? 'NAMESPACE_STATUS_ACTIVE'
-            : input.status,
-        createTime: now(),
-        updateTime: now(),
-        createdBy: 'conformance',
-        updatedBy: 'conformance',
-        version: '1',
-      };
-      namespaces.set(name, namespace);
-      return { namespace };
-    }),
-    UpdateNamespace: mutation('UpdateNamespace', (request) => {
-      const input = (request.namespace ?? {}) as Record<string, unknown>;
-      const current = namespaceOf(String(input.name ?? ''));
-      if (String(input.version) !== current.version) {
-        refuse(
-          grpc.status.FAILED_PRECONDITION,
-          `namespace ${current.name} is at version ${current.version}, not ${String(input.version)}`,
-          [
-            {
-              type: 'PreconditionFailure',
-              value: {
-                violations: [
-                  {
-                    type: 'VERSION',
-                    subject: `prism.admin.v1.Namespace/${current.name}`,
-                    description: `is at version ${current.version}`,
-                  },
-                ],
-              },
-            },
-          ],
-        );
+      if (script.cut) {
+        cutConnections();
+        return true;
       }
-      const updated: NamespaceObject = {
-        ...current,
-        description: input.description,
-        quota: input.quota,
-        config: input.config,
-        ...(input.status !== 'NAMESPACE_STATUS_UNSPECIFIED' ? { status: input.status } : {}),
-        version: String(BigInt(current.version) + 1n),
-        updateTime: now(),
-      };
-      namespaces.set(current.name, updated);
-      return { namespace: updated };
-    }),
-    DeleteNamespace: mutation('DeleteNamespace', (request) => {
-      const current = namespaceOf(String(request.name));
-      namespaces.delete(current.name);
-      return {};
-    }),
-  };
+      if (script.error) {
+        call.emit('error', serviceError(script.error));
+        return true;
+      }
+      return false;
+    };
+    try {
+      // Every stream the tests do not care about ends at once with OK.
+      const handler = streaming[name];
+      const messages = handler ? handler(call.request, context) : [];
+      for await (const message of messages) {
+        if (controller.signal.aborted) return;
+        // `after: 0` acts once the handler has acted (a drain started), before its first answer.
+        if (script?.after === 0 && (await perform())) return;
+        sent++;
+        if (!call.write(message)) {
+          await once(call, 'drain', { signal: controller.signal }).catch(() => undefined);
+        }
+        // Right after the last message it may send: a stream that waits for changes next
+        // fails (or stalls) now, not when its next change comes.
+        if (sent === script?.after && (await perform())) return;
+      }
+      if (controller.signal.aborted) return;
+      // Fewer messages than `after`: at the end, instead of OK.
+      if (await perform()) return;
+      call.end();
+    } catch (err) {
+      if (!controller.signal.aborted) call.emit('error', failure(err));
+    } finally {
+      open.set(name, (open.get(name) ?? 1) - 1);
+      controller.abort();
+    }
+  }
 
   const server = new grpc.Server({
     ...(options.maxConnectionAgeMs
       ? {
           'grpc.max_connection_age_ms': options.maxConnectionAgeMs,
-          'grpc.max_connection_age_grace_ms': 10_000,
+          'grpc.max_connection_age_grace_ms': options.maxConnectionAgeGraceMs ?? 10_000,
         }
       : {}),
   });
@@ -268,50 +248,38 @@ export async function startConformanceServer(
   for (const [key, method] of Object.entries(service)) {
     const name = method.originalName ? upperFirst(method.originalName) : key;
     if (method.responseStream) {
-      implementation[key] = (call: grpc.ServerWritableStream<unknown, unknown>) => {
-        if (!authorized(call.metadata)) {
-          call.emit('error', serviceError(unauthenticated()));
-          return;
-        }
-        call.end();
+      implementation[key] = (call: grpc.ServerWritableStream<Message, Message>) => {
+        if (cutBefore.delete(name)) return cutConnections();
+        const error = admit(name, call);
+        if (error) return void call.emit('error', serviceError(error));
+        void answerStream(name, call);
       };
       continue;
     }
     implementation[key] = (
-      call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
+      call: grpc.ServerUnaryCall<Message, unknown>,
       callback: grpc.sendUnaryData<unknown>,
     ) => {
-      if (cutBefore.delete(name)) {
-        cutConnections();
-        return;
-      }
-      calls.push(name);
-      if (!authorized(call.metadata)) return callback(serviceError(unauthenticated()));
-      const error = scripted.get(name);
-      if (error) {
-        scripted.delete(name);
-        return callback(serviceError(error));
-      }
-      const handler = handlers[name];
-      if (unimplemented.has(name)) {
-        return callback(
-          serviceError({ code: grpc.status.UNIMPLEMENTED, message: `unknown method ${name}` }),
-        );
-      }
-      let response: Record<string, unknown>;
+      if (cutBefore.delete(name)) return cutConnections();
+      const error = admit(name, call);
+      if (error) return callback(serviceError(error));
+      let response: Message;
       try {
         // Every call the tests do not care about answers an empty message.
-        response = handler ? handler(call.request) : {};
+        const handler = unary[name];
+        response = handler
+          ? handler(call.request, {
+              method: name,
+              actor: actorOf(call.metadata),
+              signal: new AbortController().signal,
+            })
+          : {};
       } catch (err) {
-        if (err instanceof Refusal) return callback(serviceError(err.error));
-        return callback(
-          serviceError({ code: grpc.status.INTERNAL, message: `internal error: ${String(err)}` }),
-        );
+        return callback(failure(err));
       }
       if (cutAfter.delete(name)) {
         // Applied, but the answer is lost: the connection goes away before it is sent.
-        cutConnections();
-        return;
+        return cutConnections();
       }
       callback(null, response);
     };
@@ -378,27 +346,35 @@ export async function startConformanceServer(
     });
   }
 
-  return {
+  return Object.assign(world, {
     url: `http://127.0.0.1:${port}`,
-    namespaces,
     calls,
-    applied,
     unimplemented,
     goaways,
-    failNext(method, error) {
-      scripted.set(method, error);
+    drains,
+    failNext(method: string, error: ScriptedError, times = 1) {
+      scripted.set(method, { error, times });
     },
-    cutAfterApplying(method) {
+    stopFailing(method: string) {
+      scripted.delete(method);
+    },
+    cutAfterApplying(method: string) {
       cutAfter.add(method);
     },
-    cutBeforeHandling(method) {
+    cutBeforeHandling(method: string) {
       cutBefore.add(method);
     },
+    scriptStream(method: string, script: StreamScript) {
+      streamScripts.set(method, script);
+    },
+    lastRequest: (method: string) => lastRequests.get(method),
     connections: () => connectionCount,
+    openStreams: (method: string) => open.get(method) ?? 0,
     async stop() {
+      drains.stopAll();
       server.forceShutdown();
     },
-  };
+  });
 }
 
 function upperFirst(name: string): string {

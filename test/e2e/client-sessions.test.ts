@@ -133,7 +133,12 @@ describe('client sessions in Chromium', () => {
     await page.getByLabel('Close it now, even with requests in flight').check();
     await page.getByLabel('Session id').fill(session.id);
     await page.getByRole('button', { name: 'Terminate session' }).click();
-    await page.waitForURL(`${e2e.base}/sessions/${session.id}?notice=terminated`, WAIT);
+    await page.waitForURL(
+      (url) =>
+        url.pathname === `/sessions/${session.id}` &&
+        url.search.startsWith('?notice=terminated&request='),
+      WAIT,
+    );
     await expect(page.getByTestId('notice').textContent()).resolves.toContain(
       'Session terminated.',
     );

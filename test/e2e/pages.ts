@@ -52,6 +52,46 @@ const allPages: readonly ConsolePage[] = [
     },
     area: 'sessions',
   },
+  { name: 'client configurations', path: '/client-configurations', area: 'client-configurations' },
+  {
+    name: 'client configurations filtered',
+    path: '/client-configurations?namespace=orders-prod&pattern=keyvalue',
+    area: 'client-configurations',
+  },
+  {
+    name: 'client configuration detail',
+    path: '/client-configurations/orders-events',
+    area: 'client-configurations',
+  },
+  {
+    name: 'new client configuration',
+    path: '/client-configurations/new',
+    area: 'client-configurations',
+  },
+  {
+    name: 'edit client configuration',
+    path: '/client-configurations/orders-events/edit',
+    area: 'client-configurations',
+  },
+  {
+    name: 'delete client configuration',
+    path: '/client-configurations/orders-events/delete',
+    area: 'client-configurations',
+  },
+  { name: 'maintenance mode', path: '/operations/maintenance', area: 'operations' },
+  { name: 'operations', path: '/operations', area: 'operations' },
+  {
+    name: 'drain connections',
+    path: '/operations/drain?namespace=legacy-import',
+    area: 'operations',
+  },
+  {
+    name: 'operation detail',
+    path: { start: '/operations', follow: ['main tbody a[href^="/operations/op-"]'] },
+    area: 'operations',
+  },
+  { name: 'audit log', path: '/audit' },
+  { name: 'audit log filtered', path: '/audit?outcome=success&range=week&size=25' },
 ];
 
 export const consolePages: readonly ConsolePage[] = allPages.filter(

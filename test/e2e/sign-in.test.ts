@@ -201,7 +201,12 @@ describe('sign-in in Chromium through the identity provider', () => {
       const status = await postCreateNamespace(page, name);
       if (who.role === 'admin') {
         expect(status).toBe(303);
-        await page.waitForURL(`${e2e.base}/namespaces/${name}?notice=created`, WAIT);
+        await page.waitForURL(
+          (url) =>
+            url.pathname === `/namespaces/${name}` &&
+            url.search.startsWith('?notice=created&request='),
+          WAIT,
+        );
         await expect(exists(direct, name)).resolves.toBe(true);
       } else {
         expect(status).toBe(403);

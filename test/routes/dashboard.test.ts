@@ -57,7 +57,7 @@ describe('GET / (dashboard)', () => {
     const backendItems = doc.querySelectorAll('[data-testid="backends"] li');
     expect(backendItems).toHaveLength(backends.backends.length);
     expect(textOf(doc.querySelector('[data-testid="backends"]'))).toMatch(/degraded/);
-    expect(doc.querySelector('[data-testid="maintenance-banner"]')).toBeNull();
+    expect(doc.querySelector('[data-testid="maintenance-mode-banner"]')).toBeNull();
   });
 
   it('shows the maintenance banner while maintenance mode is on', async () => {
@@ -69,12 +69,22 @@ describe('GET / (dashboard)', () => {
       reason: 'test',
     });
     try {
+      // Changed at the control plane, not through this console: the dashboard reads it afresh
+      // (its banner shows at once, not when this replica's cache expires).
       const doc = parseHtml((await stack.admin.inject({ url: '/' })).body);
-      const banner = doc.querySelector('[data-testid="maintenance-banner"]');
+      const banner = doc.querySelector('[data-testid="maintenance-mode-banner"]');
       expect(textOf(banner)).toContain('Maintenance mode is on');
       // The message is the control plane's text, shown as text.
       expect(textOf(banner)).toContain('Upgrading <b>storage</b>');
       expect(banner?.querySelector('b')).toBeNull();
+      // The poll brings it too, out of band, for the layout's banner.
+      const poll = await stack.admin.inject({
+        url: '/',
+        headers: { 'hx-request': 'true', 'hx-target': 'dashboard' },
+      });
+      const oob = parseHtml(poll.body).querySelector('#maintenance-banner');
+      expect(oob?.getAttribute('hx-swap-oob')).toBe('true');
+      expect(textOf(oob)).toContain('Upgrading <b>storage</b>');
     } finally {
       await cp.setMaintenanceMode({
         enabled: false,

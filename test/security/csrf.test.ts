@@ -108,7 +108,9 @@ describe('a form post to create a namespace', () => {
     const fields = await createForm();
     const response = await postCreate(fields, { origin: stack.baseUrl });
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe(`/namespaces/${fields.name}?notice=created`);
+    expect(response.headers.location).toBe(
+      `/namespaces/${fields.name}?notice=created&request=${fields.request_id}`,
+    );
     expect(stack.controlPlane.state.namespaces.has(fields.name ?? '')).toBe(true);
   });
 
@@ -175,7 +177,7 @@ describe('an htmx post to create a namespace (token in the X-CSRF-Token header)'
     });
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(String(response.headers['hx-location'])).path).toBe(
-      `/namespaces/${fields.name}?notice=created`,
+      `/namespaces/${fields.name}?notice=created&request=${fields.request_id}`,
     );
     expect(stack.controlPlane.state.namespaces.has(fields.name ?? '')).toBe(true);
   });

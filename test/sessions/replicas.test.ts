@@ -118,7 +118,9 @@ describe('two console replicas sharing Redis', () => {
       payload: namespaceForm(name, admin.csrfToken),
     });
     expect(created.statusCode).toBe(303);
-    expect(created.headers.location).toBe(`/namespaces/${name}?notice=created`);
+    expect(created.headers.location).toMatch(
+      new RegExp(`^/namespaces/${name}\\?notice=created&request=[\\w-]+$`),
+    );
     const direct = directClient(stack.controlPlane.url, admin.accessToken);
     const { namespace } = await direct.getNamespace({ name });
     expect(namespace?.name).toBe(name);

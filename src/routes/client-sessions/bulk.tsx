@@ -7,6 +7,7 @@ import {
 } from '../../../components/client-sessions/BulkTerminate.js';
 import { newRequestId } from '../../forms/envelope.js';
 import { type FormErrors, noErrors } from '../../forms/errors.js';
+import { hasRole } from '../../plugins/operator.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import {
   answeredOutcome,
@@ -24,10 +25,13 @@ import {
   mapLimit,
   parseBulkForm,
   selectionProblem,
-  sessionRequestId,
 } from '../../views/client-sessions/bulk.js';
 import { parseSessionQuery, sessionListRequest } from '../../views/client-sessions/query.js';
 import { TERMINATE_SESSIONS_ROLE } from '../../views/client-sessions/terminate.js';
+import { bulkTerminateCommand } from '../../views/commands-forms.js';
+import { bulkTerminateRequest } from '../../views/commands-requests.js';
+import { AUDIT_LOG_ROLE } from '../../views/permissions.js';
+import { commandOptions, sendCommand, wantsCommand } from '../commands.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
 
@@ -54,6 +58,7 @@ function sendConfirm(
       values={values}
       errors={errors}
       csrfToken={request.csrfToken()}
+      command={bulkTerminateCommand(values, commandOptions(request))}
     />
   );
   return reply.code(status).page({
@@ -141,6 +146,9 @@ export default async function bulkRoutes(app: FastifyInstance) {
     { ...mayTerminate, body: bulkBody },
     async function terminateSessions(request, reply) {
       const body = request.body;
+      if (wantsCommand(request)) {
+        return sendCommand(reply, bulkTerminateCommand(body, commandOptions(request)));
+      }
       const items = body.ids.map((id) => bulkItem(id));
       if (body.step !== BULK_STEP.terminate) {
         // From the list: the selection, to confirm. Nothing is terminated yet.
@@ -171,12 +179,7 @@ export default async function bulkRoutes(app: FastifyInstance) {
       const outcomes = await mapLimit(input.ids, BULK_CONCURRENCY, async (id) => {
         try {
           const { clientSession } = await app.controlPlane.terminateClientSession(
-            {
-              id,
-              force: input.force,
-              reason: input.reason,
-              requestId: sessionRequestId(input.requestId, id),
-            },
+            bulkTerminateRequest(input, id),
             request.rpc(),
           );
           return answeredOutcome(id, clientSession);
@@ -198,6 +201,8 @@ export default async function bulkRoutes(app: FastifyInstance) {
             outcomes={outcomes}
             summary={summary}
             listHref={routes.sessions.list.href()}
+            requestId={input.requestId}
+            canReadAudit={hasRole(request.operator?.role, AUDIT_LOG_ROLE)}
           />
         ),
       });

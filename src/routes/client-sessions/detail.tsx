@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { AuditTrailLink } from '../../../components/audit/AuditTrailLink.js';
 import { SessionDetailView } from '../../../components/client-sessions/SessionDetailView.js';
 import { Notice } from '../../../components/ui/Alert.js';
 import { buttonClass } from '../../../components/ui/buttons.js';
+import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { noticeQuery } from '../../forms/notices.js';
 import { hasRole } from '../../plugins/operator.js';
 import { sessionDetail } from '../../views/client-sessions/detail.js';
 import { sessionNotices, TERMINATE_SESSIONS_ROLE } from '../../views/client-sessions/terminate.js';
+import { AUDIT_LOG_ROLE } from '../../views/permissions.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 import { getClientSession } from './read.js';
@@ -20,6 +23,7 @@ export default async function detailRoutes(app: FastifyInstance) {
       const detail = sessionDetail(await getClientSession(request, request.params.id), new Date());
       const notice = sessionNotices.text(request.query.notice, ['terminated', 'expiring']);
       const mayTerminate = hasRole(request.operator?.role, TERMINATE_SESSIONS_ROLE);
+      const canReadAudit = hasRole(request.operator?.role, AUDIT_LOG_ROLE);
       return reply.page({
         area: 'sessions',
         title: detail.clientId || detail.id,
@@ -35,8 +39,11 @@ export default async function detailRoutes(app: FastifyInstance) {
           ),
         body: () => (
           <>
-            <Notice text={notice} />
+            <Notice text={notice}>
+              <RequestReceipt requestId={request.query.request} canReadAudit={canReadAudit} />
+            </Notice>
             <SessionDetailView detail={detail} />
+            <AuditTrailLink resource={`sessions/${detail.id}`} canReadAudit={canReadAudit} />
           </>
         ),
       });

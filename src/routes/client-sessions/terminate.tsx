@@ -22,6 +22,9 @@ import {
   terminateForm,
   terminateViolations,
 } from '../../views/client-sessions/terminate.js';
+import { terminateSessionCommand } from '../../views/commands-forms.js';
+import { terminateSessionRequest } from '../../views/commands-requests.js';
+import { commandOptions, sendCommand, wantsCommand } from '../commands.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getClientSession, readForForm } from './read.js';
@@ -65,6 +68,7 @@ function sendTerminateForm(
         errors={answer.errors}
         checkHref={answer.checkHref}
         csrfToken={request.csrfToken()}
+        command={terminateSessionCommand(answer.values, id, commandOptions(request))}
       />
     );
   return reply.code(answer.status).page({
@@ -105,6 +109,9 @@ export default async function terminateRoutes(app: FastifyInstance) {
     async function terminateSession(request, reply) {
       const { id } = request.params;
       const values = request.body;
+      if (wantsCommand(request)) {
+        return sendCommand(reply, terminateSessionCommand(values, id, commandOptions(request)));
+      }
       const parsed = parseTerminateForm(values, id);
       if (!parsed.ok) {
         return sendTerminateForm(request, reply, id, {
@@ -123,11 +130,13 @@ export default async function terminateRoutes(app: FastifyInstance) {
         { violations: terminateViolations, checkHref: detailHref },
         async () => {
           const { clientSession } = await app.controlPlane.terminateClientSession(
-            { id, force: input.force, reason: input.reason, requestId: input.requestId },
+            terminateSessionRequest(id, input),
             request.rpc(),
           );
           const notice = terminatedNotice(clientSession);
-          return reply.seeOther(routes.sessions.detail.href({ id }, { notice }));
+          return reply.seeOther(
+            routes.sessions.detail.href({ id }, { notice, request: values.request_id }),
+          );
         },
       );
       if (!isFailedWrite(result)) return result;

@@ -1,17 +1,19 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { DASHBOARD_ID, DashboardContent } from '../../../components/dashboard/DashboardContent.js';
+import { MaintenanceBanner } from '../../../components/layout/MaintenanceBanner.js';
 import { SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
 import { NamespaceStatus } from '../../gen/prism/admin/v1/namespace_pb.js';
+import { sawMaintenance } from '../../plugins/maintenance.js';
 import {
   backendBadges,
   clusterCard,
   type DashboardView,
-  maintenanceBanner,
   type Part,
   upTotal,
 } from '../../views/dashboard.js';
 import { shortError } from '../../views/errors.js';
+import { maintenanceView } from '../../views/operations/maintenance.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 
@@ -78,7 +80,9 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         cp.listClientSessions({ pageSize: 1, status: SessionStatus.ACTIVE }, opts),
         (r) => r.totalSize,
       ),
-      part(cp.getMaintenanceStatus({}, opts), (r) => maintenanceBanner(r.status)),
+      // Read afresh on every poll, and given to this replica's cache (src/plugins/maintenance.ts):
+      // the layout's banner is then current on the dashboard, and on the pages after it.
+      part(cp.getMaintenanceStatus({}, opts), (r) => r.status),
     ]);
     const view: DashboardView = {
       cluster,
@@ -87,18 +91,31 @@ export default async function dashboardRoutes(app: FastifyInstance) {
       backends,
       namespaces: both(namespaces, suspended, (total, count) => ({ total, suspended: count })),
       sessions: both(sessions, active, (total, count) => ({ total, active: count })),
-      maintenance,
       controlPlaneProblem: controlPlaneProblem(failures, CALLS),
     };
     for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
 
+    if (maintenance.ok) sawMaintenance(request, maintenance.value);
     const content = () => <DashboardContent view={view} />;
     return reply.page({
       area: 'dashboard',
       title: 'Dashboard',
       subtitle: 'The cluster at a glance.',
       body: content,
-      fragment: { id: DASHBOARD_ID, render: content },
+      fragment: {
+        id: DASHBOARD_ID,
+        // A poll also brings the layout's maintenance banner (out of band), so it follows too.
+        render: () => (
+          <>
+            {content()}
+            {maintenance.ok ? (
+              <MaintenanceBanner view={maintenanceView(maintenance.value, new Date())} outOfBand />
+            ) : (
+              ''
+            )}
+          </>
+        ),
+      },
     });
   });
 }

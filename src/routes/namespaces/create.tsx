@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { newRequestId } from '../../forms/envelope.js';
 import { noErrors } from '../../forms/errors.js';
 import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { namespaceCommand } from '../../views/commands-forms.js';
+import { createNamespaceRequest } from '../../views/commands-requests.js';
 import {
   emptyNamespaceForm,
   NAMESPACE_EXISTS,
@@ -10,9 +12,10 @@ import {
   parseNamespaceForm,
 } from '../../views/namespaces/form.js';
 import { NEEDS } from '../../views/permissions.js';
+import { commandOptions, sendCommand, wantsCommand } from '../commands.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
-import { namespaceMessage, sendNamespaceForm } from './form.js';
+import { sendNamespaceForm } from './form.js';
 
 const CREATE = { mode: 'create' } as const;
 
@@ -35,6 +38,9 @@ export default async function createRoutes(app: FastifyInstance) {
     { ...mayCreate, body: namespaceForm.body },
     async function createNamespace(request, reply) {
       const values = request.body;
+      if (wantsCommand(request)) {
+        return sendCommand(reply, namespaceCommand(values, 'create', commandOptions(request)));
+      }
       const parsed = parseNamespaceForm(values, 'create');
       if (!parsed.ok) {
         return sendNamespaceForm(request, reply, CREATE, {
@@ -56,17 +62,13 @@ export default async function createRoutes(app: FastifyInstance) {
         },
         async () => {
           const { namespace } = await app.controlPlane.createNamespace(
-            {
-              namespace: namespaceMessage(input),
-              requestId: input.requestId,
-              reason: input.reason,
-            },
+            createNamespaceRequest(input),
             request.rpc(),
           );
           return reply.seeOther(
             routes.namespaces.detail.href(
               { name: namespace?.name ?? input.name },
-              { notice: 'created' },
+              { notice: 'created', request: values.request_id },
             ),
           );
         },

@@ -10,6 +10,8 @@ import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submi
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
 import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
+import { deleteNamespaceCommand } from '../../views/commands-forms.js';
+import { deleteNamespaceRequest } from '../../views/commands-requests.js';
 import { isUnreachable } from '../../views/errors.js';
 import {
   type DeleteField,
@@ -21,6 +23,7 @@ import {
 } from '../../views/namespaces/delete.js';
 import { namespaceDetail } from '../../views/namespaces/detail.js';
 import { NEEDS } from '../../views/permissions.js';
+import { commandOptions, sendCommand, wantsCommand } from '../commands.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getNamespace } from './read.js';
@@ -54,6 +57,7 @@ function sendDeleteForm(
     changedMeanwhile: answer.changedMeanwhile ?? false,
     checkHref: answer.checkHref,
     csrfToken: request.csrfToken(),
+    command: deleteNamespaceCommand(answer.values, name, commandOptions(request)),
   };
   if (answer.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(answer.retryAfterSeconds));
@@ -104,6 +108,9 @@ export default async function deleteRoutes(app: FastifyInstance) {
     async function deleteNamespace(request, reply) {
       const { name } = request.params;
       const values = request.body;
+      if (wantsCommand(request)) {
+        return sendCommand(reply, deleteNamespaceCommand(values, name, commandOptions(request)));
+      }
       const parsed = parseDeleteForm(values, name);
       if (!parsed.ok) {
         return sendDeleteForm(request, reply, name, {
@@ -122,10 +129,12 @@ export default async function deleteRoutes(app: FastifyInstance) {
         { violations: deleteViolations, checkHref: routes.namespaces.detail.href({ name }) },
         async () => {
           await app.controlPlane.deleteNamespace(
-            { name, version: input.version, requestId: input.requestId, reason: input.reason },
+            deleteNamespaceRequest(name, input),
             request.rpc(),
           );
-          return reply.seeOther(routes.namespaces.list.href({ notice: 'deleted' }));
+          return reply.seeOther(
+            routes.namespaces.list.href({ notice: 'deleted', request: values.request_id }),
+          );
         },
       );
       if (!isFailedWrite(result)) return result;

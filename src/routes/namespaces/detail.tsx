@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { AuditTrailLink } from '../../../components/audit/AuditTrailLink.js';
 import { NamespaceDetailActions } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceDetailView } from '../../../components/namespaces/NamespaceDetailView.js';
 import { Notice } from '../../../components/ui/Alert.js';
+import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { noticeQuery } from '../../forms/notices.js';
+import { hasRole } from '../../plugins/operator.js';
 import { namespaceDetail } from '../../views/namespaces/detail.js';
 import { namespaceNotices } from '../../views/namespaces/notices.js';
-import { permissionsFor } from '../../views/permissions.js';
+import { AUDIT_LOG_ROLE, permissionsFor } from '../../views/permissions.js';
+import { readNamespaceConfigurations } from '../client-configurations/namespace.js';
 import { readNamespaceSessions } from '../client-sessions/namespace.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
@@ -19,8 +23,13 @@ export default async function detailRoutes(app: FastifyInstance) {
     async function showNamespace(request, reply) {
       // NOT_FOUND and an unreachable control plane are thrown to the error handler.
       const detail = namespaceDetail(await getNamespace(request, request.params.name));
-      const sessions = await readNamespaceSessions(request, detail.name);
+      // Its sessions and client configurations, together; each says in its section if it failed.
+      const [sessions, configurations] = await Promise.all([
+        readNamespaceSessions(request, detail.name),
+        readNamespaceConfigurations(request, detail.name),
+      ]);
       const notice = namespaceNotices.text(request.query.notice, ['created', 'updated']);
+      const canReadAudit = hasRole(request.operator?.role, AUDIT_LOG_ROLE);
       return reply.page({
         area: 'namespaces',
         title: detail.name,
@@ -31,8 +40,19 @@ export default async function detailRoutes(app: FastifyInstance) {
         ),
         body: () => (
           <>
-            <Notice text={notice} />
-            <NamespaceDetailView detail={detail} sessions={sessions} />
+            <Notice text={notice}>
+              <RequestReceipt requestId={request.query.request} canReadAudit={canReadAudit} />
+            </Notice>
+            <NamespaceDetailView
+              detail={detail}
+              sessions={sessions}
+              configurations={configurations}
+            />
+            <AuditTrailLink
+              resource={`namespaces/${detail.name}`}
+              namespace={detail.name}
+              canReadAudit={canReadAudit}
+            />
           </>
         ),
       });

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { newRequestId } from '../../forms/envelope.js';
 import { noErrors } from '../../forms/errors.js';
 import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { namespaceCommand } from '../../views/commands-forms.js';
+import { updateNamespaceRequest } from '../../views/commands-requests.js';
 import {
   conflictView,
   namespaceForm,
@@ -9,12 +11,12 @@ import {
   namespaceViolations,
   parseNamespaceForm,
   rebaseNamespaceForm,
-  updateMask,
 } from '../../views/namespaces/form.js';
 import { NEEDS } from '../../views/permissions.js';
+import { commandOptions, sendCommand, wantsCommand } from '../commands.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
-import { type FormAnswer, namespaceMessage, sendNamespaceForm } from './form.js';
+import { type FormAnswer, sendNamespaceForm } from './form.js';
 import { getNamespace } from './read.js';
 
 export default async function editRoutes(app: FastifyInstance) {
@@ -40,6 +42,9 @@ export default async function editRoutes(app: FastifyInstance) {
       const target = { mode: 'edit', name } as const;
       // The name is the URL's; whatever the body says about it is ignored.
       const values = { ...request.body, name };
+      if (wantsCommand(request)) {
+        return sendCommand(reply, namespaceCommand(values, 'edit', commandOptions(request)));
+      }
       const parsed = parseNamespaceForm(values, 'edit');
       if (!parsed.ok) {
         return sendNamespaceForm(request, reply, target, {
@@ -56,16 +61,15 @@ export default async function editRoutes(app: FastifyInstance) {
         { violations: namespaceViolations, checkHref: routes.namespaces.detail.href({ name }) },
         async () => {
           await app.controlPlane.updateNamespace(
-            {
-              namespace: namespaceMessage(input),
-              // Only the fields the operator changed (see updateMask for why and how).
-              updateMask: { paths: updateMask(values) },
-              requestId: input.requestId,
-              reason: input.reason,
-            },
+            updateNamespaceRequest(input, values),
             request.rpc(),
           );
-          return reply.seeOther(routes.namespaces.detail.href({ name }, { notice: 'updated' }));
+          return reply.seeOther(
+            routes.namespaces.detail.href(
+              { name },
+              { notice: 'updated', request: values.request_id },
+            ),
+          );
         },
       );
       if (!isFailedWrite(result)) return result;

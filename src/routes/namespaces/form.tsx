@@ -7,12 +7,13 @@ import {
 import type { FormErrors } from '../../forms/errors.js';
 import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
+import { namespaceCommand } from '../../views/commands-forms.js';
 import type {
   ConflictView,
   NamespaceField,
   NamespaceFormValues,
-  NamespaceInput,
 } from '../../views/namespaces/form.js';
+import { commandOptions } from '../commands.js';
 import { routes } from '../table.js';
 
 /** The create or edit form as it is answered: first shown, or sent back with messages. */
@@ -51,6 +52,7 @@ export function sendNamespaceForm(
       : routes.namespaces.list.href(),
     csrfToken: request.csrfToken(),
     ...shown,
+    command: namespaceCommand(shown.values, target.mode, commandOptions(request)),
   };
   const form = () => <NamespaceForm {...props} />;
   return reply.code(answer.status).page({
@@ -65,16 +67,4 @@ export function sendNamespaceForm(
     body: form,
     fragment: { id: NAMESPACE_FORM_ID, render: form },
   });
-}
-
-/** The Namespace message of a valid form. */
-export function namespaceMessage(input: NamespaceInput) {
-  return {
-    name: input.name,
-    description: input.description,
-    status: input.status,
-    quota: input.quota,
-    config: input.config,
-    version: input.version,
-  };
 }

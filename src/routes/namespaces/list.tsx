@@ -4,8 +4,10 @@ import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActi
 import { NamespaceFilters, SEARCH_ID } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
 import { Notice } from '../../../components/ui/Alert.js';
+import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
 import { canonicalQuery, fromResultsRegion, htmxTrigger } from '../../html/canonical-query.js';
+import { hasRole } from '../../plugins/operator.js';
 import {
   listQueryInput,
   listRequest,
@@ -15,7 +17,7 @@ import {
   refusedListView,
 } from '../../views/namespaces/list.js';
 import { namespaceNotices } from '../../views/namespaces/notices.js';
-import { permissionsFor } from '../../views/permissions.js';
+import { AUDIT_LOG_ROLE, permissionsFor } from '../../views/permissions.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 
@@ -74,7 +76,12 @@ export default async function listRoutes(app: FastifyInstance) {
         actions: () => <NewNamespaceAction can={can} />,
         body: () => (
           <>
-            <Notice text={notice} />
+            <Notice text={notice}>
+              <RequestReceipt
+                requestId={request.query.request}
+                canReadAudit={hasRole(request.operator?.role, AUDIT_LOG_ROLE)}
+              />
+            </Notice>
             <NamespaceFilters query={query} />
             {results()}
           </>

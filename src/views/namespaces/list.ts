@@ -1,6 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { defineForm, type FieldOf } from '../../forms/contract.js';
+import { requestIdParam } from '../../forms/notices.js';
 import {
   type ListNamespacesRequestSchema,
   type ListNamespacesResponse,
@@ -85,6 +86,8 @@ export const listQueryInput = z.object({
   page: queryText,
   size: queryText,
   notice: queryText,
+  /** The request id of the change the notice confirms (src/forms/notices.ts). */
+  request: requestIdParam,
 });
 export type ListQueryInput = z.output<typeof listQueryInput>;
 

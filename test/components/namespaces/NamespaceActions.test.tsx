@@ -62,14 +62,23 @@ describe.each<Role>(['viewer', 'operator'])('namespace actions for a %s', (role)
     expect(doc.querySelector('a')).toBeNull();
   });
 
-  it('shows Edit and Delete disabled, needing admin, and links nowhere', async () => {
+  it('shows Edit and Delete disabled, needing admin; Drain for operators only', async () => {
     const doc = await detailActions(role);
     expectDisabled(doc, 'edit-namespace', 'Edit');
     expectDisabled(doc, 'delete-namespace', 'Delete');
-    expect(doc.querySelector('a')).toBeNull();
-    // Two hints on one page: their ids must not collide.
+    const drain = byTestId(doc, 'drain-namespace')[0];
+    if (role === 'operator') {
+      expect(drain?.getAttribute('href')).toBe('/operations/drain?namespace=orders-prod');
+      expect(doc.querySelectorAll('a')).toHaveLength(1);
+    } else {
+      expect(drain?.tagName).toBe('BUTTON');
+      expect(drain?.getAttribute('data-needs')).toBe('operator');
+      expect(doc.querySelector('a')).toBeNull();
+    }
+    // Several hints on one page: their ids must not collide.
     const ids = byTestId(doc, 'needs-role').map((hint) => hint.id);
-    expect(new Set(ids).size).toBe(2);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(role === 'operator' ? 2 : 3);
   });
 });
 

@@ -19,13 +19,20 @@ import { AuditOutcome } from '../../../src/gen/prism/admin/v1/audit_pb.js';
 import { type AdminClient, type Harness, rid, startHarness } from './harness.js';
 import { createTestIssuer, type TestIssuer, USERS } from './tokens.js';
 
-const OPERATOR_RPCS = new Set(['TerminateClientSession', 'SetMaintenanceMode', 'DrainConnections']);
+const OPERATOR_RPCS = new Set([
+  'TerminateClientSession',
+  'SetMaintenanceMode',
+  'DrainConnections',
+  'CancelOperation',
+]);
+/** Server streams that only read (the DESIGN's role rules: viewers read, Watch included). */
+const STREAMING_READS = new Set(['Watch', 'WatchOperation']);
 const ADMIN_ONLY_READS = new Set(['GetAuditLog']);
 
 function isRead(method: DescMethod): boolean {
   return (
     method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
-    method.name === 'Watch' ||
+    STREAMING_READS.has(method.name) ||
     ADMIN_ONLY_READS.has(method.name)
   );
 }

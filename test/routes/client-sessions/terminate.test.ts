@@ -37,7 +37,9 @@ describe('terminate one session', () => {
     const requestId = posted.params.get('request_id') ?? '';
     const answer = await send(operator, posted);
     expect(answer.statusCode).toBe(303);
-    expect(answer.headers.location).toBe(`/sessions/${session.id}?notice=expiring`);
+    expect(answer.headers.location).toBe(
+      `/sessions/${session.id}?notice=expiring&request=${posted.params.get('request_id')}`,
+    );
     expect(state().clientSessions.get(session.id)?.status).toBe(SessionStatus.EXPIRING);
     const page = await getPage(operator, String(answer.headers.location));
     expect(textOf(page.doc.querySelector('[data-testid="notice"]'))).toContain(
@@ -63,7 +65,9 @@ describe('terminate one session', () => {
     });
     const answer = await send(stack.admin, posted, htmx('terminate-session-form'));
     expect(answer.statusCode).toBe(200);
-    expect(hxLocation(answer)).toBe(`/sessions/${session.id}?notice=terminated`);
+    expect(hxLocation(answer)).toBe(
+      `/sessions/${session.id}?notice=terminated&request=${posted.params.get('request_id')}`,
+    );
     expect(state().clientSessions.get(session.id)?.status).toBe(SessionStatus.TERMINATED);
     const detail = await getPage(stack.admin, `/sessions/${session.id}?notice=terminated`);
     expect(textOf(detail.doc.querySelector('[data-testid="notice"]'))).toBe('Session terminated.');

@@ -79,7 +79,9 @@ describe('POST /namespaces', () => {
     });
     const { response } = await postForm(stack.admin, '/namespaces', fields);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/namespaces/checkout-v2?notice=created');
+    expect(response.headers.location).toMatch(
+      /^\/namespaces\/checkout-v2\?notice=created&request=[\w.:-]+$/,
+    );
 
     const ns = stack.controlPlane.state.namespaces.get('checkout-v2');
     expect(ns).toMatchObject({
@@ -98,7 +100,9 @@ describe('POST /namespaces', () => {
     });
 
     const detail = await getPage(stack.admin, response.headers.location ?? '');
-    expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe('Namespace created.');
+    expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe(
+      `Namespace created.Request id ${fields.request_id} · Its audit entry`,
+    );
     expect(textOf(detail.doc.querySelector('h1'))).toBe('checkout-v2');
   });
 
@@ -195,7 +199,9 @@ describe('POST /namespaces', () => {
       htmx('namespace-form'),
     );
     expect(good.response.statusCode).toBe(200);
-    expect(hxLocation(good.response)).toBe('/namespaces/htmx-space?notice=created');
+    expect(hxLocation(good.response)).toMatch(
+      /^\/namespaces\/htmx-space\?notice=created&request=[\w.:-]+$/,
+    );
     expect(stack.controlPlane.state.namespaces.has('htmx-space')).toBe(true);
   });
 
@@ -234,7 +240,9 @@ describe('over a real connection', () => {
       redirect: 'manual',
     });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/namespaces/over-http?notice=created');
+    expect(response.headers.get('location')).toMatch(
+      /^\/namespaces\/over-http\?notice=created&request=[\w.:-]+$/,
+    );
     expect(stack.controlPlane.state.namespaces.has('over-http')).toBe(true);
   });
 });

@@ -53,7 +53,9 @@ describe('edit', () => {
     };
     const { response } = await postForm(stack.admin, '/namespaces/user-profiles', fields);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/namespaces/user-profiles?notice=updated');
+    expect(response.headers.location).toMatch(
+      /^\/namespaces\/user-profiles\?notice=updated&request=[\w.:-]+$/,
+    );
     const after = state().namespaces.get('user-profiles');
     expect(after).toMatchObject({
       description: 'Profiles, v2',
@@ -68,7 +70,9 @@ describe('edit', () => {
       outcome: AuditOutcome.SUCCESS,
     });
     const detail = await getPage(stack.admin, response.headers.location ?? '');
-    expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe('Changes saved.');
+    expect(textOf(byTestId(detail.doc, 'notice')[0])).toBe(
+      `Changes saved.Request id ${fields.request_id} · Its audit entry`,
+    );
   });
 
   it('ignores a name in the body: the URL says what is edited', async () => {
@@ -152,7 +156,9 @@ describe('edit', () => {
       htmx('namespace-form'),
     );
     expect(ok.response.statusCode).toBe(200);
-    expect(hxLocation(ok.response)).toBe('/namespaces/clickstream?notice=updated');
+    expect(hxLocation(ok.response)).toMatch(
+      /^\/namespaces\/clickstream\?notice=updated&request=[\w.:-]+$/,
+    );
 
     const stale = await postForm(
       stack.admin,
@@ -202,7 +208,7 @@ describe('delete', () => {
     };
     const { response } = await postForm(stack.admin, '/namespaces/geo-locations/delete', fields);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/namespaces?notice=deleted');
+    expect(response.headers.location).toMatch(/^\/namespaces\?notice=deleted&request=[\w.:-]+$/);
     expect(state().namespaces.has('geo-locations')).toBe(false);
     expect(state().auditEntriesForRequest(fields.request_id ?? '')[0]).toMatchObject({
       operation: 'DeleteNamespace',
@@ -210,7 +216,9 @@ describe('delete', () => {
       outcome: AuditOutcome.SUCCESS,
     });
     const list = await getPage(stack.admin, response.headers.location ?? '');
-    expect(textOf(byTestId(list.doc, 'notice')[0])).toBe('Namespace deleted.');
+    expect(textOf(byTestId(list.doc, 'notice')[0])).toBe(
+      `Namespace deleted.Request id ${fields.request_id} · Its audit entry`,
+    );
     expect(list.doc.querySelector('tr[data-name="geo-locations"]')).toBeNull();
   });
 
@@ -248,7 +256,7 @@ describe('delete', () => {
       htmx('delete-namespace-form'),
     );
     expect(ok.response.statusCode).toBe(200);
-    expect(hxLocation(ok.response)).toBe('/namespaces?notice=deleted');
+    expect(hxLocation(ok.response)).toMatch(/^\/namespaces\?notice=deleted&request=[\w.:-]+$/);
     expect(state().namespaces.has('chat-messages')).toBe(false);
   });
 

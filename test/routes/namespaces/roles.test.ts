@@ -189,7 +189,9 @@ describe('the console lets admins', () => {
       headers,
     );
     expect(created.response.statusCode).toBe(variant === 'htmx' ? 200 : 303);
-    expect(where(created.response)).toBe(`/namespaces/${name}?notice=created`);
+    expect(where(created.response)).toMatch(
+      new RegExp(`^/namespaces/${name}\\?notice=created&request=[\\w.:-]+$`),
+    );
     expect(state().namespaces.has(name)).toBe(true);
 
     const updated = await postForm(
@@ -198,7 +200,9 @@ describe('the console lets admins', () => {
       await forms.update(stack.admin, name),
       headers,
     );
-    expect(where(updated.response)).toBe(`/namespaces/${name}?notice=updated`);
+    expect(where(updated.response)).toMatch(
+      new RegExp(`^/namespaces/${name}\\?notice=updated&request=[\\w.:-]+$`),
+    );
     expect(state().namespaces.get(name)?.status).toBe(NamespaceStatus.SUSPENDED);
 
     const deleted = await postForm(
@@ -207,7 +211,7 @@ describe('the console lets admins', () => {
       await forms.delete(stack.admin, name),
       variant === 'htmx' ? htmx('delete-namespace-form') : {},
     );
-    expect(where(deleted.response)).toBe('/namespaces?notice=deleted');
+    expect(where(deleted.response)).toMatch(/^\/namespaces\?notice=deleted&request=[\w.:-]+$/);
     expect(state().namespaces.has(name)).toBe(false);
   });
 });

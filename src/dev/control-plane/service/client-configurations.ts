@@ -2,6 +2,7 @@
 // configuration (there is no update mask in the contract) and needs the version it read.
 
 import { clone, create } from '@bufbuild/protobuf';
+import { timestampMs } from '@bufbuild/protobuf/wkt';
 import {
   AccessPattern,
   type ClientConfiguration,
@@ -26,14 +27,28 @@ export function clientConfigurationHandlers({
   return {
     listClientConfigurations(request) {
       const violations = new Violations();
+      const order = parseOrderBy(violations, request.orderBy);
+      violations.enumValue('pattern', request.pattern, AccessPattern, false);
+      const needle = request.filter.trim().toLowerCase();
       const page = parsePageRequest(violations, request.pageSize, request.pageToken, {
         method: 'ListClientConfigurations',
         namespace: request.namespace,
+        pattern: request.pattern,
+        backend: request.backend,
+        filter: needle,
+        orderBy: `${order.field}${order.descending ? ' desc' : ''}`,
       });
       violations.throwIfAny();
-      const matches = [...state.clientConfigurations.values()]
-        .filter((c) => request.namespace === '' || c.namespace === request.namespace)
-        .sort((a, b) => a.name.localeCompare(b.name));
+      const matches = [...state.clientConfigurations.values()].filter(
+        (c) =>
+          (request.namespace === '' || c.namespace === request.namespace) &&
+          (request.pattern === AccessPattern.UNSPECIFIED || c.pattern === request.pattern) &&
+          (request.backend === '' || c.backend === request.backend) &&
+          (needle === '' ||
+            c.name.toLowerCase().includes(needle) ||
+            c.description.toLowerCase().includes(needle)),
+      );
+      matches.sort(compareConfigurations(order));
       const result = paginate(matches, page);
       return {
         clientConfigurations: result.items.map((c) => clone(ClientConfigurationSchema, c)),
@@ -164,6 +179,53 @@ export function clientConfigurationHandlers({
         },
       });
     },
+  };
+}
+
+const ORDER_FIELDS = ['name', 'namespace', 'pattern', 'backend', 'update_time'] as const;
+type OrderField = (typeof ORDER_FIELDS)[number];
+interface Order {
+  field: OrderField;
+  descending: boolean;
+}
+
+/** order_by: a field and an optional " desc"; empty is "name". */
+function parseOrderBy(violations: Violations, orderBy: string): Order {
+  const [field, direction, ...rest] = orderBy.trim().split(/\s+/).filter(Boolean);
+  if (field === undefined) return { field: 'name', descending: false };
+  const known = ORDER_FIELDS.find((f) => f === field);
+  if (!known || (direction !== undefined && direction !== 'desc') || rest.length > 0) {
+    violations.add(
+      'order_by',
+      `must be one of ${ORDER_FIELDS.join(', ')}, optionally followed by " desc"`,
+    );
+    return { field: 'name', descending: false };
+  }
+  return { field: known, descending: direction === 'desc' };
+}
+
+function compareConfigurations(order: Order) {
+  const key = (c: ClientConfiguration): number | string => {
+    switch (order.field) {
+      case 'name':
+        return c.name;
+      case 'namespace':
+        return c.namespace;
+      case 'pattern':
+        return c.pattern;
+      case 'backend':
+        return c.backend;
+      case 'update_time':
+        return c.updateTime ? timestampMs(c.updateTime) : 0;
+    }
+  };
+  const sign = order.descending ? -1 : 1;
+  return (a: ClientConfiguration, b: ClientConfiguration): number => {
+    const ka = key(a);
+    const kb = key(b);
+    const primary = ka < kb ? -1 : ka > kb ? 1 : 0;
+    // Ties are broken by name, always ascending, so pages are stable.
+    return primary !== 0 ? primary * sign : a.name.localeCompare(b.name);
   };
 }
 

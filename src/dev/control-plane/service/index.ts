@@ -1,7 +1,6 @@
 // The whole AdminService implementation, assembled from its areas. Typing it as the full
 // ServiceImpl makes the compiler refuse a missing RPC.
 
-import { Code, ConnectError } from '@connectrpc/connect';
 import type { DrainManager } from '../drain.js';
 import { MutationRunner } from '../mutations.js';
 import type { ControlPlaneState } from '../state.js';
@@ -12,10 +11,6 @@ import type { AdminServiceImpl, ServiceDeps } from './deps.js';
 import { infrastructureHandlers } from './infrastructure.js';
 import { namespaceHandlers } from './namespaces.js';
 import { operationHandlers } from './operations.js';
-
-function notYet(): never {
-  throw new ConnectError('not implemented yet', Code.Unimplemented);
-}
 
 export interface AdminServiceOptions {
   readonly state: ControlPlaneState;
@@ -35,10 +30,5 @@ export function createAdminService(options: AdminServiceOptions): AdminServiceIm
     ...infrastructureHandlers(deps),
     ...operationHandlers(deps),
     ...auditAndWatchHandlers(deps),
-    // Operations (get / watch / cancel / list): being built in this change.
-    listOperations: notYet,
-    getOperation: notYet,
-    watchOperation: notYet,
-    cancelOperation: notYet,
   };
 }
