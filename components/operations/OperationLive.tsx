@@ -1,4 +1,6 @@
+import type { Url } from '../../src/html/url.js';
 import type { OperationView } from '../../src/views/operations/operation.js';
+import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
 
@@ -129,6 +131,35 @@ export function OperationLive({
         <OperationStatus view={view} mayCancel={mayCancel} />
       </div>
       <div hidden sse-swap={SSE_EVENTS.done} hx-target={`#${LIVE_ID}`} hx-swap="outerHTML"></div>
+    </section>
+  );
+}
+
+/**
+ * The live region when following stopped for good (the watch was refused, the operation is
+ * gone, the stream ended early): why, and a link that reloads the page. No `sse-connect`, so
+ * the browser does not reconnect to the same failure.
+ */
+export function OperationLiveStopped({
+  title,
+  message,
+  pageHref,
+}: {
+  title: string;
+  message: string;
+  pageHref: Url;
+}): JSX.Element {
+  return (
+    <section id={LIVE_ID} aria-label="Progress" data-testid="operation-live" data-live="stopped">
+      <Alert tone="error" title={`Live progress stopped: ${title}`} testId="operation-live-stopped">
+        <p safe>{message}</p>
+        <p class="mt-2">
+          <a href={pageHref} class="underline">
+            Reload the page
+          </a>{' '}
+          to see where the operation stands.
+        </p>
+      </Alert>
     </section>
   );
 }

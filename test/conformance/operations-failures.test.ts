@@ -103,9 +103,13 @@ describe('refusals', () => {
       error: { code: status.PERMISSION_DENIED, message: 'token no longer allowed to watch' },
     });
     const events = await readEvents(baseUrl, c.operator, id);
-    // The first state was sent; then the stream ended without "done" (the browser's
-    // EventSource reconnects; without JavaScript the page refreshes itself).
-    expect(events.map((e) => e.event)).toEqual(['progress']);
+    // The first state was sent; then the refusal ends following for good: a last "done" event
+    // says why (the region without sse-connect, so the browser does not reconnect to it).
+    expect(events.map((e) => e.event)).toEqual(['progress', 'done']);
+    const stopped = events.at(-1)?.data ?? '';
+    expect(stopped).toContain('Live progress stopped');
+    expect(stopped).toContain('data-live="stopped"');
+    expect(stopped).not.toContain('sse-connect');
     expect(c.server.drains.operations.get(id)?.state).toBe('OPERATION_STATE_RUNNING');
     c.server.drains.hold = false;
   });

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { codeToString } from '@connectrpc/connect/protocol-connect';
 import type { FastifyRequest } from 'fastify';
 import {
   AuditResultsFrame,
@@ -113,7 +114,17 @@ export async function* auditResults(
     failed = true;
     request.log.warn({ err }, 'audit log: the stream failed');
     const described = auditFailure(err, filters);
-    yield await (<MessageRow tone="error" title={described.title} message={described.message} />);
+    // Rows came already: the log broke off part-way, which is not "could not reach".
+    const brokeOff =
+      shown > 0
+        ? {
+            title: `The log broke off after ${shown.toLocaleString('en-US')} entries`,
+            message: `The control plane's stream failed part-way (${
+              err instanceof ConnectError ? err.rawMessage || codeToString(err.code) : 'an error'
+            }). The entries above are all that arrived; nothing after them is shown. Try again, or narrow the filters.`,
+          }
+        : described;
+    yield await (<MessageRow tone="error" title={brokeOff.title} message={brokeOff.message} />);
   } finally {
     // The browser went away part-way: close the control plane's stream.
     await rest.return?.();

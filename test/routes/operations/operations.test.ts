@@ -93,6 +93,24 @@ describe('an operation page', () => {
     expect(response.statusCode).toBe(404);
   });
 
+  it('its event stream stops with the reason, not silently, when the watch is refused', async () => {
+    // An operation the control plane does not know: NOT_FOUND is no break to reconnect after.
+    const response = await viewer.inject({ method: 'GET', url: '/operations/op-gone0000/events' });
+    expect(response.statusCode).toBe(200);
+    const events = [...response.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(events).toEqual(['done']);
+    const stopped = parse(
+      response.body
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n'),
+    );
+    expect(text(stopped, 'operation-live-stopped')).toMatch(/Live progress stopped/);
+    expect(stopped.querySelector('[sse-connect]')).toBeNull();
+    expect(stopped.querySelector('a')?.getAttribute('href')).toBe('/operations/op-gone0000');
+  });
+
   it('its event stream sends progress, then "done" with a region that no longer connects, and ends', async () => {
     const id = await startDrainDirect(stack, {
       namespace: 'payments-gateway',
