@@ -8,18 +8,9 @@ import {
   deleteForm,
 } from '../../src/views/namespaces/delete.js';
 import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
-import { Alert } from '../ui/Alert.js';
-import { CopyCommand } from '../ui/CopyCommand.js';
-import { FormActions } from '../ui/FormActions.js';
-import {
-  checkMessage,
-  ErrorSummary,
-  formMessages,
-  HiddenField,
-  PostForm,
-  TextAreaField,
-  TextField,
-} from '../ui/FormField.js';
+import { ChangedMeanwhile } from '../ui/ChangedMeanwhile.js';
+import { ConfirmActionForm } from '../ui/ConfirmActionForm.js';
+import { checkMessage, formMessages } from '../ui/FormField.js';
 import { StatusBadge } from './StatusBadge.js';
 
 export const DELETE_FORM_ID = 'delete-namespace-form';
@@ -51,88 +42,59 @@ export interface DeleteNamespaceFormProps {
 export function DeleteNamespaceForm(props: DeleteNamespaceFormProps): JSX.Element {
   const { namespace: ns, values, errors } = props;
   const bind = binder(deleteForm, FIELD_ID_PREFIX, values, errors);
-  const messages = [
-    ...formMessages(errors, deleteForm, FIELD_ID_PREFIX),
-    ...checkMessage(props.checkHref),
-  ];
   const sessions = ns?.usage[0];
   const sessionsText = sessions ? `${sessions.used} of ${sessions.limit}` : 'unknown';
   return (
-    <PostForm
+    <ConfirmActionForm
       id={DELETE_FORM_ID}
       action={props.action}
       label="Delete namespace"
-      class="max-w-2xl"
       csrfToken={props.csrfToken}
+      notDone="The namespace was not deleted"
+      messages={[
+        ...formMessages(errors, deleteForm, FIELD_ID_PREFIX),
+        ...checkMessage(props.checkHref),
+      ]}
+      warning={
+        props.changedMeanwhile && ns ? (
+          <ChangedMeanwhile what="namespace" current={ns} />
+        ) : undefined
+      }
+      hidden={[bind('request_id'), bind('version')]}
+      reason={{
+        field: bind('reason'),
+        hint: 'Why this namespace is being deleted. It is recorded in the audit log.',
+      }}
+      confirm={{ field: bind('confirm'), hint: `Type ${props.name} to confirm.` }}
+      submit="Delete namespace"
+      busy="Deleting…"
+      cancelHref={props.cancelHref}
+      command={props.command}
+      live={props.action}
     >
-      {messages.length > 0 ? (
-        <ErrorSummary title="The namespace was not deleted" messages={messages} />
+      <p class="font-semibold">This cannot be undone.</p>
+      <p class="mt-1">
+        Deleting <strong safe>{props.name}</strong> removes its data and configuration, and its
+        clients lose access.
+      </p>
+      {ns ? (
+        <dl class="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-4">
+          <dt class="font-medium">Status</dt>
+          <dd>
+            <StatusBadge status={ns.status} />
+          </dd>
+          <dt class="font-medium">Active sessions</dt>
+          <dd class="tabular-nums" data-testid="active-sessions" safe>
+            {sessionsText}
+          </dd>
+          <dt class="font-medium">Version</dt>
+          <dd class="tabular-nums" safe>
+            {ns.version}
+          </dd>
+        </dl>
       ) : (
         ''
       )}
-      {props.changedMeanwhile && ns ? (
-        <div data-testid="conflict">
-          <Alert tone="warning" title="This namespace changed after you opened this page">
-            <p safe>
-              {`It is now at version ${ns.version}, last changed ${ns.updated}${
-                ns.updatedBy ? ` by ${ns.updatedBy}` : ''
-              }. Nothing was deleted. Check it below and confirm again if you still want to delete it.`}
-            </p>
-          </Alert>
-        </div>
-      ) : (
-        ''
-      )}
-      <HiddenField field={bind('request_id')} />
-      <HiddenField field={bind('version')} />
-
-      <div class="space-y-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200">
-        <div class="rounded-md bg-red-50 p-4 text-sm text-red-900">
-          <p class="font-semibold">This cannot be undone.</p>
-          <p class="mt-1">
-            Deleting <strong safe>{props.name}</strong> removes its data and configuration, and its
-            clients lose access.
-          </p>
-          {ns ? (
-            <dl class="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-red-900 sm:grid-cols-4">
-              <dt class="font-medium">Status</dt>
-              <dd>
-                <StatusBadge status={ns.status} />
-              </dd>
-              <dt class="font-medium">Active sessions</dt>
-              <dd class="tabular-nums" data-testid="active-sessions" safe>
-                {sessionsText}
-              </dd>
-              <dt class="font-medium">Version</dt>
-              <dd class="tabular-nums" safe>
-                {ns.version}
-              </dd>
-            </dl>
-          ) : (
-            ''
-          )}
-        </div>
-        <TextAreaField
-          field={bind('reason')}
-          rows={2}
-          required
-          hint="Why this namespace is being deleted. It is recorded in the audit log."
-        />
-        <TextField
-          field={bind('confirm')}
-          required
-          spellcheck={false}
-          hint={`Type ${props.name} to confirm.`}
-        />
-      </div>
-
-      <FormActions
-        tone="danger"
-        submit="Delete namespace"
-        cancelHref={props.cancelHref}
-        busy="Deleting…"
-      />
-      {props.command ? <CopyCommand command={props.command} live={props.action} /> : ''}
-    </PostForm>
+    </ConfirmActionForm>
   );
 }

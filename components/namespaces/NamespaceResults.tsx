@@ -3,21 +3,17 @@ import {
   listFilters,
   type NamespaceListView,
   type NamespaceRow,
-  sortParam,
 } from '../../src/views/namespaces/list.js';
 import type { Permissions } from '../../src/views/permissions.js';
-import { buttonClass } from '../ui/buttons.js';
-import { takeFocus } from '../ui/focus.js';
-import type { HxAttributes } from '../ui/htmx.js';
-import { Pagination } from '../ui/Pagination.js';
 import {
-  ColumnHeader,
-  hiddenBelow,
-  ListProblems,
-  ListTotal,
-  SortableColumnHeader,
-  Truncate,
-} from '../ui/Table.js';
+  ClearFiltersLink,
+  ListEmpty,
+  ListResults,
+  ListTable,
+  resultsLinkFor,
+} from '../ui/ListResults.js';
+import { Pagination } from '../ui/Pagination.js';
+import { ColumnHeader, hiddenBelow, SortableColumnHeader, Truncate } from '../ui/Table.js';
 import { GuardedLink } from './NamespaceActions.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -25,11 +21,7 @@ export const RESULTS_ID = 'namespace-results';
 export const FILTERS_ID = 'namespace-filters';
 
 /** Links inside the results swap only the results, and put their URL in the address bar. */
-export const resultsLink: HxAttributes = {
-  'hx-target': `#${RESULTS_ID}`,
-  'hx-swap': 'outerHTML',
-  'hx-push-url': 'true',
-};
+export const resultsLink = resultsLinkFor(RESULTS_ID);
 
 /** A quota's cell: over quota in red and bold, with the words in the row's badge. */
 function usageClass(over: boolean): string[] {
@@ -104,43 +96,35 @@ function NamespaceRowView({ row }: { row: NamespaceRow }): JSX.Element {
 }
 
 function EmptyState({ view, can }: NamespaceResultsProps): JSX.Element {
-  const filtered = view.query.q !== '' || view.query.status !== undefined;
+  const { query } = view;
+  if (query.q !== '' || query.status !== undefined) {
+    return (
+      <ListEmpty testId="namespaces-empty" message="No namespaces match these filters.">
+        {query.q ? (
+          <p class="mt-1 text-sm text-slate-600" safe>
+            {`Nothing has “${query.q}” in its name or description.`}
+          </p>
+        ) : (
+          ''
+        )}
+        <p class="mt-4">
+          <ClearFiltersLink href={routes.namespaces.list.href()} />
+        </p>
+      </ListEmpty>
+    );
+  }
   return (
-    <div
-      data-testid="namespaces-empty"
-      class="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
-    >
-      {filtered ? (
-        <>
-          <p class="font-medium text-slate-900">No namespaces match these filters.</p>
-          {view.query.q ? (
-            <p class="mt-1 text-sm text-slate-600" safe>
-              {`Nothing has “${view.query.q}” in its name or description.`}
-            </p>
-          ) : (
-            ''
-          )}
-          <p class="mt-4">
-            <a href={routes.namespaces.list.href()} class={buttonClass.secondary}>
-              Clear the filters
-            </a>
-          </p>
-        </>
-      ) : (
-        <>
-          <p class="font-medium text-slate-900">There are no namespaces yet.</p>
-          <p class="mt-4">
-            <GuardedLink
-              href={routes.namespaces.create.href()}
-              label="Create a namespace"
-              permission={can.createNamespace}
-              look="primary"
-              testId="create-first-namespace"
-            />
-          </p>
-        </>
-      )}
-    </div>
+    <ListEmpty testId="namespaces-empty" message="There are no namespaces yet.">
+      <p class="mt-4">
+        <GuardedLink
+          href={routes.namespaces.create.href()}
+          label="Create a namespace"
+          permission={can.createNamespace}
+          look="primary"
+          testId="create-first-namespace"
+        />
+      </p>
+    </ListEmpty>
   );
 }
 
@@ -158,76 +142,47 @@ export interface NamespaceResultsProps {
  */
 export function NamespaceResults({ view, can, focus }: NamespaceResultsProps): JSX.Element {
   const { query, headers } = view;
-  const nonDefaultSort = sortParam(query.sort) !== 'name';
+  const sortable = { dense: true, link: resultsLink } as const;
   return (
-    <section
+    <ListResults
       id={RESULTS_ID}
-      aria-label="Namespace list"
-      class="space-y-3"
-      {...(focus ? takeFocus : {})}
+      label="Namespace list"
+      view={view}
+      focus={focus}
+      sortField={{ name: listFilters.names.sort, form: FILTERS_ID }}
+      reset={{ href: routes.namespaces.list.href(), label: 'Show all namespaces' }}
+      total={{
+        testId: 'namespace-total',
+        noun: ['namespace', 'namespaces'],
+        filtered: Boolean(query.q || query.status),
+      }}
+      empty={() => <EmptyState view={view} can={can} />}
     >
-      {/*
-       * The current order belongs to the filter form (form="..."), but lives here so it is
-       * replaced together with the table: a search then keeps the order just chosen.
-       */}
-      {nonDefaultSort ? (
-        <input
-          type="hidden"
-          name={listFilters.names.sort}
-          value={sortParam(query.sort)}
-          form={FILTERS_ID}
-        />
-      ) : (
-        ''
-      )}
-      {view.problems.length > 0 ? (
-        <ListProblems
-          problems={view.problems}
-          resetHref={routes.namespaces.list.href()}
-          resetLabel="Show all namespaces"
-        />
-      ) : view.rows.length === 0 ? (
-        <EmptyState view={view} can={can} />
-      ) : (
-        <>
-          <ListTotal
-            testId="namespace-total"
-            total={view.total}
-            shown={view.rows.length}
-            paged={Boolean(view.previousHref || view.nextHref)}
-            noun={['namespace', 'namespaces']}
-            filtered={Boolean(query.q || query.status)}
-          />
-          <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            <table class="min-w-full divide-y divide-slate-200 text-sm">
-              <caption class="sr-only">Namespaces</caption>
-              <thead class="bg-slate-50">
-                <tr>
-                  <SortableColumnHeader dense link={resultsLink} header={headers.name} />
-                  <ColumnHeader label="Description" hideBelow="lg" />
-                  <SortableColumnHeader dense link={resultsLink} header={headers.status} />
-                  <SortableColumnHeader dense link={resultsLink} header={headers.sessions} end />
-                  <SortableColumnHeader dense link={resultsLink} header={headers.storage} end />
-                  <SortableColumnHeader dense link={resultsLink} header={headers.rps} end />
-                  <ColumnHeader label="Proxy" hideBelow="xl" />
-                  <SortableColumnHeader dense link={resultsLink} header={headers.created} />
-                </tr>
-              </thead>
-              <tbody class="divide-y divide-slate-100">
-                {view.rows.map((row) => (
-                  <NamespaceRowView row={row} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination
-            label="Namespace pages"
-            previousHref={view.previousHref}
-            nextHref={view.nextHref}
-            htmx={resultsLink}
-          />
-        </>
-      )}
-    </section>
+      <ListTable
+        caption="Namespaces"
+        head={
+          <>
+            <SortableColumnHeader {...sortable} header={headers.name} />
+            <ColumnHeader label="Description" hideBelow="lg" />
+            <SortableColumnHeader {...sortable} header={headers.status} />
+            <SortableColumnHeader {...sortable} header={headers.sessions} end />
+            <SortableColumnHeader {...sortable} header={headers.storage} end />
+            <SortableColumnHeader {...sortable} header={headers.rps} end />
+            <ColumnHeader label="Proxy" hideBelow="xl" />
+            <SortableColumnHeader {...sortable} header={headers.created} />
+          </>
+        }
+      >
+        {view.rows.map((row) => (
+          <NamespaceRowView row={row} />
+        ))}
+      </ListTable>
+      <Pagination
+        label="Namespace pages"
+        previousHref={view.previousHref}
+        nextHref={view.nextHref}
+        htmx={resultsLink}
+      />
+    </ListResults>
   );
 }

@@ -30,3 +30,10 @@ export const confirmNameField = (name: string, what: string) =>
     .string()
     .min(1, `Type the name of the ${what} to confirm.`)
     .refine((typed) => typed === name, `The name you typed does not match this ${what}.`);
+
+/** The id of the thing acted on, typed out exactly: the operator looked at which one it is. */
+export const confirmIdField = (id: string, what: string) =>
+  z
+    .string()
+    .min(1, `Type the ${what} id to confirm.`)
+    .refine((typed) => typed === id, `The id you typed does not match this ${what}.`);

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Url } from '../html/url.js';
 
 /*
- * What every filtered, sorted and paged list shares (namespaces, client sessions): reading its
- * query string, where a bad value is reported and replaced by its default so the page can still
- * offer its filters; the sort parameter (`created`, `-created` for descending); the sortable
- * column headers; and the previous/next page links.
+ * What every filtered, sorted and paged list shares (namespaces, client configurations, client
+ * sessions): reading its query string, where a bad value is reported and replaced by its default
+ * so the page can still offer its filters; the sort parameter (`created`, `-created` for
+ * descending); the sortable column headers; and the previous/next page links. The view a list
+ * page builds from these is in list-view.ts.
  */
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -4,11 +4,10 @@ import {
   DeleteConfigurationForm,
   type DeleteConfigurationFormProps,
 } from '../../../components/client-configurations/DeleteConfigurationForm.js';
+import { type FormAnswer, submitForm } from '../../forms/answer.js';
 import { newRequestId } from '../../forms/envelope.js';
-import { type FormErrors, noErrors } from '../../forms/errors.js';
-import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { noErrors } from '../../forms/errors.js';
 import type { ClientConfiguration } from '../../gen/prism/admin/v1/client_configuration_pb.js';
-import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { deleteCommand } from '../../views/client-configurations/commands.js';
 import {
@@ -26,15 +25,11 @@ import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getConfiguration, readIfReachable } from './read.js';
 
-interface DeleteAnswer {
-  status: number;
-  values: DeleteConfigurationValues;
-  errors: FormErrors<DeleteConfigurationField>;
-  configuration: ClientConfiguration | undefined;
-  changedMeanwhile?: boolean;
-  checkHref?: Url | undefined;
-  retryAfterSeconds?: number | undefined;
-}
+type DeleteAnswer = FormAnswer<
+  DeleteConfigurationField,
+  DeleteConfigurationValues,
+  ClientConfiguration
+>;
 
 function sendDeleteForm(
   request: FastifyRequest,
@@ -45,7 +40,7 @@ function sendDeleteForm(
   const detailHref = routes.clientConfigurations.detail.href({ name });
   const props: DeleteConfigurationFormProps = {
     name,
-    configuration: answer.configuration ? configurationDetail(answer.configuration) : undefined,
+    configuration: answer.current ? configurationDetail(answer.current) : undefined,
     action: routes.clientConfigurations.delete.href({ name }),
     cancelHref: detailHref,
     values: answer.values,
@@ -55,9 +50,6 @@ function sendDeleteForm(
     csrfToken: request.csrfToken(),
     command: deleteCommand(name, answer.values, commandOptions(request)),
   };
-  if (answer.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(answer.retryAfterSeconds));
-  }
   const form = () => <DeleteConfigurationForm {...props} />;
   return reply.code(answer.status).page({
     area: 'client-configurations',
@@ -83,7 +75,7 @@ export default async function deleteRoutes(app: FastifyInstance) {
         status: 200,
         values: emptyDeleteConfigurationForm(configuration.version, newRequestId()),
         errors: noErrors(),
-        configuration,
+        current: configuration,
       });
     },
   );
@@ -95,25 +87,17 @@ export default async function deleteRoutes(app: FastifyInstance) {
     async function deleteClientConfiguration(request, reply) {
       const { name } = request.params;
       const values = request.body;
-      const parsed = parseDeleteConfigurationForm(values, name);
-      if (!parsed.ok) {
-        return sendDeleteForm(request, reply, name, {
-          status: 422,
-          values: withNewRequestId(values),
-          errors: parsed.errors,
-          configuration: await readIfReachable(request, name),
-        });
-      }
-      const { input } = parsed;
-      const result = await attemptWrite(
-        request,
-        'delete client configuration',
+      return submitForm(request, reply, {
+        what: 'delete client configuration',
         values,
-        {
+        parsed: parseDeleteConfigurationForm(values, name),
+        failure: {
           violations: deleteConfigurationViolations,
           checkHref: routes.clientConfigurations.detail.href({ name }),
         },
-        async () => {
+        reread: () => readIfReachable(request, name),
+        versionOf: (configuration) => configuration.version,
+        write: async (input) => {
           await app.controlPlane.deleteClientConfiguration(
             { name, version: input.version, requestId: input.requestId, reason: input.reason },
             request.rpc(),
@@ -122,27 +106,8 @@ export default async function deleteRoutes(app: FastifyInstance) {
             routes.clientConfigurations.list.href({ notice: 'deleted', request: input.requestId }),
           );
         },
-      );
-      if (!isFailedWrite(result)) return result;
-      const { failure } = result;
-      const answer: DeleteAnswer = {
-        status: failure.status,
-        values: result.values,
-        errors: failure.errors,
-        configuration: failure.keepRequestId ? undefined : await readIfReachable(request, name),
-        checkHref: failure.checkHref,
-        retryAfterSeconds: failure.retryAfterSeconds,
-      };
-      if (
-        failure.conflict &&
-        answer.configuration &&
-        answer.configuration.version !== input.version
-      ) {
-        answer.values = { ...answer.values, version: answer.configuration.version.toString() };
-        answer.errors = { ...answer.errors, general: [] };
-        answer.changedMeanwhile = true;
-      }
-      return sendDeleteForm(request, reply, name, answer);
+        send: (answer) => sendDeleteForm(request, reply, name, answer),
+      });
     },
   );
 }

@@ -1,23 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { newRequestId } from '../../forms/envelope.js';
 import { noErrors } from '../../forms/errors.js';
-import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
 import { conflictView } from '../../views/client-configurations/changes.js';
 import {
   configurationBody,
   configurationFormValues,
   configurationMessage,
   configurationViolations,
-  parseConfigurationForm,
   rebaseConfigurationForm,
 } from '../../views/client-configurations/form.js';
-import { editorAction } from '../../views/client-configurations/options.js';
 import { NEEDS } from '../../views/permissions.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';
-import { type FormAnswer, sendConfigurationForm, sendEditedRows } from './form.js';
+import { sendConfigurationForm } from './form.js';
 import { getConfiguration, readIfReachable } from './read.js';
-import { keepingError, markRows } from './violations.js';
+import { saveConfiguration } from './save.js';
 
 export default async function editRoutes(app: FastifyInstance) {
   const mayUpdate = {
@@ -52,75 +49,38 @@ export default async function editRoutes(app: FastifyInstance) {
       const target = { mode: 'edit', name } as const;
       // The name is the URL's; whatever the body says about it is ignored.
       const values = { ...request.body, name };
-      const action = editorAction(values.action);
-      if (action) return sendEditedRows(request, reply, target, values, action);
-      const parsed = parseConfigurationForm(values, 'edit');
-      if (!parsed.ok) {
-        return sendConfigurationForm(request, reply, target, {
-          status: 422,
-          values: withNewRequestId(values),
-          errors: parsed.errors,
-          rowErrors: parsed.rows,
-        });
-      }
-      const { input } = parsed;
-      let refused: unknown;
-      const result = await attemptWrite(
-        request,
-        'update client configuration',
-        values,
-        {
+      return saveConfiguration(request, reply, target, values, {
+        what: 'update client configuration',
+        failure: () => ({
           violations: configurationViolations,
           checkHref: routes.clientConfigurations.detail.href({ name }),
-        },
-        async () => {
-          await keepingError(
-            (err) => {
-              refused = err;
+        }),
+        write: async (input) => {
+          await app.controlPlane.updateClientConfiguration(
+            {
+              // The whole configuration: the contract has no update mask.
+              clientConfiguration: configurationMessage(input),
+              requestId: input.requestId,
+              reason: input.reason,
             },
-            () =>
-              app.controlPlane.updateClientConfiguration(
-                {
-                  // The whole configuration: the contract has no update mask.
-                  clientConfiguration: configurationMessage(input),
-                  requestId: input.requestId,
-                  reason: input.reason,
-                },
-                request.rpc(),
-              ),
+            request.rpc(),
           );
-          return reply.seeOther(
-            routes.clientConfigurations.detail.href(
-              { name },
-              { notice: 'updated', request: input.requestId },
-            ),
-          );
+          return name;
         },
-      );
-      if (!isFailedWrite(result)) return result;
-      const { failure } = result;
-      let answer: FormAnswer = {
-        status: failure.status,
-        values: result.values,
-        ...markRows(failure.errors, refused, values.rows),
-        checkHref: failure.checkHref,
-        retryAfterSeconds: failure.retryAfterSeconds,
-        controlPlaneDown: failure.keepRequestId,
-      };
-      if (failure.conflict) {
-        // Someone else saved first: keep the operator's input, say what they changed, and
-        // carry the current version so saving again applies these values over it.
-        const current = await readIfReachable(request, name);
-        if (current && current.version !== input.version) {
-          answer = {
+        notice: 'updated',
+        onConflict: async (answer, input) => {
+          // Someone else saved first: keep the operator's input, say what they changed, and
+          // carry the current version so saving again applies these values over it.
+          const current = await readIfReachable(request, name);
+          if (!current || current.version === input.version) return answer;
+          return {
             ...answer,
             values: rebaseConfigurationForm(answer.values, current),
             errors: { ...answer.errors, general: [] },
             conflict: conflictView(values, current),
           };
-        }
-      }
-      return sendConfigurationForm(request, reply, target, answer);
+        },
+      });
     },
   );
 }

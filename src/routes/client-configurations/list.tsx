@@ -1,4 +1,3 @@
-import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { NewConfigurationAction } from '../../../components/client-configurations/ConfigurationActions.js';
 import {
@@ -13,12 +12,10 @@ import {
 import { Notice } from '../../../components/ui/Alert.js';
 import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { requestIdParam } from '../../forms/notices.js';
-import { BadRequestSchema } from '../../gen/google/rpc/error_details_pb.js';
-import { canonicalQuery, fromResultsRegion, htmxTrigger } from '../../html/canonical-query.js';
+import { fromResultsRegion } from '../../html/canonical-query.js';
 import { hasRole } from '../../plugins/operator.js';
 import type { Choices } from '../../views/client-configurations/choices.js';
 import {
-  type ClientConfigurationListView,
   clientConfigurationListView,
   listQueryInput,
   listRequest,
@@ -27,20 +24,10 @@ import {
 } from '../../views/client-configurations/list.js';
 import { configurationNotices } from '../../views/client-configurations/notices.js';
 import { AUDIT_LOG_ROLE, permissionsFor } from '../../views/permissions.js';
+import { canonicalListQuery, loadList } from '../list-page.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 import { loadChoices } from './read.js';
-
-function refusal(err: ConnectError): string[] {
-  const violations = err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations);
-  const said = violations.length
-    ? violations.map((v) => `${v.field.replace('_', ' ')} ${v.description}`)
-    : [err.rawMessage];
-  return [
-    ...said.map((s) => `The control plane refused this list: ${s}.`),
-    'A page link stays valid only with the same filters and order; start again from the first page.',
-  ];
-}
 
 export default async function listRoutes(app: FastifyInstance) {
   get(
@@ -48,33 +35,28 @@ export default async function listRoutes(app: FastifyInstance) {
     routes.clientConfigurations.list,
     { query: listQueryInput },
     async function listClientConfigurations(request, reply) {
-      const trigger = htmxTrigger(request);
-      const typing = trigger === SEARCH_ID || trigger === NAMESPACE_FILTER_ID;
-      const redirect = canonicalQuery(request, reply, RESULTS_ID, typing ? 'replace' : 'push');
+      const redirect = canonicalListQuery(request, reply, RESULTS_ID, [
+        SEARCH_ID,
+        NAMESPACE_FILTER_ID,
+      ]);
       if (redirect) return redirect;
-      const { query, problems } = parseListQuery(request.query);
+      const parsed = parseListQuery(request.query);
+      const { query } = parsed;
       const fragment = request.wantsFragment(RESULTS_ID);
       // The filters' selects are only in the page, not in the results htmx swaps.
       const choicesPromise: Promise<Choices | undefined> = fragment
         ? Promise.resolve(undefined)
         : loadChoices(request);
-      let view: ClientConfigurationListView;
-      if (problems.length > 0) {
-        view = refusedListView(query, problems);
-        reply.code(400);
-      } else {
-        try {
-          const response = await app.controlPlane.listClientConfigurations(
-            listRequest(query),
-            request.rpc(),
-          );
-          view = clientConfigurationListView(query, response);
-        } catch (err) {
-          if (!(err instanceof ConnectError) || err.code !== Code.InvalidArgument) throw err;
-          view = refusedListView(query, refusal(err));
-          reply.code(400);
-        }
-      }
+      const view = await loadList(
+        reply,
+        parsed,
+        async (q) =>
+          clientConfigurationListView(
+            q,
+            await app.controlPlane.listClientConfigurations(listRequest(q), request.rpc()),
+          ),
+        refusedListView,
+      );
       const choices = await choicesPromise;
       const notice = configurationNotices.text(request.query.notice, ['deleted']);
       const role = request.operator?.role;

@@ -5,11 +5,10 @@ import {
 } from '../../../components/client-sessions/TerminateSessionForm.js';
 import { Alert } from '../../../components/ui/Alert.js';
 import { buttonClass } from '../../../components/ui/buttons.js';
+import { type FormAnswer, submitForm } from '../../forms/answer.js';
 import { newRequestId } from '../../forms/envelope.js';
-import { type FormErrors, noErrors } from '../../forms/errors.js';
-import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { noErrors } from '../../forms/errors.js';
 import type { ClientSession } from '../../gen/prism/admin/v1/client_session_pb.js';
-import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { sessionDetail } from '../../views/client-sessions/detail.js';
 import {
@@ -29,14 +28,7 @@ import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getClientSession, readForForm } from './read.js';
 
-interface TerminateAnswer {
-  status: number;
-  values: TerminateFormValues;
-  errors: FormErrors<TerminateField>;
-  session: ClientSession | undefined;
-  checkHref?: Url | undefined;
-  retryAfterSeconds?: number | undefined;
-}
+type TerminateAnswer = FormAnswer<TerminateField, TerminateFormValues, ClientSession>;
 
 function sendTerminateForm(
   request: FastifyRequest,
@@ -44,11 +36,8 @@ function sendTerminateForm(
   id: string,
   answer: TerminateAnswer,
 ): Promise<Sent> {
-  const detail = answer.session ? sessionDetail(answer.session, new Date()) : undefined;
+  const detail = answer.current ? sessionDetail(answer.current, new Date()) : undefined;
   const detailHref = routes.sessions.detail.href({ id });
-  if (answer.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(answer.retryAfterSeconds));
-  }
   const form = () =>
     detail && !detail.open && answer.status === 200 ? (
       <Alert tone="info" title="This session is already terminated" testId="already-terminated">
@@ -97,7 +86,7 @@ export default async function terminateRoutes(app: FastifyInstance) {
         status: 200,
         values: emptyTerminateForm(newRequestId()),
         errors: noErrors(),
-        session,
+        current: session,
       });
     },
   );
@@ -112,23 +101,16 @@ export default async function terminateRoutes(app: FastifyInstance) {
       if (wantsCommand(request)) {
         return sendCommand(reply, terminateSessionCommand(values, id, commandOptions(request)));
       }
-      const parsed = parseTerminateForm(values, id);
-      if (!parsed.ok) {
-        return sendTerminateForm(request, reply, id, {
-          status: 422,
-          values: withNewRequestId(values),
-          errors: parsed.errors,
-          session: await readForForm(request, id),
-        });
-      }
-      const { input } = parsed;
-      const detailHref = routes.sessions.detail.href({ id });
-      const result = await attemptWrite(
-        request,
-        'terminate client session',
+      return submitForm(request, reply, {
+        what: 'terminate client session',
         values,
-        { violations: terminateViolations, checkHref: detailHref },
-        async () => {
+        parsed: parseTerminateForm(values, id),
+        failure: {
+          violations: terminateViolations,
+          checkHref: routes.sessions.detail.href({ id }),
+        },
+        reread: () => readForForm(request, id),
+        write: async (input) => {
           const { clientSession } = await app.controlPlane.terminateClientSession(
             terminateSessionRequest(id, input),
             request.rpc(),
@@ -138,17 +120,7 @@ export default async function terminateRoutes(app: FastifyInstance) {
             routes.sessions.detail.href({ id }, { notice, request: values.request_id }),
           );
         },
-      );
-      if (!isFailedWrite(result)) return result;
-      const { failure } = result;
-      return sendTerminateForm(request, reply, id, {
-        status: failure.status,
-        values: result.values,
-        errors: failure.errors,
-        // An unknown outcome keeps the form as sent; otherwise show the session as it is now.
-        session: failure.outcomeUnknown ? undefined : await readForForm(request, id),
-        checkHref: failure.checkHref,
-        retryAfterSeconds: failure.retryAfterSeconds,
+        send: (answer) => sendTerminateForm(request, reply, id, answer),
       });
     },
   );

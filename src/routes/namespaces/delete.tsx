@@ -4,11 +4,10 @@ import {
   DeleteNamespaceForm,
   type DeleteNamespaceFormProps,
 } from '../../../components/namespaces/DeleteNamespaceForm.js';
+import { type FormAnswer, submitForm } from '../../forms/answer.js';
 import { newRequestId } from '../../forms/envelope.js';
-import { type FormErrors, noErrors } from '../../forms/errors.js';
-import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { noErrors } from '../../forms/errors.js';
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
-import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { deleteNamespaceCommand } from '../../views/commands-forms.js';
 import { deleteNamespaceRequest } from '../../views/commands-requests.js';
@@ -28,18 +27,7 @@ import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getNamespace } from './read.js';
 
-interface DeleteAnswer {
-  status: number;
-  values: DeleteFormValues;
-  errors: FormErrors<DeleteField>;
-  /** Undefined when it could not be read (the control plane is unreachable). */
-  namespace: Namespace | undefined;
-  changedMeanwhile?: boolean;
-  /** Where to check whether a delete whose answer was lost was applied. */
-  checkHref?: Url | undefined;
-  /** Answered as `Retry-After` (the control plane asked to wait). */
-  retryAfterSeconds?: number | undefined;
-}
+type DeleteAnswer = FormAnswer<DeleteField, DeleteFormValues, Namespace>;
 
 function sendDeleteForm(
   request: FastifyRequest,
@@ -49,7 +37,7 @@ function sendDeleteForm(
 ): Promise<Sent> {
   const props: DeleteNamespaceFormProps = {
     name,
-    namespace: answer.namespace ? namespaceDetail(answer.namespace) : undefined,
+    namespace: answer.current ? namespaceDetail(answer.current) : undefined,
     action: routes.namespaces.delete.href({ name }),
     cancelHref: routes.namespaces.detail.href({ name }),
     values: answer.values,
@@ -59,9 +47,6 @@ function sendDeleteForm(
     csrfToken: request.csrfToken(),
     command: deleteNamespaceCommand(answer.values, name, commandOptions(request)),
   };
-  if (answer.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(answer.retryAfterSeconds));
-  }
   const form = () => <DeleteNamespaceForm {...props} />;
   return reply.code(answer.status).page({
     area: 'namespaces',
@@ -96,7 +81,7 @@ export default async function deleteRoutes(app: FastifyInstance) {
         status: 200,
         values: emptyDeleteForm(namespace, newRequestId()),
         errors: noErrors(),
-        namespace,
+        current: namespace,
       });
     },
   );
@@ -111,23 +96,18 @@ export default async function deleteRoutes(app: FastifyInstance) {
       if (wantsCommand(request)) {
         return sendCommand(reply, deleteNamespaceCommand(values, name, commandOptions(request)));
       }
-      const parsed = parseDeleteForm(values, name);
-      if (!parsed.ok) {
-        return sendDeleteForm(request, reply, name, {
-          status: 422,
-          values: withNewRequestId(values),
-          errors: parsed.errors,
-          namespace: await readForForm(request, name),
-        });
-      }
-      const { input } = parsed;
-      const result = await attemptWrite(
-        request,
-        'delete namespace',
+      return submitForm(request, reply, {
+        what: 'delete namespace',
         values,
+        parsed: parseDeleteForm(values, name),
         // Gone from there (NOT_FOUND) if the lost delete was applied.
-        { violations: deleteViolations, checkHref: routes.namespaces.detail.href({ name }) },
-        async () => {
+        failure: {
+          violations: deleteViolations,
+          checkHref: routes.namespaces.detail.href({ name }),
+        },
+        reread: () => readForForm(request, name),
+        versionOf: (namespace) => namespace.version,
+        write: async (input) => {
           await app.controlPlane.deleteNamespace(
             deleteNamespaceRequest(name, input),
             request.rpc(),
@@ -136,25 +116,8 @@ export default async function deleteRoutes(app: FastifyInstance) {
             routes.namespaces.list.href({ notice: 'deleted', request: values.request_id }),
           );
         },
-      );
-      if (!isFailedWrite(result)) return result;
-      const { failure } = result;
-      const answer: DeleteAnswer = {
-        status: failure.status,
-        values: result.values,
-        errors: failure.errors,
-        namespace: failure.keepRequestId ? undefined : await readForForm(request, name),
-        checkHref: failure.checkHref,
-        retryAfterSeconds: failure.retryAfterSeconds,
-      };
-      if (failure.conflict && answer.namespace && answer.namespace.version !== input.version) {
-        // Changed since the operator looked: nothing deleted; show it as it is now and let
-        // them confirm again against the new version.
-        answer.values = { ...answer.values, version: answer.namespace.version.toString() };
-        answer.errors = { ...answer.errors, general: [] };
-        answer.changedMeanwhile = true;
-      }
-      return sendDeleteForm(request, reply, name, answer);
+        send: (answer) => sendDeleteForm(request, reply, name, answer),
+      });
     },
   );
 }

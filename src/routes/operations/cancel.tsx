@@ -5,12 +5,11 @@ import {
 } from '../../../components/operations/CancelOperationForm.js';
 import { Alert } from '../../../components/ui/Alert.js';
 import { buttonClass } from '../../../components/ui/buttons.js';
+import { type FormAnswer, submitForm } from '../../forms/answer.js';
 import { newRequestId } from '../../forms/envelope.js';
-import { type FormErrors, noErrors } from '../../forms/errors.js';
-import { attemptWrite, isFailedWrite, withNewRequestId } from '../../forms/submit.js';
+import { noErrors } from '../../forms/errors.js';
 import { AdminService } from '../../gen/prism/admin/v1/admin_service_pb.js';
 import type { Operation } from '../../gen/prism/admin/v1/operations_pb.js';
-import type { Url } from '../../html/url.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { bufCurl } from '../../views/commands.js';
 import {
@@ -28,14 +27,7 @@ import { get, post } from '../register.js';
 import { routes } from '../table.js';
 import { getOperation, readOperationForForm } from './read.js';
 
-interface CancelAnswer {
-  status: number;
-  values: CancelFormValues;
-  errors: FormErrors<CancelField>;
-  operation: Operation | undefined;
-  checkHref?: Url | undefined;
-  retryAfterSeconds?: number | undefined;
-}
+type CancelAnswer = FormAnswer<CancelField, CancelFormValues, Operation>;
 
 function sendCancelForm(
   request: FastifyRequest,
@@ -43,11 +35,8 @@ function sendCancelForm(
   id: string,
   answer: CancelAnswer,
 ): Promise<Sent> {
-  const view = answer.operation ? operationView(answer.operation, new Date()) : undefined;
+  const view = answer.current ? operationView(answer.current, new Date()) : undefined;
   const detailHref = routes.operations.detail.href({ id });
-  if (answer.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(answer.retryAfterSeconds));
-  }
   const command = bufCurl(
     AdminService.method.cancelOperation,
     { id, requestId: answer.values.request_id, reason: answer.values.reason },
@@ -95,7 +84,7 @@ export default async function cancelRoutes(app: FastifyInstance) {
       status: 200,
       values: emptyCancelForm(newRequestId()),
       errors: noErrors(),
-      operation,
+      current: operation,
     });
   });
 
@@ -106,23 +95,13 @@ export default async function cancelRoutes(app: FastifyInstance) {
     async function cancelOperation(request, reply) {
       const { id } = request.params;
       const values = request.body;
-      const parsed = parseCancelForm(values, id);
-      if (!parsed.ok) {
-        return sendCancelForm(request, reply, id, {
-          status: 422,
-          values: withNewRequestId(values),
-          errors: parsed.errors,
-          operation: await readOperationForForm(request, id),
-        });
-      }
-      const { input } = parsed;
-      const detailHref = routes.operations.detail.href({ id });
-      const result = await attemptWrite(
-        request,
-        'cancel operation',
+      return submitForm(request, reply, {
+        what: 'cancel operation',
         values,
-        { violations: cancelViolations, checkHref: detailHref },
-        async () => {
+        parsed: parseCancelForm(values, id),
+        failure: { violations: cancelViolations, checkHref: routes.operations.detail.href({ id }) },
+        reread: () => readOperationForForm(request, id),
+        write: async (input) => {
           await app.controlPlane.cancelOperation(
             { id, reason: input.reason, requestId: input.requestId },
             request.rpc(),
@@ -134,16 +113,7 @@ export default async function cancelRoutes(app: FastifyInstance) {
             ),
           );
         },
-      );
-      if (!isFailedWrite(result)) return result;
-      const { failure } = result;
-      return sendCancelForm(request, reply, id, {
-        status: failure.status,
-        values: result.values,
-        errors: failure.errors,
-        operation: failure.outcomeUnknown ? undefined : await readOperationForForm(request, id),
-        checkHref: failure.checkHref,
-        retryAfterSeconds: failure.retryAfterSeconds,
+        send: (answer) => sendCancelForm(request, reply, id, answer),
       });
     },
   );

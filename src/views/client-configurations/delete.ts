@@ -5,9 +5,10 @@ import {
   type FormValues,
   type VisibleFieldOf,
 } from '../../forms/contract.js';
-import { envelopeProblem, envelopeVersion } from '../../forms/envelope.js';
-import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
+import { envelopeVersion } from '../../forms/envelope.js';
+import type { FormErrors, ViolationMap } from '../../forms/errors.js';
 import { confirmNameField, reasonField } from '../../forms/fields.js';
+import { parseForm } from '../../forms/parse.js';
 
 /* Deleting a client configuration asks for a reason and its name typed out. */
 
@@ -34,19 +35,12 @@ export function parseDeleteConfigurationForm(
 ):
   | { ok: true; input: { reason: string; requestId: string; version: bigint } }
   | { ok: false; errors: FormErrors<DeleteConfigurationField> } {
-  const parsed = z
-    .object({
-      reason: reasonField,
-      confirm: confirmNameField(name, 'client configuration'),
-    } satisfies Record<DeleteConfigurationField, z.ZodType>)
-    .safeParse(values);
-  const problem = envelopeProblem(values, true);
-  if (!parsed.success || problem) {
-    const errors = parsed.success
-      ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, deleteConfigurationForm.visible);
-    return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
-  }
+  const schema = z.object({
+    reason: reasonField,
+    confirm: confirmNameField(name, 'client configuration'),
+  } satisfies Record<DeleteConfigurationField, z.ZodType>);
+  const parsed = parseForm(deleteConfigurationForm, schema, values, true);
+  if (!parsed.ok) return parsed;
   return {
     ok: true,
     input: {

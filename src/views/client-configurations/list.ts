@@ -14,18 +14,16 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   orderBy,
-  pageLinks,
   pageSizeSchema,
   pageTokenSchema,
   queryText,
   readQuery,
   type SortHeader,
   type Sort as SortOf,
-  sameSort,
-  sortHeaders as sortHeadersOf,
   sortParam,
   sortSchema,
 } from '../list-query.js';
+import { defineList, type ListChange, type ListView, pagingParams } from '../list-view.js';
 import {
   PATTERN_SLUGS,
   type PatternSlug,
@@ -134,19 +132,13 @@ export function isFiltered(query: ListQuery): boolean {
   return Boolean(query.namespace || query.pattern || query.backend || query.q);
 }
 
-export function listHref(
-  query: ListQuery,
-  change: { sort?: Sort; page?: string | undefined } = {},
-): Url {
-  const sort = change.sort ?? query.sort;
+export function listHref(query: ListQuery, change: ListChange<SortKey> = {}): Url {
   return routes.clientConfigurations.list.href({
     namespace: query.namespace,
     pattern: query.pattern,
     backend: query.backend,
     q: query.q,
-    sort: sameSort(sort, DEFAULT_SORT) ? undefined : sortParam(sort),
-    page: 'page' in change ? change.page : query.page,
-    size: query.size === DEFAULT_PAGE_SIZE ? undefined : query.size,
+    ...pagingParams(query, change, DEFAULT_SORT),
   });
 }
 
@@ -191,50 +183,29 @@ const sortLabels: Record<SortKey, string> = {
   updated: 'Updated',
 };
 
-export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader<SortKey>> {
-  return sortHeadersOf(
-    SORT_KEYS,
-    sortLabels,
-    query.sort,
-    (sort) => listHref(query, { sort, page: undefined }),
-    (key) => key === 'updated',
-  );
-}
+const configurationList = defineList<ListQuery, SortKey>({
+  keys: SORT_KEYS,
+  labels: sortLabels,
+  defaultSort: DEFAULT_SORT,
+  firstDescending: (key) => key === 'updated',
+  href: listHref,
+});
 
-export interface ClientConfigurationListView {
-  query: ListQuery;
-  rows: ClientConfigurationRow[];
-  total: number;
-  headers: Record<SortKey, SortHeader<SortKey>>;
-  previousHref: Url | undefined;
-  nextHref: Url | undefined;
-  problems: string[];
-}
+export type ClientConfigurationListView = ListView<ListQuery, ClientConfigurationRow, SortKey>;
 
 export function clientConfigurationListView(
   query: ListQuery,
   response: ListClientConfigurationsResponse,
 ): ClientConfigurationListView {
-  return {
+  return configurationList.view(
     query,
-    rows: response.clientConfigurations.map((c) => clientConfigurationRow(c)),
-    total: response.totalSize,
-    headers: sortHeaders(query),
-    ...pageLinks(query.page, response, (page) => listHref(query, { page })),
-    problems: [],
-  };
+    response.clientConfigurations.map((c) => clientConfigurationRow(c)),
+    response,
+  );
 }
 
 export function refusedListView(query: ListQuery, problems: string[]): ClientConfigurationListView {
-  return {
-    query,
-    rows: [],
-    total: 0,
-    headers: sortHeaders(query),
-    previousHref: undefined,
-    nextHref: undefined,
-    problems,
-  };
+  return configurationList.refused(query, problems);
 }
 
 /** The filter form's fields: the GET form names and the query string are one contract. */

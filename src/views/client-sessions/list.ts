@@ -6,8 +6,15 @@ import {
 import type { Url } from '../../html/url.js';
 import { routes } from '../../routes/table.js';
 import { formatBytes, formatNumber, formatRate } from '../format.js';
-import { pageLinks, type SortHeader, sortHeaders as sortHeadersOf } from '../list-query.js';
-import { type SessionListQuery, SORT_KEYS, type SortKey, sessionListHref } from './query.js';
+import type { SortHeader } from '../list-query.js';
+import { defineList, type ListView } from '../list-view.js';
+import {
+  DEFAULT_SORT,
+  type SessionListQuery,
+  SORT_KEYS,
+  type SortKey,
+  sessionListHref,
+} from './query.js';
 import { type SessionStatusInfo, sessionStatusInfo } from './status.js';
 import { type TimeText, timeText } from './time.js';
 
@@ -66,16 +73,14 @@ const sortLabels: Record<SortKey, string> = {
   bytes: 'Bytes',
 };
 
-export function sortHeaders(query: SessionListQuery): Record<SortKey, SortHeader<SortKey>> {
-  return sortHeadersOf(
-    SORT_KEYS,
-    sortLabels,
-    query.sort,
-    (sort) => sessionListHref(query, { sort, page: undefined }),
-    // Every column starts with the biggest or newest first.
-    () => true,
-  );
-}
+const sessionList = defineList<SessionListQuery, SortKey>({
+  keys: SORT_KEYS,
+  labels: sortLabels,
+  defaultSort: DEFAULT_SORT,
+  // Every column starts with the biggest or newest first.
+  firstDescending: () => true,
+  href: sessionListHref,
+});
 
 export interface StatusCountLink {
   label: string;
@@ -86,17 +91,10 @@ export interface StatusCountLink {
   current: boolean;
 }
 
-export interface SessionListView {
-  query: SessionListQuery;
-  rows: SessionRow[];
-  total: number;
+export type SessionListView = ListView<SessionListQuery, SessionRow, SortKey> & {
   /** Per status for the current filters, ignoring the status filter; first "All". */
   counts: StatusCountLink[];
-  headers: Record<SortKey, SortHeader<SortKey>>;
-  previousHref: Url | undefined;
-  nextHref: Url | undefined;
-  problems: string[];
-}
+};
 
 function countLinks(
   query: SessionListQuery,
@@ -133,13 +131,12 @@ export function sessionListView(
   now: Date,
 ): SessionListView {
   return {
-    query,
-    rows: response.clientSessions.map((s) => sessionRow(s, now)),
-    total: response.totalSize,
+    ...sessionList.view(
+      query,
+      response.clientSessions.map((s) => sessionRow(s, now)),
+      response,
+    ),
     counts: countLinks(query, response),
-    headers: sortHeaders(query),
-    ...pageLinks(query.page, response, (page) => sessionListHref(query, { page })),
-    problems: [],
   };
 }
 
@@ -147,14 +144,5 @@ export function refusedSessionListView(
   query: SessionListQuery,
   problems: string[],
 ): SessionListView {
-  return {
-    query,
-    rows: [],
-    total: 0,
-    counts: [],
-    headers: sortHeaders(query),
-    previousHref: undefined,
-    nextHref: undefined,
-    problems,
-  };
+  return { ...sessionList.refused(query, problems), counts: [] };
 }

@@ -16,10 +16,10 @@ import {
   queryText,
   readQuery,
   type Sort as SortOf,
-  sameSort,
   sortParam,
   sortSchema,
 } from '../list-query.js';
+import { type ListChange, pagingParams } from '../list-view.js';
 import { SESSION_STATUS_SLUGS, type SessionStatusSlug, sessionStatusBySlug } from './status.js';
 
 /* The client session list's query string: what it may hold, how it is read, and the control-plane request it makes. */
@@ -39,7 +39,7 @@ const orderByField: Record<SortKey, string> = {
 /** Newest, most recent and busiest first: what an operator looking for a client wants. */
 const DEFAULT_SORT: Sort = { key: 'started', descending: true };
 
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, sortParam };
+export { DEFAULT_PAGE_SIZE, DEFAULT_SORT, MAX_PAGE_SIZE, sortParam };
 
 /** "Idle longer than" choices, as written in the URL, with their length in seconds. */
 export const IDLE_CHOICES = {
@@ -128,17 +128,14 @@ export function sessionListRequest(
 /** A list URL for this query with some parts changed; defaults are left out. */
 export function sessionListHref(
   query: SessionListQuery,
-  change: Partial<Pick<SessionListQuery, 'sort' | 'page' | 'status'>> = {},
+  change: ListChange<SortKey> & Partial<Pick<SessionListQuery, 'status'>> = {},
 ): Url {
-  const sort = change.sort ?? query.sort;
   return routes.sessions.list.href({
     namespace: query.namespace,
     status: 'status' in change ? change.status : query.status,
     q: query.q,
     idle: query.idle,
-    sort: sameSort(sort, DEFAULT_SORT) ? undefined : sortParam(sort),
-    page: 'page' in change ? change.page : query.page,
-    size: query.size === DEFAULT_PAGE_SIZE ? undefined : query.size,
+    ...pagingParams(query, change, DEFAULT_SORT),
   });
 }
 

@@ -5,10 +5,10 @@ import {
   type FormValues,
   type VisibleFieldOf,
 } from '../../forms/contract.js';
-import { envelopeProblem } from '../../forms/envelope.js';
-import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
-import { reasonField } from '../../forms/fields.js';
+import type { FormErrors, ViolationMap } from '../../forms/errors.js';
+import { confirmIdField, reasonField } from '../../forms/fields.js';
 import { defineNotices } from '../../forms/notices.js';
+import { parseForm } from '../../forms/parse.js';
 import { type ClientSession, SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
 import type { Role } from '../../plugins/operator.js';
 
@@ -53,20 +53,11 @@ export function parseTerminateForm(
   const schema = z.object({
     reason: reasonField,
     // Exact match, no trimming: the operator looked at which session they close.
-    confirm: z
-      .string()
-      .min(1, 'Type the session id to confirm.')
-      .refine((typed) => typed === id, 'The id you typed does not match this session.'),
+    confirm: confirmIdField(id, 'session'),
     force: z.string(),
   } satisfies Record<TerminateField, z.ZodType>);
-  const parsed = schema.safeParse(values);
-  const problem = envelopeProblem(values, false);
-  if (!parsed.success || problem) {
-    const errors = parsed.success
-      ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, terminateForm.visible);
-    return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
-  }
+  const parsed = parseForm(terminateForm, schema, values, false);
+  if (!parsed.ok) return parsed;
   return {
     ok: true,
     input: {

@@ -5,9 +5,10 @@ import {
   type FormValues,
   type VisibleFieldOf,
 } from '../../forms/contract.js';
-import { envelopeProblem, envelopeVersion } from '../../forms/envelope.js';
-import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
+import { envelopeVersion } from '../../forms/envelope.js';
+import type { FormErrors, ViolationMap } from '../../forms/errors.js';
 import { confirmNameField, reasonField } from '../../forms/fields.js';
+import { parseForm } from '../../forms/parse.js';
 import type { Namespace } from '../../gen/prism/admin/v1/namespace_pb.js';
 
 /* Deleting a namespace asks for a reason and its name typed out. */
@@ -39,14 +40,8 @@ export function parseDeleteForm(
     // Exact match, no trimming: the point is that the operator looked at what they delete.
     confirm: confirmNameField(name, 'namespace'),
   } satisfies Record<DeleteField, z.ZodType>);
-  const parsed = schema.safeParse(values);
-  const problem = envelopeProblem(values, true);
-  if (!parsed.success || problem) {
-    const errors = parsed.success
-      ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, deleteForm.visible);
-    return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
-  }
+  const parsed = parseForm(deleteForm, schema, values, true);
+  if (!parsed.ok) return parsed;
   return {
     ok: true,
     input: {

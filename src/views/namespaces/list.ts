@@ -15,18 +15,16 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   orderBy,
-  pageLinks,
   pageSizeSchema,
   pageTokenSchema,
   queryText,
   readQuery,
   type SortHeader,
   type Sort as SortOf,
-  sameSort,
-  sortHeaders as sortHeadersOf,
   sortParam,
   sortSchema,
 } from '../list-query.js';
+import { defineList, type ListChange, type ListView, pagingParams } from '../list-view.js';
 import { limitText } from '../quantities.js';
 import { overQuota } from './over-quota.js';
 import {
@@ -132,18 +130,12 @@ export function listRequest(
   };
 }
 
-/** A list URL for this query with some parts changed; the page size is left out at default. */
-export function listHref(
-  query: ListQuery,
-  change: { sort?: Sort; page?: string | undefined } = {},
-): Url {
-  const sort = change.sort ?? query.sort;
+/** A list URL for this query with another order or page; defaults are left out. */
+export function listHref(query: ListQuery, change: ListChange<SortKey> = {}): Url {
   return routes.namespaces.list.href({
     q: query.q,
     status: query.status,
-    sort: sameSort(sort, DEFAULT_SORT) ? undefined : sortParam(sort),
-    page: 'page' in change ? change.page : query.page,
-    size: query.size === DEFAULT_PAGE_SIZE ? undefined : query.size,
+    ...pagingParams(query, change, DEFAULT_SORT),
   });
 }
 
@@ -197,53 +189,30 @@ const sortLabels: Record<SortKey, string> = {
   rps: 'Requests/s',
 };
 
-export function sortHeaders(query: ListQuery): Record<SortKey, SortHeader<SortKey>> {
-  return sortHeadersOf(
-    SORT_KEYS,
-    sortLabels,
-    query.sort,
-    (sort) => listHref(query, { sort, page: undefined }),
-    (key) => firstDirectionDescending[key],
-  );
-}
+const namespaceList = defineList<ListQuery, SortKey>({
+  keys: SORT_KEYS,
+  labels: sortLabels,
+  defaultSort: DEFAULT_SORT,
+  firstDescending: (key) => firstDirectionDescending[key],
+  href: listHref,
+});
 
-export interface NamespaceListView {
-  query: ListQuery;
-  rows: NamespaceRow[];
-  /** Namespaces matching the filters, across all pages. */
-  total: number;
-  headers: Record<SortKey, SortHeader<SortKey>>;
-  previousHref: Url | undefined;
-  nextHref: Url | undefined;
-  /** Why there are no rows to show, when the query itself was refused. */
-  problems: string[];
-}
+export type NamespaceListView = ListView<ListQuery, NamespaceRow, SortKey>;
 
 export function namespaceListView(
   query: ListQuery,
   response: ListNamespacesResponse,
 ): NamespaceListView {
-  return {
+  return namespaceList.view(
     query,
-    rows: response.namespaces.map((ns) => namespaceRow(ns)),
-    total: response.totalSize,
-    headers: sortHeaders(query),
-    ...pageLinks(query.page, response, (page) => listHref(query, { page })),
-    problems: [],
-  };
+    response.namespaces.map((ns) => namespaceRow(ns)),
+    response,
+  );
 }
 
 /** A list that could not be fetched because the query was refused. */
 export function refusedListView(query: ListQuery, problems: string[]): NamespaceListView {
-  return {
-    query,
-    rows: [],
-    total: 0,
-    headers: sortHeaders(query),
-    previousHref: undefined,
-    nextHref: undefined,
-    problems,
-  };
+  return namespaceList.refused(query, problems);
 }
 
 /** The filter form's fields: the GET form names and the query string above are one contract. */

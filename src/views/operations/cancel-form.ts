@@ -5,10 +5,10 @@ import {
   type FormValues,
   type VisibleFieldOf,
 } from '../../forms/contract.js';
-import { envelopeProblem } from '../../forms/envelope.js';
-import { type FormErrors, fieldErrorsFrom, type ViolationMap } from '../../forms/errors.js';
-import { reasonField } from '../../forms/fields.js';
+import type { FormErrors, ViolationMap } from '../../forms/errors.js';
+import { confirmIdField, reasonField } from '../../forms/fields.js';
 import { defineNotices } from '../../forms/notices.js';
+import { parseForm } from '../../forms/parse.js';
 
 /*
  * Cancelling an operation: a reason and the operation id typed out. The control plane stops it
@@ -38,19 +38,10 @@ export function parseCancelForm(
 ): { ok: true; input: CancelInput } | { ok: false; errors: FormErrors<CancelField> } {
   const schema = z.object({
     reason: reasonField,
-    confirm: z
-      .string()
-      .min(1, 'Type the operation id to confirm.')
-      .refine((typed) => typed === id, 'The id you typed does not match this operation.'),
+    confirm: confirmIdField(id, 'operation'),
   } satisfies Record<CancelField, z.ZodType>);
-  const parsed = schema.safeParse(values);
-  const problem = envelopeProblem(values, false);
-  if (!parsed.success || problem) {
-    const errors = parsed.success
-      ? { fields: {}, general: [] }
-      : fieldErrorsFrom(parsed.error.issues, cancelOperationForm.visible);
-    return { ok: false, errors: { ...errors, general: problem ? [problem] : errors.general } };
-  }
+  const parsed = parseForm(cancelOperationForm, schema, values, false);
+  if (!parsed.ok) return parsed;
   return { ok: true, input: { reason: parsed.data.reason, requestId: values.request_id } };
 }
 
