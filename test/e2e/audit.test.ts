@@ -64,6 +64,9 @@ describe('the audit log in Chromium', () => {
 
     // Back to all outcomes, 25 per page, then further back and to the newest again.
     await page.getByLabel('Outcome').selectOption({ label: 'Any outcome' });
+    // One choice at a time, as a person makes them: a second choice while the first is in
+    // flight replaces it (hx-sync), which htmx reports as an aborted request.
+    await page.waitForURL((url) => !url.searchParams.has('outcome'), WAIT);
     await page.getByLabel('Per page').selectOption('25');
     await page.waitForURL((url) => url.searchParams.get('size') === '25', WAIT);
     await expect.poll(() => requestIds(page), WAIT).toHaveLength(25);
