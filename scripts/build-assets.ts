@@ -1,13 +1,16 @@
 /**
  * Builds public/assets: Tailwind CSS compiled from src/styles/app.css and the htmx bundle, each
  * under a content-hashed name so they can be cached for a year, plus manifest.json mapping
- * logical names to hashed ones for the server.
+ * logical names to hashed ones for the server. Each asset also gets a brotli (quality 11) and a
+ * gzip (level 9) copy beside it (`.br`, `.gz`), served as they are by src/plugins/static.ts:
+ * compressed once here at the highest settings, never per request.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { projectRoot } from '../src/project-root.js';
 import { adminSchemaImage } from '../src/views/commands-schema.js';
 
@@ -45,12 +48,26 @@ const manifest: Record<string, string> = {};
 for (const [name, content] of Object.entries(sources)) {
   manifest[name] = hashed(name, content);
 }
+const precompressed = (content: Buffer) => ({
+  '.br': brotliCompressSync(content, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+    },
+  }),
+  '.gz': gzipSync(content, { level: constants.Z_BEST_COMPRESSION }),
+});
 // Drop files of earlier builds so the folder holds exactly what the manifest names.
+const kept = Object.values(manifest).flatMap((file) => [file, `${file}.br`, `${file}.gz`]);
 for (const file of readdirSync(outDir)) {
-  if (!Object.values(manifest).includes(file)) rmSync(join(outDir, file));
+  if (!kept.includes(file)) rmSync(join(outDir, file));
 }
 for (const [name, content] of Object.entries(sources)) {
-  writeFileSync(join(outDir, manifest[name] as string), content);
+  const file = join(outDir, manifest[name] as string);
+  writeFileSync(file, content);
+  for (const [extension, compressed] of Object.entries(precompressed(content))) {
+    writeFileSync(`${file}${extension}`, compressed);
+  }
 }
 writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 process.stdout.write(`assets: ${Object.values(manifest).join(', ')}\n`);

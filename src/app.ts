@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js';
 import { redactingSerializers } from './log-redaction.js';
 import auth from './plugins/auth.js';
+import compression from './plugins/compression.js';
 import controlPlane from './plugins/control-plane.js';
 import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
@@ -107,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Sign-out posts a form that is redirected to the identity provider's end-session page.
     formActionOrigins: [config.oidc.issuer.origin],
   });
+  // Before static files and every route: it hooks each route as it is added.
+  await app.register(compression);
   await app.register(formbody);
   await app.register(validation);
   await app.register(operator);

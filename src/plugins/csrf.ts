@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CSRF_FIELD } from '../forms/contract.js';
@@ -16,6 +16,28 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The session's token as a page carries it: masked afresh on every call (a random pad, then
+ * the token XOR the pad), so no two answers hold the same bytes. Pages are compressed
+ * (src/plugins/compression.ts) and reflect what the operator typed (a search box): with a
+ * constant secret in them, the compressed size would leak it byte by byte (BREACH).
+ */
+export function maskToken(token: Buffer): string {
+  const pad = randomBytes(token.length);
+  const masked = Buffer.alloc(token.length);
+  for (let i = 0; i < token.length; i++) masked[i] = (token[i] ?? 0) ^ (pad[i] ?? 0);
+  return Buffer.concat([pad, masked]).toString('base64url');
+}
+
+/** The token a masked one carries, or undefined when it is not one. */
+export function unmaskToken(sent: string, length: number): Buffer | undefined {
+  const bytes = Buffer.from(sent, 'base64url');
+  if (bytes.length !== length * 2 || bytes.toString('base64url') !== sent) return undefined;
+  const token = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) token[i] = (bytes[i] ?? 0) ^ (bytes[length + i] ?? 0);
+  return token;
+}
+
 export interface CsrfOptions {
   key: Buffer;
   publicUrl: URL;
@@ -29,10 +51,10 @@ export interface CsrfOptions {
 export default fp(
   async (app: FastifyInstance, options: CsrfOptions) => {
     const key = deriveKey(options.key, 'csrf');
-    const tokenFor = (sid: string) => createHmac('sha256', key).update(sid).digest('base64url');
+    const tokenFor = (sid: string) => createHmac('sha256', key).update(sid).digest();
 
     app.decorateRequest('csrfToken', function (this: FastifyRequest) {
-      return this.consoleSession ? tokenFor(this.consoleSession.id) : undefined;
+      return this.consoleSession ? maskToken(tokenFor(this.consoleSession.id)) : undefined;
     });
 
     function refusal(request: FastifyRequest): string | undefined {
@@ -54,10 +76,9 @@ export default fp(
         body && typeof body === 'object' ? Reflect.get(body, CSRF_FIELD) : undefined;
       const sent = request.headers[CSRF_HEADER] ?? field;
       if (typeof sent !== 'string') return 'no token';
-      const expected = Buffer.from(tokenFor(session.id));
-      const given = Buffer.from(sent);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        return 'wrong token';
+      const expected = tokenFor(session.id);
+      const given = unmaskToken(sent, expected.length);
+      if (!given || !timingSafeEqual(given, expected)) return 'wrong token';
       return undefined;
     }
 

@@ -121,7 +121,9 @@ export interface HtmlReply extends Renderer {
   readonly statusCode: number;
 }
 
-const VARY = 'HX-Request, HX-Target, HX-History-Restore-Request';
+// accept-encoding: every page may be compressed (src/plugins/compression.ts), so caches keep
+// the br, gzip and plain answers apart even when this one went out plain.
+const VARY = 'HX-Request, HX-Target, HX-History-Restore-Request, accept-encoding';
 
 async function sendHtml(reply: FastifyReply, body: JSX.Element): Promise<Sent> {
   const html = await body;

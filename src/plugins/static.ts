@@ -61,6 +61,10 @@ export default fp(
       // Hashed names change with their content, so they can be cached for good; the few
       // unhashed files (favicon) get an hour.
       cacheControl: false,
+      // The build writes `.br` and `.gz` beside each asset (scripts/build-assets.ts): sent as
+      // they are for browsers that accept them (Content-Encoding, Vary: accept-encoding), so no
+      // asset is compressed per request.
+      preCompressed: true,
       setHeaders(reply, path) {
         const hashedAsset = path.includes(`${join('public', 'assets')}`);
         reply.header(

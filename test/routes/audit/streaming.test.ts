@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditStreamHooks } from '../../../src/dev/control-plane/service/audit-and-watch.js';
@@ -60,6 +61,62 @@ it('writes the first rows while the control plane still holds the rest of the st
   expect(summaryOf(received).text).toBe('300 of 300 entries');
   expect(received.trimEnd()).toMatch(/<\/html>$/);
 });
+
+it.each(['br', 'gzip'] as const)(
+  'streams the same way compressed (%s): each batch flushed as it is written',
+  async (encoding) => {
+    const actor = `rhea-${encoding}`;
+    seedAudit(stack.controlPlane, actor, 300);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let batchesSent = 0;
+    auditStreamHooks.set(stack.controlPlane.state, {
+      beforeBatch: async (index) => {
+        if (index === 1) await held;
+        batchesSent = index + 1;
+      },
+    });
+    try {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpRequest(`${baseUrl}/audit?actor=${actor}&size=300`, {
+          headers: { cookie: stack.admin.cookie, 'accept-encoding': encoding },
+        });
+        req.once('error', reject);
+        req.once('response', resolve);
+        req.end();
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(response.headers.vary).toMatch(/accept-encoding/i);
+      // Decoded as a browser does, chunk by chunk as the bytes arrive.
+      const decoded = response.pipe(encoding === 'br' ? createBrotliDecompress() : createGunzip());
+      decoded.setEncoding('utf8');
+      const chunks = decoded[Symbol.asyncIterator]();
+      let received = '';
+      while (rowsOf(`${received}</tbody></table>`).length < 100) {
+        const { value, done } = await chunks.next();
+        if (done) throw new Error('the page ended before the first rows');
+        received += value;
+      }
+      expect(batchesSent).toBe(1);
+      expect(received).not.toContain('</html>');
+      release();
+      for (;;) {
+        const { value, done } = await chunks.next();
+        if (done) break;
+        received += value;
+      }
+      expect(rowsOf(received)).toHaveLength(300);
+      expect(summaryOf(received).text).toBe('300 of 300 entries');
+      expect(received.trimEnd()).toMatch(/<\/html>$/);
+    } finally {
+      release();
+      auditStreamHooks.delete(stack.controlPlane.state);
+    }
+  },
+);
 
 it('shows a failure part-way as an error row, the rows before it kept, the page whole', async () => {
   seedAudit(stack.controlPlane, 'sam', 250);
