@@ -1,5 +1,6 @@
 import type { Url } from '../../src/html/url.js';
 import type { ConfigurationDetail } from '../../src/views/client-configurations/detail.js';
+import { KeyValueSection } from '../ui/KeyValueTable.js';
 
 function Fact({ term, children, testId }: { term: string; children: JSX.Element; testId: string }) {
   return (
@@ -87,44 +88,13 @@ export function ConfigurationDetailView({
           </p>
         </section>
 
-        <section aria-labelledby="options-heading">
-          <h2 id="options-heading" class="text-base font-semibold text-slate-900">
-            Options
-          </h2>
-          {detail.options.length === 0 ? (
-            <p class="mt-3 text-sm text-slate-500" data-testid="options-empty">
-              No options set.
-            </p>
-          ) : (
-            <div class="mt-3 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-              <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="options">
-                <caption class="sr-only">Options</caption>
-                <thead class="bg-slate-50">
-                  <tr>
-                    <th scope="col" class="px-3 py-2 text-left font-semibold">
-                      Key
-                    </th>
-                    <th scope="col" class="px-3 py-2 text-left font-semibold">
-                      Value
-                    </th>
-                  </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">
-                  {detail.options.map((entry) => (
-                    <tr data-testid="option-entry">
-                      <th scope="row" class="px-3 py-2 text-left font-mono font-normal" safe>
-                        {entry.key}
-                      </th>
-                      <td class="break-all px-3 py-2 font-mono" safe>
-                        {entry.value}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <KeyValueSection
+          id="options"
+          title="Options"
+          entries={detail.options}
+          emptyText="No options set."
+          testIds={{ table: 'options', entry: 'option-entry', empty: 'options-empty' }}
+        />
       </div>
     </div>
   );

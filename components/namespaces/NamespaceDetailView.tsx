@@ -5,6 +5,7 @@ import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { MAX_PERCENT, type QuotaUsage, UNLIMITED } from '../../src/views/quantities.js';
 import { NamespaceConfigurations } from '../client-configurations/NamespaceConfigurations.js';
 import { NamespaceSessions } from '../client-sessions/NamespaceSessions.js';
+import { KeyValueSection } from '../ui/KeyValueTable.js';
 import { StatusBadge } from './StatusBadge.js';
 
 function percentText(percent: number): string {
@@ -141,44 +142,13 @@ export function NamespaceDetailView({
           </dl>
         </section>
 
-        <section aria-labelledby="config-heading">
-          <h2 id="config-heading" class="text-base font-semibold text-slate-900">
-            Configuration
-          </h2>
-          {detail.config.length === 0 ? (
-            <p class="mt-3 text-sm text-slate-500" data-testid="config-empty">
-              No configuration set.
-            </p>
-          ) : (
-            <div class="mt-3 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-              <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="config">
-                <caption class="sr-only">Configuration</caption>
-                <thead class="bg-slate-50">
-                  <tr>
-                    <th scope="col" class="px-3 py-2 text-left font-semibold">
-                      Key
-                    </th>
-                    <th scope="col" class="px-3 py-2 text-left font-semibold">
-                      Value
-                    </th>
-                  </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">
-                  {detail.config.map((entry) => (
-                    <tr data-testid="config-entry">
-                      <th scope="row" class="px-3 py-2 text-left font-mono font-normal" safe>
-                        {entry.key}
-                      </th>
-                      <td class="break-all px-3 py-2 font-mono" safe>
-                        {entry.value}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <KeyValueSection
+          id="config"
+          title="Configuration"
+          entries={detail.config}
+          emptyText="No configuration set."
+          testIds={{ table: 'config', entry: 'config-entry', empty: 'config-empty' }}
+        />
       </div>
 
       {sessions ? <NamespaceSessions view={sessions} /> : ''}
