@@ -8,6 +8,7 @@ import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { ListProblems } from '../../../components/ui/Table.js';
 import { noticeQuery } from '../../forms/notices.js';
 import type { ListOperationsResponse } from '../../gen/prism/admin/v1/operations_pb.js';
+import { sawMaintenance } from '../../plugins/maintenance.js';
 import { hasRole } from '../../plugins/operator.js';
 import { pageTokenSchema } from '../../views/list-query.js';
 import { OPERATION_NOTICES, operationNotices } from '../../views/operations/cancel-form.js';
@@ -29,6 +30,8 @@ type MaintenanceLine = { state: 'on' | 'off' | 'unknown'; by: string };
 async function readMaintenance(request: FastifyRequest): Promise<MaintenanceLine> {
   try {
     const { status } = await request.server.controlPlane.getMaintenanceStatus({}, request.rpc());
+    // Read afresh: the page's banner (and this replica's cache) show the same state as the line.
+    sawMaintenance(request, status);
     return status?.enabled ? { state: 'on', by: status.enabledBy } : { state: 'off', by: '' };
   } catch (err) {
     request.log.info({ err }, 'operations: maintenance status not read');

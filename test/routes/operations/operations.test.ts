@@ -53,6 +53,30 @@ describe('the operations list', () => {
     await client().cancelOperation({ id, requestId: `stop-${id}`, reason: 'test cleanup' });
   });
 
+  it('reads maintenance afresh: its line and the banner agree at once, cache or not', async () => {
+    await getPage(viewer, '/namespaces'); // the banner's cache now holds "off"
+    const setMode = (enabled: boolean) =>
+      client().setMaintenanceMode({
+        enabled,
+        message: enabled ? 'Storage upgrade' : '',
+        requestId: crypto.randomUUID(),
+        reason: 'test',
+      });
+    await setMode(true);
+    try {
+      const { doc } = await getPage(viewer, '/operations');
+      expect(doc.querySelector('[data-testid="maintenance-mode-banner"]')?.textContent).toContain(
+        'Storage upgrade',
+      );
+      // The replica's cache took it too: the next page shows it without waiting 5 s.
+      const next = await getPage(viewer, '/namespaces');
+      expect(next.doc.querySelector('[data-testid="maintenance-mode-banner"]')).not.toBeNull();
+    } finally {
+      await setMode(false);
+      await getPage(viewer, '/operations');
+    }
+  });
+
   it('a stale page link says so instead of failing', async () => {
     const { response, doc } = await getPage(viewer, '/operations?page=bm90LWEtdG9rZW4');
     expect(response.statusCode).toBe(200);
