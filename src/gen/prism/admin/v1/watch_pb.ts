@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file prism/admin/v1/watch.proto.
  */
 export const file_prism_admin_v1_watch: GenFile = /*@__PURE__*/
-  fileDesc("ChpwcmlzbS9hZG1pbi92MS93YXRjaC5wcm90bxIOcHJpc20uYWRtaW4udjEitAEKCldhdGNoRXZlbnQSKgoEa2luZBgBIAEoDjIcLnByaXNtLmFkbWluLnYxLlJlc291cmNlS2luZBIKCgJpZBgCIAEoCRIqCgZjaGFuZ2UYAyABKA4yGi5wcmlzbS5hZG1pbi52MS5DaGFuZ2VUeXBlEhgKEHJlc291cmNlX3ZlcnNpb24YBCABKAMSKAoEdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTgoMV2F0Y2hSZXF1ZXN0EisKBWtpbmRzGAEgAygOMhwucHJpc20uYWRtaW4udjEuUmVzb3VyY2VLaW5kEhEKCW5hbWVzcGFjZRgCIAEoCSI7Cg1XYXRjaFJlc3BvbnNlEioKBmV2ZW50cxgBIAMoCzIaLnByaXNtLmFkbWluLnYxLldhdGNoRXZlbnQquQIKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASGwoXUkVTT1VSQ0VfS0lORF9OQU1FU1BBQ0UQARImCiJSRVNPVVJDRV9LSU5EX0NMSUVOVF9DT05GSUdVUkFUSU9OEAISIAocUkVTT1VSQ0VfS0lORF9DTElFTlRfU0VTU0lPThADEhkKFVJFU09VUkNFX0tJTkRfQkFDS0VORBAEEhcKE1JFU09VUkNFX0tJTkRfUFJPWFkQBRIaChZSRVNPVVJDRV9LSU5EX0xBVU5DSEVSEAYSGQoVUkVTT1VSQ0VfS0lORF9DTFVTVEVSEAcSHQoZUkVTT1VSQ0VfS0lORF9NQUlOVEVOQU5DRRAIEhkKFVJFU09VUkNFX0tJTkRfUEFUVEVSThAJKnQKCkNoYW5nZVR5cGUSGwoXQ0hBTkdFX1RZUEVfVU5TUEVDSUZJRUQQABIXChNDSEFOR0VfVFlQRV9DUkVBVEVEEAESFwoTQ0hBTkdFX1RZUEVfVVBEQVRFRBACEhcKE0NIQU5HRV9UWVBFX0RFTEVURUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChpwcmlzbS9hZG1pbi92MS93YXRjaC5wcm90bxIOcHJpc20uYWRtaW4udjEitAEKCldhdGNoRXZlbnQSKgoEa2luZBgBIAEoDjIcLnByaXNtLmFkbWluLnYxLlJlc291cmNlS2luZBIKCgJpZBgCIAEoCRIqCgZjaGFuZ2UYAyABKA4yGi5wcmlzbS5hZG1pbi52MS5DaGFuZ2VUeXBlEhgKEHJlc291cmNlX3ZlcnNpb24YBCABKAMSKAoEdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAibgoMV2F0Y2hSZXF1ZXN0EisKBWtpbmRzGAEgAygOMhwucHJpc20uYWRtaW4udjEuUmVzb3VyY2VLaW5kEhEKCW5hbWVzcGFjZRgCIAEoCRIeChZhZnRlcl9yZXNvdXJjZV92ZXJzaW9uGAMgASgDIlUKDVdhdGNoUmVzcG9uc2USKgoGZXZlbnRzGAEgAygLMhoucHJpc20uYWRtaW4udjEuV2F0Y2hFdmVudBIYChByZXNvdXJjZV92ZXJzaW9uGAIgASgDKrkCCgxSZXNvdXJjZUtpbmQSHQoZUkVTT1VSQ0VfS0lORF9VTlNQRUNJRklFRBAAEhsKF1JFU09VUkNFX0tJTkRfTkFNRVNQQUNFEAESJgoiUkVTT1VSQ0VfS0lORF9DTElFTlRfQ09ORklHVVJBVElPThACEiAKHFJFU09VUkNFX0tJTkRfQ0xJRU5UX1NFU1NJT04QAxIZChVSRVNPVVJDRV9LSU5EX0JBQ0tFTkQQBBIXChNSRVNPVVJDRV9LSU5EX1BST1hZEAUSGgoWUkVTT1VSQ0VfS0lORF9MQVVOQ0hFUhAGEhkKFVJFU09VUkNFX0tJTkRfQ0xVU1RFUhAHEh0KGVJFU09VUkNFX0tJTkRfTUFJTlRFTkFOQ0UQCBIZChVSRVNPVVJDRV9LSU5EX1BBVFRFUk4QCSp0CgpDaGFuZ2VUeXBlEhsKF0NIQU5HRV9UWVBFX1VOU1BFQ0lGSUVEEAASFwoTQ0hBTkdFX1RZUEVfQ1JFQVRFRBABEhcKE0NIQU5HRV9UWVBFX1VQREFURUQQAhIXChNDSEFOR0VfVFlQRV9ERUxFVEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message prism.admin.v1.WatchEvent
@@ -72,6 +72,16 @@ export type WatchRequest = Message<"prism.admin.v1.WatchRequest"> & {
    * @generated from field: string namespace = 2;
    */
   namespace: string;
+
+  /**
+   * Resume: when set (> 0), the stream first replays every retained change with a
+   * resource_version greater than this one, then goes on live. When the control plane no longer
+   * holds every change after it (too old, or from before a restart that reset the counter), the
+   * call fails with OUT_OF_RANGE: re-read the resources, then watch from now (0).
+   *
+   * @generated from field: int64 after_resource_version = 3;
+   */
+  afterResourceVersion: bigint;
 };
 
 /**
@@ -89,6 +99,15 @@ export type WatchResponse = Message<"prism.admin.v1.WatchResponse"> & {
    * @generated from field: repeated prism.admin.v1.WatchEvent events = 1;
    */
   events: WatchEvent[];
+
+  /**
+   * The cluster's resource version as of this batch: on the first batch (which may be empty and
+   * marks the subscription as in place) the point the stream starts from; after it, the version
+   * of the batch's last event. A client resumes from the last one it saw.
+   *
+   * @generated from field: int64 resource_version = 2;
+   */
+  resourceVersion: bigint;
 };
 
 /**
