@@ -1,9 +1,10 @@
 /**
- * The production image's steps, outside Docker (no engine runs here): compile to dist/, take the
- * built public/ assets, install production dependencies only into a fresh folder, then start
- * `node dist/src/server.js` as the Dockerfile's CMD does. It proves that every runtime import is a
- * production dependency, that serve mode finds its assets from dist/, and that it refuses to
- * start without its configuration.
+ * The production image's steps, outside Docker (no engine runs here): bundle into dist/ (as
+ * `npm run build` does), take the built public/ assets, install production dependencies only
+ * into a fresh folder, then start `node dist/src/server.js` as the Dockerfile's CMD does. It
+ * proves that what the bundle leaves in node_modules is a production dependency (the build
+ * itself refuses to bundle a development one), that serve mode finds its assets from dist/, and
+ * that it refuses to start without its configuration.
  */
 
 import { type ChildProcess, type ExecFileOptions, execFile, spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../scripts/build-server.js';
 import { type DemoControlPlane, startControlPlane } from '../../src/dev/control-plane/index.js';
 import {
   type DemoIdentityProvider,
@@ -80,7 +82,7 @@ interface Started {
 }
 
 function start(dir: string, env: Record<string, string>): Started {
-  const child = spawn(node, ['--enable-source-maps', 'dist/src/server.js'], {
+  const child = spawn(node, ['--max-old-space-size-percentage=75', 'dist/src/server.js'], {
     cwd: dir,
     env: cleanEnv({ NODE_ENV: 'production', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,19 +128,9 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'prism-console-prod-'));
-    // Build stage: compile into the image folder (not the repo's dist/, which other tests and
+    // Build stage: bundle into the image folder (not the repo's dist/, which other tests and
     // a developer's `npm start` may be using), and take the hashed assets `npm test` built.
-    const compiled = run(
-      node,
-      [
-        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        join(root, 'tsconfig.build.json'),
-        '--outDir',
-        join(dir, 'dist'),
-      ],
-      { cwd: root },
-    );
+    const compiled = buildServer(join(dir, 'dist'));
     if (!existsSync(join(root, 'public', 'assets', 'manifest.json'))) {
       await run(node, [join(root, 'node_modules', '.bin', 'tsx'), 'scripts/build-assets.ts'], {
         cwd: root,

@@ -1,0 +1,192 @@
+/**
+ * The server bundle (scripts/build-server.ts) as serve mode runs it: no demo code inside, it
+ * starts and answers /healthz without reaching the control plane, the identity provider or
+ * Redis, with or without a writable compile cache, and stack traces still name src/ files.
+ * production.test.ts runs the same bundle against real companions after `npm ci --omit=dev`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltServer, buildServer } from '../../scripts/build-server.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const root = projectRoot();
+/** Node 24 of the project, as in the image; the machine's own node may be older. */
+const node = join(root, 'node_modules', '.bin', 'node');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+/** Files under a folder, recursively; none when it does not exist. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/**
+ * Starts serve mode as the Dockerfile's CMD does, configured as in production but pointed at a
+ * control plane and an identity provider that do not answer (port 9 on loopback), no Redis;
+ * resolves once /healthz answers 200, and with the process.
+ */
+async function startServe(dir: string, extraEnv: Record<string, string> = {}) {
+  const port = await freePort();
+  return start(dir, ['--max-old-space-size-percentage=75', 'dist/src/server.js'], port, {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    CONTROL_PLANE_URL: 'http://127.0.0.1:9',
+    OIDC_ISSUER: 'http://127.0.0.1:9/oidc',
+    OIDC_CLIENT_ID: 'prism-console',
+    OIDC_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+    SESSION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '0',
+    ...extraEnv,
+  });
+}
+
+/** Starts `node args` in `dir`; resolves once /healthz on `port` answers 200. */
+async function start(dir: string, args: string[], port: number, env: Record<string, string>) {
+  const child: ChildProcess = spawn(node, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited:\n${output}`);
+    const status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status === 200) return { child, stop, output: () => output };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`no 200 on /healthz in 20 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the server bundle', () => {
+  let dir: string;
+  let built: BuiltServer;
+
+  beforeAll(async () => {
+    // Laid out as the image is: dist/, public/, package.json and node_modules side by side.
+    dir = mkdtempSync(join(tmpdir(), 'prism-console-bundle-'));
+    built = await buildServer(join(dir, 'dist'));
+    cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(root, 'public'), join(dir, 'public'));
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  }, 60_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds no demo code in serve mode: no src/dev, no identity provider', () => {
+    expect(built.serveInputs).toContain('src/server.ts');
+    expect(built.serveInputs).toContain('src/app.ts');
+    expect(built.serveInputs.filter((file) => file.startsWith('src/dev/'))).toEqual([]);
+    expect(built.serveInputs.filter((file) => file.startsWith('test/'))).toEqual([]);
+    expect(
+      built.serveInputs.filter((file) => /node_modules\/(oidc-provider|koa)\//.test(file)),
+    ).toEqual([]);
+    // `npm start` loads serve mode's own bundle after the companions, not a copy of it.
+    const demo = readFileSync(built.demo, 'utf8');
+    expect(demo).toContain('import("../server.js")');
+    expect(demo).not.toContain('refusing to start');
+  });
+
+  it('starts as the image does and answers /healthz with nothing else reachable', async () => {
+    const server = await startServe(dir);
+    try {
+      // What the start compiled is kept for the next start (the image makes it at build time).
+      const cache = join(dir, 'dist', '.compile-cache');
+      const deadline = Date.now() + 5000;
+      while (filesUnder(cache).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(filesUnder(cache).length).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+
+  it('starts when the compile cache cannot be written (a read-only filesystem)', async () => {
+    // A folder under a file can never be made, whoever runs the test (root included).
+    const server = await startServe(dir, {
+      NODE_COMPILE_CACHE: join(dir, 'package.json', 'compile-cache'),
+    });
+    await server.stop();
+    expect(server.output()).not.toMatch(/ENOTDIR|compile.?cache/i);
+  }, 30_000);
+
+  it('starts `npm start`: the demo companions, then serve mode from its own bundle', async () => {
+    const [port, identityProvider, controlPlane] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const demo = await start(dir, ['--enable-source-maps', 'dist/src/dev/demo.js'], port, {
+      HOST: '127.0.0.1',
+      DEMO_IDENTITY_PROVIDER_PORT: String(identityProvider),
+      DEMO_CONTROL_PLANE_PORT: String(controlPlane),
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    try {
+      // Ready: configured for the companions, and the control plane answers.
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(demo.output()).toContain(`http://127.0.0.1:${controlPlane}`);
+    } finally {
+      await demo.stop();
+    }
+  }, 30_000);
+
+  it('maps stack traces to our src/ files, and only those', () => {
+    const payload = JSON.parse(readFileSync(`${built.bundle}.map`, 'utf8')) as SourceMapPayload;
+    expect(payload.sources.filter((source) => source.includes('node_modules/'))).toEqual([]);
+    const map = new SourceMap(payload);
+    const lines = readFileSync(built.bundle, 'utf8').split('\n');
+    const line = lines.findIndex((text) => text.includes('refusing to start'));
+    expect(line).toBeGreaterThan(0);
+    const column = (lines[line] ?? '').indexOf('refusing to start');
+    const entry = map.findEntry(line, column);
+    expect('originalSource' in entry && entry.originalSource).toMatch(/src\/server\.ts$/);
+  });
+});
