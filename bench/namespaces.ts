@@ -1,280 +1,260 @@
 /**
- * `npm run bench`: what rendering the namespaces page costs, against the cheapest page the same
- * server can send.
+ * The namespaces page side by side (issue 10 §2, §3): what one 50-row page costs the console and
+ * the control plane, against the minimal server (bench/minimal-server.ts: the same gRPC call,
+ * decode and a template string), the prebuilt copy (the same bytes from a route of the console:
+ * its framework, hooks and headers alone) and the 304 path (If-None-Match with the page's ETag).
  *
- * - real:     GET /namespaces?size=50 — one ListNamespaces call to the demo control plane over
- *             HTTP/2, the view mapping and the JSX render of 50 rows.
- * - prebuilt: GET /__bench/prebuilt — the same bytes, captured once, sent by a route in the same
- *             app (same hooks, headers and framework), so the difference is the page's own work.
- *
- * The control plane runs in a child process (bench/control-plane.ts), as prism-admin runs apart
- * from the console in production, and autocannon in another, so neither shares the console's
- * event loop. Target: the real page serves at least 35 % of the prebuilt one's requests/s.
- *
- * Settings: BENCH_CONNECTIONS (10), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds (3).
+ * Every target is measured with autocannon in interleaved runs after a warm-up; the CPU each
+ * process spent during a run is read from /proc and divided by the pages served. The demo
+ * control plane's simulator runs (data changing every second) except for the 304 runs, which
+ * need a page that stays the same.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import type { Transport } from '@connectrpc/connect';
-import { Window } from 'happy-dom';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createControlPlaneTransport } from '../src/plugins/control-plane.js';
-import { projectRoot } from '../src/project-root.js';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { ListNamespacesRequestSchema } from '../src/gen/prism/admin/v1/namespace_pb.js';
 import { routes } from '../src/routes/table.js';
-import { freePort } from '../test/helper.js';
-import { signInAdmin, startBenchIdentityProvider, startControlPlaneProcess } from './support.js';
+import { listQueryInput, listRequest, parseListQuery } from '../src/views/namespaces/list.js';
+import { autocannon, type LoadResult } from './autocannon.js';
+import { cpuMs } from './proc.js';
+import type { BenchStack, Child } from './support.js';
+import { col, out, type Target, unavailable } from './targets.js';
 
-const TARGET_RATIO = 0.35;
 const ROWS = 50;
-const settings = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
-  durationS: Number(process.env.BENCH_DURATION ?? 10),
-  warmupS: Number(process.env.BENCH_WARMUP ?? 3),
-};
+const CONSOLE_TARGET = 1.3;
 
-const root = projectRoot();
-const run = promisify(execFile);
-const out = (line = '') => process.stdout.write(`${line}\n`);
-
-/** Every call the console makes to the control plane, by method name. */
-function countingTransport(inner: Transport): { transport: Transport; calls: string[] } {
-  const calls: string[] = [];
-  const transport: Transport = {
-    unary(method, signal, timeoutMs, header, input, contextValues) {
-      calls.push(method.name);
-      return inner.unary(method, signal, timeoutMs, header, input, contextValues);
-    },
-    stream(method, signal, timeoutMs, header, input, contextValues) {
-      calls.push(method.name);
-      return inner.stream(method, signal, timeoutMs, header, input, contextValues);
-    },
-  };
-  return { transport, calls };
+export interface PageSettings {
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  rounds: number;
 }
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
+type Name = 'console' | 'minimal' | 'prebuilt' | 'not-modified';
+const ORDER: Name[] = ['console', 'minimal', 'prebuilt', 'not-modified'];
+
+interface Totals {
+  runs: LoadResult[];
+  /** CPU ms of the process serving the page (the console, or the minimal server). */
+  serverMs: number;
+  controlPlaneMs: number;
+  /** Calls the control plane served (all methods) and seconds measured. */
+  upstreamCalls: number;
+  seconds: number;
   requests: number;
-  non2xx: number;
-  errors: number;
+  /** Answers neither 200 nor (on the 304 path) 304. */
+  unexpected: number;
 }
 
-/** One autocannon run in its own process; its --json output is one line of results. */
-async function autocannon(url: string, durationS: number, cookie: string): Promise<Result> {
-  const { stdout } = await run(
-    process.execPath,
-    [
-      `${root}/node_modules/autocannon/autocannon.js`,
-      '--json',
-      '--headers',
-      `cookie=${cookie}`,
-      '--connections',
-      String(settings.connections),
-      '--duration',
-      String(durationS),
-      url,
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
+const rowsIn = (html: string) => html.split('data-testid="namespace-row"').length - 1;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const totalCalls = (calls: Record<string, number>) =>
+  Object.values(calls).reduce((a, b) => a + b, 0);
+
+export async function benchPages(stack: BenchStack, settings: PageSettings): Promise<Target[]> {
+  const { console: app, controlPlane } = stack;
+  await app.ask('topUp', { rows: ROWS });
+  // The minimal server sends exactly the request the console's page sends, with its token.
+  const request = toBinary(
+    ListNamespacesRequestSchema,
+    create(
+      ListNamespacesRequestSchema,
+      listRequest(parseListQuery(listQueryInput.parse({ size: String(ROWS) })).query),
+    ),
   );
-  const r = JSON.parse(stdout) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-  };
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
-}
-
-const fixed = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSecondsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces): utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-/** USER_HZ: 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
-
-async function main() {
-  // Both targets are served to a signed-in operator, as in use: sign-in, session lookup and
-  // CSRF hooks run for each. The token the page's call carries is verified by the control plane.
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const { identityProvider, clientSecret } = await startBenchIdentityProvider(base);
-  // The same node flags as this process: tsx's loader, and --cpu-prof when profiling.
-  const controlPlane = await startControlPlaneProcess(
-    identityProvider,
-    process.execPath,
-    process.execArgv,
-  );
-  const config = loadConfig({
+  const minimal = await stack.startChild('bench/minimal-server.ts', {
     CONTROL_PLANE_URL: controlPlane.url,
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: base,
-    OIDC_ISSUER: identityProvider.issuer,
-    OIDC_CLIENT_ID: 'prism-console',
-    OIDC_CLIENT_SECRET: clientSecret,
-    SESSION_KEY: randomBytes(32).toString('base64'),
+    MINIMAL_TOKEN: await app.ask<string>('accessToken'),
+    MINIMAL_REQUEST: Buffer.from(request).toString('base64'),
   });
-  const counted = countingTransport(createControlPlaneTransport(config.controlPlane));
-  const app = await buildApp({ config, transport: counted.transport });
-
-  let prebuilt: { body: Buffer; type: string } | undefined;
-  await app.register(async (bench) => {
-    bench.get('/__bench/prebuilt', async (_request, reply) => {
-      if (!prebuilt) return reply.code(503).send('not captured yet');
-      return reply.type(prebuilt.type).send(prebuilt.body);
-    });
-  });
-  await app.listen({ host: '127.0.0.1', port });
-  const cookie = await signInAdmin(base);
-  const session = (await app.sessions.list())[0];
-  if (!session) throw new Error('signed in, but no session');
-  const asAdmin = { headers: { authorization: `Bearer ${session.accessToken}` } };
-  const targets = {
-    real: `${base}${routes.namespaces.list.href({ size: ROWS })}`,
-    prebuilt: `${base}/__bench/prebuilt`,
-  };
-
-  let failed = false;
   try {
-    // The seed has fewer than 50 namespaces: top it up so the page really has 50 rows. These
-    // calls happen before counting starts.
-    const { totalSize } = await app.controlPlane.listNamespaces({ pageSize: 1 }, asAdmin);
-    for (let i = totalSize; i < ROWS; i++) {
-      await app.controlPlane.createNamespace(
-        {
-          namespace: {
-            name: `bench-filler-${i}`,
-            description: 'Added by npm run bench so the page has 50 rows',
-            quota: { maxSessions: 100, maxStorageBytes: 1n << 30n, maxRps: 500 },
-          },
-          requestId: randomUUID(),
-          reason: 'benchmark setup',
-        },
-        asAdmin,
-      );
-    }
-
-    // The page is what we think it is: 50 rows, one control-plane call per request.
-    const page = await fetch(targets.real, { headers: { cookie } });
-    const body = Buffer.from(await page.arrayBuffer());
-    const type = page.headers.get('content-type') ?? '';
-    if (page.status !== 200) throw new Error(`GET ${targets.real} answered ${page.status}`);
-    prebuilt = { body, type };
-    const window = new Window();
-    window.document.write(body.toString('utf8'));
-    const rows = window.document.querySelectorAll('[data-testid="namespace-row"]').length;
-    await window.happyDOM.close();
-    if (rows !== ROWS) throw new Error(`the namespaces page shows ${rows} rows, not ${ROWS}`);
-
-    const check = 5;
-    const before = counted.calls.length;
-    if (before === 0) throw new Error('the counting transport saw no call');
-    for (let i = 0; i < check; i++)
-      await (await fetch(targets.real, { headers: { cookie } })).arrayBuffer();
-    const made = counted.calls.slice(before);
-    if (made.length !== check) {
-      throw new Error(`${check} pages made ${made.length} control-plane calls: ${made.join(', ')}`);
-    }
-    const check2 = await fetch(targets.prebuilt, { headers: { cookie } });
-    if (!Buffer.from(await check2.arrayBuffer()).equals(body)) {
-      throw new Error('the prebuilt route does not serve the captured page');
-    }
-
-    out(`namespaces page: ${ROWS} rows, ${body.length} bytes, ${type}`);
-    out(`control-plane calls per page: 1 (${made[0]})`);
-    out(
-      `autocannon: ${settings.connections} connections, ${settings.durationS} s per run, ` +
-        `${settings.warmupS} s warm-up each; order real, prebuilt, prebuilt, real`,
-    );
-    out();
-
-    await autocannon(targets.real, settings.warmupS, cookie);
-    await autocannon(targets.prebuilt, settings.warmupS, cookie);
-
-    const results: Record<'real' | 'prebuilt', Result[]> = { real: [], prebuilt: [] };
-    out(`${'run'.padEnd(10)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
-    const cpu: Record<'real' | 'prebuilt', { console: number; controlPlane: number; n: number }> = {
-      real: { console: 0, controlPlane: 0, n: 0 },
-      prebuilt: { console: 0, controlPlane: 0, n: 0 },
-    };
-    for (const name of ['real', 'prebuilt', 'prebuilt', 'real'] as const) {
-      const callsBefore = counted.calls.length;
-      const consoleBefore = process.cpuUsage();
-      const controlPlaneBefore = cpuSecondsOf(controlPlane.child.pid);
-      const r = await autocannon(targets[name], settings.durationS, cookie);
-      const consoleUsed = process.cpuUsage(consoleBefore);
-      cpu[name].console += (consoleUsed.user + consoleUsed.system) / 1000;
-      cpu[name].controlPlane += (cpuSecondsOf(controlPlane.child.pid) - controlPlaneBefore) * 1000;
-      cpu[name].n += r.requests;
-      results[name].push(r);
-      let note = '';
-      if (name === 'real') {
-        note = `  (${((counted.calls.length - callsBefore) / r.requests).toFixed(2)} calls/request)`;
-      }
-      if (r.non2xx > 0 || r.errors > 0) {
-        failed = true;
-        note += `  ${r.non2xx} non-2xx, ${r.errors} errors`;
-      }
-      out(`${name.padEnd(10)}${fixed(r.rps)}${fixed(r.p50, 1)}${fixed(r.p99, 1)}${note}`);
-    }
-
-    const mean = (rs: Result[], key: 'rps' | 'p50' | 'p99') =>
-      rs.reduce((sum, r) => sum + r[key], 0) / rs.length;
-    out();
-    for (const name of ['real', 'prebuilt'] as const) {
-      out(
-        `${`${name} avg`.padEnd(10)}${fixed(mean(results[name], 'rps'))}` +
-          `${fixed(mean(results[name], 'p50'), 1)}${fixed(mean(results[name], 'p99'), 1)}`,
-      );
-    }
-    out();
-    out('CPU time per request (ms):  console  control plane');
-    for (const name of ['real', 'prebuilt'] as const) {
-      const c = cpu[name];
-      out(
-        `${name.padEnd(26)}${fixed(c.console / c.n, 3)}${fixed(c.controlPlane / c.n, 3).padStart(15)}`,
-      );
-    }
-    const ratio = mean(results.real, 'rps') / mean(results.prebuilt, 'rps');
-    const pass = ratio >= TARGET_RATIO && !failed;
-    out();
-    out(
-      `real/prebuilt = ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET_RATIO * 100} %): ` +
-        `${pass ? 'PASS' : 'FAIL'}`,
-    );
-    if (!pass) failed = true;
+    return await measure(stack, minimal, settings);
   } finally {
-    await app.close();
-    controlPlane.child.kill('SIGTERM');
-    await once(controlPlane.child, 'exit');
-    await identityProvider.stop();
+    await minimal.stop();
   }
-  process.exitCode = failed ? 1 : 0;
 }
 
-await main();
+async function measure(stack: BenchStack, minimal: Child, settings: PageSettings) {
+  const { console: app, controlPlane, cookie } = stack;
+  const urls: Record<Name, string> = {
+    console: `${app.url}${routes.namespaces.list.href({ size: ROWS })}`,
+    minimal: `${minimal.url}/namespaces`,
+    prebuilt: `${app.url}/__bench/prebuilt`,
+    'not-modified': `${app.url}${routes.namespaces.list.href({ size: ROWS })}`,
+  };
+  const page = await fetch(urls.console, { headers: { cookie } });
+  const body = Buffer.from(await page.arrayBuffer());
+  if (page.status !== 200) throw new Error(`GET ${urls.console} answered ${page.status}`);
+  if (rowsIn(body.toString()) !== ROWS) throw new Error(`the console's page has not ${ROWS} rows`);
+  const minimalPage = await fetch(urls.minimal);
+  const minimalBody = await minimalPage.text();
+  if (minimalPage.status !== 200 || rowsIn(minimalBody) !== ROWS) {
+    throw new Error(
+      `the minimal server answered ${minimalPage.status}: ${minimalBody.slice(0, 200)}`,
+    );
+  }
+  await app.ask('prebuilt', { body, type: page.headers.get('content-type') ?? 'text/html' });
+  const copy = await fetch(urls.prebuilt, { headers: { cookie } });
+  if (!Buffer.from(await copy.arrayBuffer()).equals(body)) {
+    throw new Error('the prebuilt route does not serve the captured page');
+  }
+  const etagNote = page.headers.get('etag')
+    ? undefined
+    : 'the page carries no ETag (the read cache and ETag part is not there yet)';
+
+  out(
+    `namespaces page: ${ROWS} rows; console ${body.length} bytes, minimal server ${Buffer.byteLength(minimalBody)} bytes`,
+  );
+  out(
+    `autocannon: ${settings.connections} connections, ${settings.durationS} s per run, ` +
+      `${settings.rounds} interleaved rounds, ${settings.warmupS} s warm-up per target; ` +
+      'simulator on (off for the 304 runs)',
+  );
+  out();
+
+  /** The headers of a run; for the 304 path, the current ETag once the page stays still. */
+  const headersFor = async (name: Name): Promise<Record<string, string> | undefined> => {
+    await controlPlane.ask('simulate', { on: name !== 'not-modified' });
+    if (name === 'minimal') return {};
+    if (name !== 'not-modified') return { cookie };
+    if (etagNote) return undefined;
+    // Changes already announced settle, and an answer kept from before them is read afresh:
+    // then the page's ETag holds while nothing changes.
+    const etagNow = async () =>
+      (await fetch(urls.console, { headers: { cookie } })).headers.get('etag') ?? '';
+    let etag = await etagNow();
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const next = await etagNow();
+      if (next === etag && etag) break;
+      etag = next;
+    }
+    if (!etag) throw new Error('the page lost its ETag');
+    const again = await fetch(urls.console, { headers: { cookie, 'if-none-match': etag } });
+    if (again.status !== 304) throw new Error(`If-None-Match: ${etag} answered ${again.status}`);
+    return { cookie, 'if-none-match': etag };
+  };
+  /** Answers that are neither a page nor (for the 304 path) "not modified": errors, refusals. */
+  const failedAnswers = (name: Name, r: LoadResult) =>
+    r.errors +
+    r.requests -
+    (r.statuses['200'] ?? 0) -
+    (name === 'not-modified' ? (r.statuses['304'] ?? 0) : 0);
+
+  for (const name of ORDER) {
+    const headers = await headersFor(name);
+    if (headers)
+      await autocannon(urls[name], { ...settings, durationS: settings.warmupS, headers });
+  }
+
+  const totals = new Map<Name, Totals>();
+  out(
+    `${'run'.padEnd(14)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}` +
+      `${'server CPU'.padStart(12)}${'upstream CPU'.padStart(14)}${'upstream'.padStart(11)}`,
+  );
+  out(
+    `${''.padEnd(41)}${'ms/page'.padStart(12)}${'ms/page'.padStart(14)}${'calls/s'.padStart(11)}`,
+  );
+  for (let round = 0; round < settings.rounds; round++) {
+    // Every other round in reverse, so no target always follows the same one.
+    const order = round % 2 === 0 ? ORDER : [...ORDER].reverse();
+    for (const name of order) {
+      const headers = await headersFor(name);
+      if (!headers) continue;
+      const server = name === 'minimal' ? minimal : app;
+      const before = {
+        server: cpuMs(server.child.pid),
+        controlPlane: cpuMs(controlPlane.child.pid),
+        calls: totalCalls(await controlPlane.ask('calls')),
+        at: performance.now(),
+      };
+      const r = await autocannon(urls[name], { ...settings, headers });
+      const serverMs = cpuMs(server.child.pid) - before.server;
+      const controlPlaneMs = cpuMs(controlPlane.child.pid) - before.controlPlane;
+      const calls = totalCalls(await controlPlane.ask('calls')) - before.calls;
+      const seconds = (performance.now() - before.at) / 1000;
+      const unexpected = failedAnswers(name, r);
+      const t = totals.get(name) ?? {
+        runs: [],
+        serverMs: 0,
+        controlPlaneMs: 0,
+        upstreamCalls: 0,
+        seconds: 0,
+        requests: 0,
+        unexpected: 0,
+      };
+      t.runs.push(r);
+      t.serverMs += serverMs;
+      t.controlPlaneMs += controlPlaneMs;
+      t.upstreamCalls += calls;
+      t.seconds += seconds;
+      t.requests += r.requests;
+      t.unexpected += unexpected;
+      totals.set(name, t);
+      // A 200 on the 304 path is allowed (a read that could not be fingerprinted), but shown.
+      let note =
+        unexpected > 0 ? `  ${unexpected} failed answers ${JSON.stringify(r.statuses)}` : '';
+      if (name === 'not-modified') {
+        note += `  ${(((r.statuses['304'] ?? 0) / r.requests) * 100).toFixed(1)} % 304`;
+      }
+      out(
+        `${name.padEnd(14)}${col(r.rps)}${col(r.p50, 1)}${col(r.p99, 1)}` +
+          `${col(serverMs / r.requests, 3, 12)}${col(controlPlaneMs / r.requests, 3, 14)}` +
+          `${col(calls / seconds, 1, 11)}${note}`,
+      );
+    }
+  }
+
+  out();
+  out('average');
+  const perPage = new Map<Name, { server: number; controlPlane: number }>();
+  for (const name of ORDER) {
+    const t = totals.get(name);
+    if (!t) {
+      out(`${name.padEnd(14)}not available: ${etagNote}`);
+      continue;
+    }
+    const figures = {
+      server: t.serverMs / t.requests,
+      controlPlane: t.controlPlaneMs / t.requests,
+    };
+    perPage.set(name, figures);
+    out(
+      `${name.padEnd(14)}${col(mean(t.runs.map((r) => r.rps)))}${col(mean(t.runs.map((r) => r.p50)), 1)}` +
+        `${col(mean(t.runs.map((r) => r.p99)), 1)}${col(figures.server, 3, 12)}` +
+        `${col(figures.controlPlane, 3, 14)}${col(t.upstreamCalls / t.seconds, 1, 11)}`,
+    );
+  }
+  const stats = await app.ask<{ readCache?: unknown }>('stats');
+  out(`read cache: ${stats.readCache ? JSON.stringify(stats.readCache) : 'not available'}`);
+  out();
+
+  const c = perPage.get('console');
+  const m = perPage.get('minimal');
+  if (!c || !m) throw new Error('the console or the minimal server was not measured');
+  const unexpected = [...totals.values()].reduce((sum, t) => sum + t.unexpected, 0);
+  return [
+    {
+      name: 'console CPU per page vs minimal server',
+      value: c.server / m.server,
+      limit: CONSOLE_TARGET,
+      unit: '×',
+      available: true,
+      note: `${c.server.toFixed(3)} ms against ${m.server.toFixed(3)} ms`,
+    },
+    {
+      name: 'control-plane CPU per page vs minimal server',
+      value: c.controlPlane / m.controlPlane,
+      limit: 1,
+      unit: '×',
+      available: true,
+      note: `${c.controlPlane.toFixed(3)} ms against ${m.controlPlane.toFixed(3)} ms`,
+    },
+    {
+      name: 'failed answers (not 200, nor 304 on the 304 path)',
+      value: unexpected,
+      limit: 0,
+      unit: '',
+      available: true,
+    },
+    ...(etagNote ? [unavailable('304 path', 0, '', etagNote)] : []),
+  ];
+}

@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
 import { projectRoot } from '../src/project-root.js';
 import { adminSchemaImage } from '../src/views/commands-schema.js';
 
@@ -32,6 +33,15 @@ execFileSync(
   { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
 );
 
+/**
+ * One of our own browser scripts (src/browser/), minified: their comments are for us, and the
+ * first load is counted in bytes on the wire (issue 10).
+ */
+function browserScript(file: string): Buffer {
+  const code = readFileSync(join(root, 'src', 'browser', file), 'utf8');
+  return Buffer.from(transformSync(code, { minify: true, target: 'es2022', loader: 'js' }).code);
+}
+
 const sources: Record<string, Buffer> = {
   'app.css': readFileSync(tmpCss),
   'htmx.js': readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
@@ -39,7 +49,14 @@ const sources: Record<string, Buffer> = {
   'htmx-sse.js': readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
   // "Copy as command": the Copy button (no inline script under the CSP), and the AdminService
   // schema the commands name with `buf curl --schema` (src/views/commands-schema.ts).
-  'copy-command.js': readFileSync(join(root, 'src', 'browser', 'copy-command.js')),
+  'copy-command.js': browserScript('copy-command.js'),
+  // Live regions (components/layout/live.ts): the SSE extension and our script in one file,
+  // loaded together on every live page (one request, and one brotli stream is smaller).
+  'live.js': Buffer.concat([
+    readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
+    Buffer.from('\n'),
+    browserScript('live.js'),
+  ]),
   'prism-admin.binpb': Buffer.from(adminSchemaImage()),
 };
 rmSync(tmpCss);

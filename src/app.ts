@@ -4,6 +4,7 @@ import type { Transport } from '@connectrpc/connect';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { createServiceTokenSource } from './live/service-token.js';
 import { redactingSerializers } from './log-redaction.js';
 import auth from './plugins/auth.js';
 import compression from './plugins/compression.js';
@@ -11,6 +12,7 @@ import controlPlane from './plugins/control-plane.js';
 import csrf from './plugins/csrf.js';
 import errors from './plugins/errors.js';
 import htmx from './plugins/htmx.js';
+import live from './plugins/live.js';
 import maintenance from './plugins/maintenance.js';
 import metrics, { instrumentSessionStore } from './plugins/metrics.js';
 import operator from './plugins/operator.js';
@@ -124,6 +126,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tls: config.controlPlane.tls,
     metrics: app.metrics.controlPlane,
     ...(options.transport ? { transport: options.transport } : {}),
+    // The replica as itself (its Watch, live renders): the issuer the auth plugin discovers.
+    serviceToken: config.serviceClient
+      ? createServiceTokenSource({
+          ...config.serviceClient,
+          issuer: config.oidc.issuer,
+          audience: config.oidc.audience,
+          discovered: () => app.oidcConfiguration(),
+          logger: app.log.child({ component: 'service-token' }),
+        })
+      : undefined,
   });
   await app.register(page);
   await app.register(errors);
@@ -139,6 +151,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(csrf, { key: config.session.key, publicUrl: config.publicUrl });
   // The banner's state for every page: after auth, whose hook says who is signed in.
   await app.register(maintenance);
+  // The replica's Watch (app.changes) and the fan-out to browsers (GET /live).
+  await app.register(live);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);

@@ -46,6 +46,11 @@ export interface Config {
     /** Claim value → role; several matches give the highest role. */
     roleMapping: Record<string, Role>;
   };
+  /**
+   * The console's own identity at the same issuer (OAuth client-credentials grant), for the one
+   * Watch per replica and the reads shared between operators; undefined: none, pages poll.
+   */
+  serviceClient: { clientId: string; clientSecret: string } | undefined;
   session: {
     /** 32 bytes: encrypts the session and sign-in cookies, and keys CSRF tokens. */
     key: Buffer;
@@ -258,6 +263,8 @@ const schema = z.object({
       }
       return mapping;
     }),
+  SERVICE_CLIENT_ID: z.string().trim().min(1, 'must not be empty').optional(),
+  SERVICE_CLIENT_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
   SESSION_KEY: z
     .string({ error: 'is required (32 random bytes, base64: openssl rand -base64 32)' })
     .trim()
@@ -283,7 +290,29 @@ const schema = z.object({
 
 /** Variables the console knows; anything else with a console prefix is a typo worth refusing. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape);
-const OWN_PREFIXES = ['CONTROL_PLANE_', 'CONSOLE_', 'SHUTDOWN_', 'OIDC_', 'SESSION_', 'REDIS_'];
+const OWN_PREFIXES = [
+  'CONTROL_PLANE_',
+  'CONSOLE_',
+  'SHUTDOWN_',
+  'OIDC_',
+  'SESSION_',
+  'REDIS_',
+  'SERVICE_CLIENT_',
+];
+
+/** The service client is an id and its secret: one without the other is a half-done deployment. */
+function serviceClientProblems(env: Record<string, string | undefined>): string[] {
+  // A blank value is named by the schema ("must not be empty"); here only an absent one.
+  const id = env.SERVICE_CLIENT_ID !== undefined;
+  const secret = env.SERVICE_CLIENT_SECRET !== undefined;
+  if (id && !secret) {
+    return ['SERVICE_CLIENT_SECRET: is required with SERVICE_CLIENT_ID (its secret)'];
+  }
+  if (secret && !id) {
+    return ['SERVICE_CLIENT_ID: is required with SERVICE_CLIENT_SECRET (the client it belongs to)'];
+  }
+  return [];
+}
 
 /**
  * Reads and validates the configuration. Throws a ConfigError naming every problem at once,
@@ -297,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   problems.push(...controlPlaneTlsProblems(env));
+  problems.push(...serviceClientProblems(env));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -336,6 +366,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roleClaim: v.OIDC_ROLE_CLAIM,
       roleMapping: v.OIDC_ROLE_MAP,
     },
+    serviceClient:
+      v.SERVICE_CLIENT_ID !== undefined && v.SERVICE_CLIENT_SECRET !== undefined
+        ? { clientId: v.SERVICE_CLIENT_ID, clientSecret: v.SERVICE_CLIENT_SECRET }
+        : undefined,
     session: {
       key: v.SESSION_KEY,
       idleTimeoutMs: v.SESSION_IDLE_TIMEOUT_SECONDS * 1000,

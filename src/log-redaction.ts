@@ -37,6 +37,23 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * Request headers that are credentials: logged as `[redacted]` wherever headers are logged. The
+ * live render header carries the process's secret (src/live/render-identity.ts).
+ */
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'x-csrf-token', 'x-prism-live-render']);
+
+/** Headers as logged: credentials replaced by `[redacted]`. */
+export function redactHeaders(headers: unknown): unknown {
+  if (!headers || typeof headers !== 'object') return headers;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value,
+    ]),
+  );
+}
+
+/**
  * Pino serializers for the console's logger: Fastify's request serializer with the URL
  * redacted (the "incoming request" line of every request), and any `url` field logged by hand.
  */
@@ -54,4 +71,5 @@ export const redactingSerializers = {
   url(value: unknown) {
     return typeof value === 'string' ? redactUrl(value) : value;
   },
+  headers: redactHeaders,
 };

@@ -162,6 +162,32 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(6);
   });
 
+  it('reads the service client as an id and a secret, both or neither', () => {
+    expect(loadConfig(REQUIRED).serviceClient).toBeUndefined();
+    expect(
+      loadConfig({
+        ...REQUIRED,
+        SERVICE_CLIENT_ID: ' prism-console-service ',
+        SERVICE_CLIENT_SECRET: ' svc-s3cret\n',
+      }).serviceClient,
+    ).toEqual({ clientId: 'prism-console-service', clientSecret: 'svc-s3cret' });
+    expect(problemsOf({ ...REQUIRED, SERVICE_CLIENT_ID: 'prism-console-service' })).toEqual([
+      'SERVICE_CLIENT_SECRET: is required with SERVICE_CLIENT_ID (its secret)',
+    ]);
+    expect(problemsOf({ ...REQUIRED, SERVICE_CLIENT_SECRET: 'svc-s3cret' })).toEqual([
+      expect.stringMatching(/^SERVICE_CLIENT_ID: is required with SERVICE_CLIENT_SECRET/),
+    ]);
+    expect(
+      problemsOf({ ...REQUIRED, SERVICE_CLIENT_ID: '  ', SERVICE_CLIENT_SECRET: 'svc-s3cret' }),
+    ).toEqual(['SERVICE_CLIENT_ID: must not be empty']);
+    expect(
+      problemsOf({ ...REQUIRED, SERVICE_CLIENT_IDS: 'x', SERVICE_CLIENT_ID: 'a' }).sort(),
+    ).toEqual([
+      expect.stringMatching(/^SERVICE_CLIENT_IDS: unknown setting/),
+      'SERVICE_CLIENT_SECRET: is required with SERVICE_CLIENT_ID (its secret)',
+    ]);
+  });
+
   it('puts the problems in the error message an operator reads', () => {
     expect(() => loadConfig({ ...REQUIRED, PORT: '70000' })).toThrow(
       /Invalid configuration:\n {2}- .*PORT: must be at most 65535/s,

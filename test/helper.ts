@@ -38,6 +38,11 @@ export interface Stack {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /**
+   * The console's own client at the identity provider (client-credentials grant, viewer rights),
+   * in env as SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET; undefined with `serviceClient: false`.
+   */
+  serviceClient: { clientId: string; clientSecret: string } | undefined;
   /** The console's whole configuration, to start another process of it (a replica). */
   env: Record<string, string>;
   /** Signs in through the identity provider's sign-in page (over HTTP) as a demo user. */
@@ -51,6 +56,9 @@ export interface Stack {
   }): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
+
+/** The console's service client, as the demo registers it (viewer rights). */
+export const SERVICE_CLIENT_ID = 'prism-console-service';
 
 export const PASSWORDS: Record<DemoUsername, string> = {
   admin: 'admin-pass',
@@ -93,6 +101,14 @@ export async function startStack(
      * tests load it from the console's own origin with the CSP on.
      */
     serveAxe?: boolean;
+    /** false: no service client (SERVICE_CLIENT_* unset), as a console without one: pages poll. */
+    serviceClient?: false;
+    /**
+     * Keep read answers between requests (the read cache's production setting). Off by default:
+     * most tests arrange the demo's state directly, without the Watch event a real change brings,
+     * so a kept answer would hide it. Coalescing of reads in flight stays on either way.
+     */
+    keepReads?: boolean;
   } = {},
 ): Promise<Stack> {
   const port = await freePort();
@@ -100,6 +116,10 @@ export async function startStack(
   const publicUrl = options.env?.PUBLIC_URL ?? baseUrl;
   const clientId = 'prism-console';
   const clientSecret = randomBytes(24).toString('base64url');
+  const serviceClient =
+    options.serviceClient === false
+      ? undefined
+      : { clientId: SERVICE_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url') };
   const identityProvider = await startIdentityProvider({
     clients: [
       {
@@ -109,6 +129,7 @@ export async function startStack(
         postLogoutRedirectUris: [`${publicUrl}/auth/signed-out`],
       },
     ],
+    serviceClients: serviceClient ? [{ ...serviceClient, groups: ['prism-viewers'] }] : [],
     ...(options.accessTokenTtlSeconds
       ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
       : {}),
@@ -133,6 +154,12 @@ export async function startStack(
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
     SESSION_KEY: sessionKey,
+    ...(serviceClient
+      ? {
+          SERVICE_CLIENT_ID: serviceClient.clientId,
+          SERVICE_CLIENT_SECRET: serviceClient.clientSecret,
+        }
+      : {}),
     LOG_LEVEL: 'silent',
     ...options.env,
     ...extra,
@@ -142,6 +169,7 @@ export async function startStack(
     ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}),
   });
   if (options.serveAxe) serveAxe(app);
+  app.readCache.keepAnswers = options.keepReads ?? false;
   await app.ready();
   const replicas: FastifyInstance[] = [];
 
@@ -206,6 +234,7 @@ export async function startStack(
     baseUrl,
     clientId,
     clientSecret,
+    serviceClient,
     env: env(),
     signIn,
     admin,
@@ -214,6 +243,7 @@ export async function startStack(
         config: loadConfig(env(replicaOptions.env)),
         ...(replicaOptions.sessionStore ? { sessionStore: replicaOptions.sessionStore } : {}),
       });
+      replica.readCache.keepAnswers = options.keepReads ?? false;
       await replica.ready();
       replicas.push(replica);
       return replica;

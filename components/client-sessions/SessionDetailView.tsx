@@ -1,7 +1,12 @@
 import type { Children } from '@kitajs/html';
+import type { Url } from '../../src/html/url.js';
 import type { SessionDetail } from '../../src/views/client-sessions/detail.js';
 import type { TimeText } from '../../src/views/client-sessions/time.js';
+import { liveRegion } from '../layout/live.js';
 import { RelativeTime, SessionStatusBadge } from './parts.js';
+
+/** The detail's element id: a live region of the session's page (its counters move). */
+export const SESSION_DETAIL_ID = 'session-detail';
 
 function Fact({ term, testId, children }: { term: string; testId: string; children: Children }) {
   return (
@@ -32,9 +37,21 @@ function TimeFact({ term, time, testId }: { term: string; time: TimeText; testId
 }
 
 /** One client session: who, where, when and how much. */
-export function SessionDetailView({ detail }: { detail: SessionDetail }): JSX.Element {
+export function SessionDetailView({
+  detail,
+  live,
+}: {
+  detail: SessionDetail;
+  /** The page's address: the detail follows the session live (components/layout/live.ts). */
+  live?: Url | undefined;
+}): JSX.Element {
   return (
-    <div class="space-y-8" data-testid="session-detail">
+    <div
+      id={SESSION_DETAIL_ID}
+      {...liveRegion(SESSION_DETAIL_ID, live)}
+      class="space-y-8"
+      data-testid="session-detail"
+    >
       <div class="flex flex-wrap items-center gap-3">
         <SessionStatusBadge status={detail.status} />
       </div>

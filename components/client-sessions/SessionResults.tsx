@@ -22,6 +22,8 @@ export interface SessionResultsProps {
   bulkAction: Url;
   /** Answering a sort or page link's htmx request: the new region takes focus (the link is gone). */
   focus?: boolean;
+  /** The page's address: the results follow the cluster live. */
+  live?: Url | undefined;
 }
 
 /** The results region: counts, the table (a form of checkboxes for operators) and page links. */
@@ -75,6 +77,7 @@ export function SessionResults(props: SessionResultsProps): JSX.Element {
       label="Client session list"
       view={view}
       focus={props.focus}
+      live={props.live}
       sortField={{ name: sessionFilters.names.sort, form: SESSION_FILTERS_ID }}
       reset={{ href: routes.sessions.list.href(), label: 'Show all sessions' }}
       total={{ testId: 'session-total', noun: ['session', 'sessions'], filtered }}

@@ -1,3 +1,4 @@
+import type { Url } from '../../src/html/url.js';
 import { routes } from '../../src/routes/table.js';
 import {
   backendsState,
@@ -10,6 +11,7 @@ import {
 } from '../../src/views/dashboard.js';
 import { formatNumber } from '../../src/views/format.js';
 import { ErrorView } from '../layout/ErrorPage.js';
+import { liveRegion } from '../layout/live.js';
 import { Badge } from '../ui/Badge.js';
 import { Card, stateOf } from './Card.js';
 
@@ -38,25 +40,27 @@ function Count({ value, label }: { value: string; label: string }): JSX.Element 
   );
 }
 
-/** The refreshable region: the page includes it, and its poll asks for it alone. */
+/** The live region: the page includes it, and its updates (stream or poll) are it alone. */
 export const DASHBOARD_ID = 'dashboard';
 
-/** The refreshable part of the dashboard; htmx polls it every 10 seconds. */
-export function DashboardContent({ view }: { view: DashboardView }): JSX.Element {
+/**
+ * The live part of the dashboard (components/layout/live.ts): replaced when the cluster changes,
+ * or every 10 seconds when the page has to poll.
+ */
+export function DashboardContent({
+  view,
+  live,
+}: {
+  view: DashboardView;
+  /** The page's address, for the live region. */
+  live?: Url | undefined;
+}): JSX.Element {
   const proxies = stateOf(view.proxies, upTotalState);
   const launchers = stateOf(view.launchers, upTotalState);
   const raft = stateOf(view.cluster, raftState);
   const backends = stateOf(view.backends, backendsState);
   return (
-    <div
-      id={DASHBOARD_ID}
-      hx-get={routes.dashboard.href()}
-      hx-trigger="every 10s"
-      hx-swap="outerHTML"
-      // A refresh on its own is not activity: it does not keep the session alive.
-      hx-headers={JSON.stringify({ 'X-Prism-Background': 'poll' })}
-      class="space-y-6"
-    >
+    <div id={DASHBOARD_ID} {...liveRegion(DASHBOARD_ID, live)} class="space-y-6">
       {view.controlPlaneProblem ? (
         <ErrorView
           title={

@@ -1,5 +1,5 @@
 import type { Children } from '@kitajs/html';
-import { anchorHref } from '../../src/html/url.js';
+import { anchorHref, type Url } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import type { Assets } from '../../src/plugins/static.js';
 import type { Theme } from '../../src/plugins/theme.js';
@@ -12,6 +12,7 @@ import {
 import { routes } from '../../src/routes/table.js';
 import type { MaintenanceView } from '../../src/views/operations/maintenance.js';
 import { CsrfField } from '../ui/FormField.js';
+import { LiveIndicator } from './LiveIndicator.js';
 import { MaintenanceBanner } from './MaintenanceBanner.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
 
@@ -32,6 +33,16 @@ export interface LayoutProps {
   maintenance?: MaintenanceView | undefined;
   /** Without JavaScript the page reloads itself this often (a running operation's progress). */
   refreshSeconds?: number | undefined;
+  /**
+   * A page with live regions (components/layout/live.ts), signed in: its address (the banner's
+   * own `live-poll` fetches it) and the event stream naming the page and its regions. The body
+   * then connects to the stream, the indicator shows, and src/browser/live.js is loaded.
+   */
+  live?: { page: Url; stream: Url } | undefined;
+  /** The page has a "Copy as command" form: load its script (no other page needs it). */
+  copyCommand?: boolean | undefined;
+  /** The page holds an event stream of its own (sse-connect in its content): load the SSE script. */
+  ownStream?: boolean | undefined;
   children?: Children;
 }
 
@@ -119,7 +130,7 @@ function Account({ operator, csrfToken }: LayoutProps): JSX.Element {
 }
 
 export function Layout(props: LayoutProps): JSX.Element {
-  const { title, area, assets, operator, csrfToken, theme, maintenance, children } = props;
+  const { title, area, assets, operator, csrfToken, theme, maintenance, live, children } = props;
   return (
     <>
       {'<!doctype html>'}
@@ -149,12 +160,24 @@ export function Layout(props: LayoutProps): JSX.Element {
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
-          <script src={assets.htmxSse} defer></script>
-          {assets.copyCommand ? <script src={assets.copyCommand} defer></script> : ''}
+          {/* The SSE extension is part of the live script; a page without live regions has no stream. */}
+          {live || props.ownStream ? (
+            <script src={assets.live ?? assets.htmxSse} defer></script>
+          ) : (
+            ''
+          )}
+          {props.copyCommand && assets.copyCommand ? (
+            <script src={assets.copyCommand} defer></script>
+          ) : (
+            ''
+          )}
         </head>
         <body
           class="h-full text-slate-900 antialiased dark:text-slate-100"
           hx-headers={csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : undefined}
+          // One event stream per tab for the page's live regions (components/layout/live.ts).
+          hx-ext={live ? 'sse' : undefined}
+          sse-connect={live?.stream}
         >
           <a
             href={anchorHref('main')}
@@ -182,7 +205,8 @@ export function Layout(props: LayoutProps): JSX.Element {
                   <span class="inline-flex min-h-11 items-center gap-1 rounded-md px-3 text-sm font-medium ring-1 ring-slate-600">
                     Menu
                     <span aria-hidden="true" class="group-open:rotate-180">
-                      ▾
+                      {/* ▾ as a reference: pages keep to Latin-1 (components/ui/Table.tsx) */}
+                      {'&#9662;'}
                     </span>
                   </span>
                 </summary>
@@ -211,7 +235,14 @@ export function Layout(props: LayoutProps): JSX.Element {
               </details>
             </nav>
             <div class="min-w-0 flex-1">
-              {operator ? <MaintenanceBanner view={maintenance} /> : ''}
+              {operator ? <MaintenanceBanner view={maintenance} live={live?.page} /> : ''}
+              {live ? (
+                <div class="px-4 pt-2 sm:px-6">
+                  <LiveIndicator />
+                </div>
+              ) : (
+                ''
+              )}
               <div id="alerts" aria-live="polite" class="px-4 pt-4 empty:hidden sm:px-6"></div>
               <main id="main" class="px-4 py-5 sm:px-6 lg:py-6">
                 {children}

@@ -1,10 +1,13 @@
+import type { Url } from '../../src/html/url.js';
 import { routes } from '../../src/routes/table.js';
 import type { TimeText } from '../../src/views/client-sessions/time.js';
 import type { MaintenanceView } from '../../src/views/operations/maintenance.js';
+import { liveRegion } from './live.js';
 
 /**
  * The banner's element id: after an htmx post, the page it leads to replaces it along with #main
- * (the HX-Location of src/plugins/page.tsx selects it out of band).
+ * (the HX-Location of src/plugins/page.tsx selects it out of band). Also a live region of every
+ * signed-in page: page() answers an htmx request aimed at it with the banner alone.
  */
 export const MAINTENANCE_BANNER_ID = 'maintenance-banner';
 
@@ -33,20 +36,20 @@ function When({ time, testId }: { time: TimeText; testId: string }): JSX.Element
  * since when, the scheduled end (and how long ago it passed, if it did), and a link to the
  * maintenance page. A status, not an alert: it is on every page, and announcing it on each
  * would drown what the page says. The empty element stays when it is off, so the page after an
- * htmx post clears a banner that is gone.
+ * htmx post clears a banner that is gone, and a live update can bring one.
  */
 export function MaintenanceBanner({
   view,
-  outOfBand,
+  live,
 }: {
   view: MaintenanceView | undefined;
-  /** In an htmx answer for another target (the dashboard's poll): swapped in by its id. */
-  outOfBand?: boolean;
+  /** The page's address (components/layout/live.ts): the banner follows maintenance mode live. */
+  live?: Url | undefined;
 }): JSX.Element {
-  const oob = outOfBand ? { 'hx-swap-oob': 'true' as const } : {};
-  if (!view) return <div id={MAINTENANCE_BANNER_ID} {...oob}></div>;
+  const region = liveRegion(MAINTENANCE_BANNER_ID, live);
+  if (!view) return <div id={MAINTENANCE_BANNER_ID} {...region}></div>;
   return (
-    <div id={MAINTENANCE_BANNER_ID} {...oob}>
+    <div id={MAINTENANCE_BANNER_ID} {...region}>
       <section
         role="status"
         aria-labelledby="maintenance-banner-title"

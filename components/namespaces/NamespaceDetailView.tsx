@@ -1,3 +1,4 @@
+import type { Url } from '../../src/html/url.js';
 import type { NamespaceConfigurationsView } from '../../src/views/client-configurations/namespace.js';
 import type { NamespaceSessionsView } from '../../src/views/client-sessions/namespace.js';
 import { formatNumber } from '../../src/views/format.js';
@@ -5,6 +6,7 @@ import type { NamespaceDetail } from '../../src/views/namespaces/detail.js';
 import { MAX_PERCENT, type QuotaUsage, UNLIMITED } from '../../src/views/quantities.js';
 import { NamespaceConfigurations } from '../client-configurations/NamespaceConfigurations.js';
 import { NamespaceSessions } from '../client-sessions/NamespaceSessions.js';
+import { liveRegion } from '../layout/live.js';
 import { KeyValueSection } from '../ui/KeyValueTable.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -79,20 +81,31 @@ function Fact({ term, value, testId }: { term: string; value: string; testId: st
   );
 }
 
+/** The detail's element id: a live region of the namespace's page (its usage moves). */
+export const NAMESPACE_DETAIL_ID = 'namespace-detail';
+
 /** Everything about one namespace: usage against quota, configuration and provenance. */
 export function NamespaceDetailView({
   detail,
   sessions,
   configurations,
+  live,
 }: {
   detail: NamespaceDetail;
   /** Its client sessions (the sessions area's section), when the page read them. */
   sessions?: NamespaceSessionsView | undefined;
   /** Its client configurations (that area's section), when the page read them. */
   configurations?: NamespaceConfigurationsView | undefined;
+  /** The page's address: the detail follows the namespace live (components/layout/live.ts). */
+  live?: Url | undefined;
 }): JSX.Element {
   return (
-    <div class="space-y-8" data-testid="namespace-detail">
+    <div
+      id={NAMESPACE_DETAIL_ID}
+      {...liveRegion(NAMESPACE_DETAIL_ID, live)}
+      class="space-y-8"
+      data-testid="namespace-detail"
+    >
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading" class="sr-only">
           Summary

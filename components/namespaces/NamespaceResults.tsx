@@ -1,3 +1,4 @@
+import type { Url } from '../../src/html/url.js';
 import { routes } from '../../src/routes/table.js';
 import {
   listFilters,
@@ -134,13 +135,15 @@ export interface NamespaceResultsProps {
   can: Permissions;
   /** Answering a sort or page link's htmx request: the new region takes focus (the link is gone). */
   focus?: boolean;
+  /** The page's address: the results follow the cluster live. */
+  live?: Url | undefined;
 }
 
 /**
  * The results region: count, table and page links. The full page includes it, and an htmx
  * search, sort or page request gets it alone.
  */
-export function NamespaceResults({ view, can, focus }: NamespaceResultsProps): JSX.Element {
+export function NamespaceResults({ view, can, focus, live }: NamespaceResultsProps): JSX.Element {
   const { query, headers } = view;
   const sortable = { dense: true, link: resultsLink } as const;
   return (
@@ -149,6 +152,7 @@ export function NamespaceResults({ view, can, focus }: NamespaceResultsProps): J
       label="Namespace list"
       view={view}
       focus={focus}
+      live={live}
       sortField={{ name: listFilters.names.sort, form: FILTERS_ID }}
       reset={{ href: routes.namespaces.list.href(), label: 'Show all namespaces' }}
       total={{

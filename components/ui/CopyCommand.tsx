@@ -1,3 +1,4 @@
+import { markCopyRegion } from '../../src/forms/envelope.js';
 import type { Url } from '../../src/html/url.js';
 import { actionCommand, type CommandView } from '../../src/views/commands.js';
 import { buttonClass } from './buttons.js';
@@ -61,6 +62,8 @@ export function CommandText({ command: view }: { command: CommandView }): JSX.El
  * copy-command.js, no inline script) and says "Copied"; with htmx the command follows the form.
  */
 export function CopyCommand({ command, live }: CopyCommandProps): JSX.Element {
+  // The page loads copy-command.js only where a region is (src/plugins/page.tsx).
+  markCopyRegion();
   const shown = actionCommand(command).command;
   // Commands built with commandOptions() name the console's schema; others rely on reflection.
   const ownSchema = shown === undefined || shown.includes('--schema ');

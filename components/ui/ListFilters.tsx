@@ -235,7 +235,8 @@ export function FilterSubmit({ ids, label, testId }: FilterSubmitProps): JSX.Ele
         aria-hidden="true"
         data-testid={testId}
       >
-        Loading…
+        {/* … as a reference: pages keep to Latin-1 (components/ui/Table.tsx) */}
+        Loading{'&#8230;'}
       </span>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { Children } from '@kitajs/html';
 import type { FieldName } from '../../src/forms/contract.js';
 import type { Url } from '../../src/html/url.js';
+import { liveRegion } from '../layout/live.js';
 import { buttonClass } from './buttons.js';
 import { takeFocus } from './focus.js';
 import type { HxAttributes } from './htmx.js';
@@ -53,6 +54,8 @@ export interface ListResultsProps {
   before?: () => JSX.Element;
   /** Answering a sort or page link's htmx request: the new region takes focus (the link is gone). */
   focus?: boolean | undefined;
+  /** The list page's address: the region follows the cluster live (components/layout/live.ts). */
+  live?: Url | undefined;
   /** The table and the page links, when there are rows. */
   children: Children;
 }
@@ -64,6 +67,7 @@ export function ListResults(props: ListResultsProps): JSX.Element {
       id={props.id}
       aria-label={props.label}
       class="space-y-3"
+      {...liveRegion(props.id, props.live)}
       {...(props.focus ? takeFocus : {})}
     >
       {/*

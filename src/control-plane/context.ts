@@ -35,3 +35,27 @@ export interface IncomingTraceContext {
 export const kTraceContext = createContextKey<IncomingTraceContext | undefined>(undefined, {
   description: 'incoming W3C trace context',
 });
+
+/**
+ * Served only from an answer read at or after this change-feed version (the live hub's renders
+ * pass the version of the change they render); see src/control-plane/read-cache.ts.
+ */
+export const kMinVersion = createContextKey<bigint | undefined>(undefined, {
+  description: 'least change-feed version an answer must show',
+});
+/** Straight to the control plane with the operator's token (read-your-writes after a change). */
+export const kBypassCache = createContextKey<boolean>(false, {
+  description: 'bypass the read cache',
+});
+
+/**
+ * What the reads of one console request showed, for the page's ETag: a fingerprint per answer,
+ * and whether every read left one (a failed read, a stream or the audit log does not).
+ */
+export interface EtagCollector {
+  readonly parts: string[];
+  complete: boolean;
+}
+export const kEtagParts = createContextKey<EtagCollector | undefined>(undefined, {
+  description: 'fingerprints of the answers a page shows',
+});

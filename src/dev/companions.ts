@@ -31,6 +31,10 @@ export async function startDemoCompanions(): Promise<DemoCompanions> {
   const publicUrl = process.env.PUBLIC_URL ?? `http://${host}:${port}`;
   const clientId = 'prism-console';
   const clientSecret = randomBytes(24).toString('base64url');
+  // The console's own identity: one Watch per replica, and reads shared between operators. Read
+  // only (a viewer group), so nothing it does can change the control plane.
+  const serviceClientId = 'prism-console-service';
+  const serviceClientSecret = randomBytes(24).toString('base64url');
 
   const identityProvider = await startIdentityProvider({
     hostname: 'localhost',
@@ -43,6 +47,9 @@ export async function startDemoCompanions(): Promise<DemoCompanions> {
         redirectUris: [`${publicUrl}/auth/callback`],
         postLogoutRedirectUris: [`${publicUrl}/auth/signed-out`],
       },
+    ],
+    serviceClients: [
+      { clientId: serviceClientId, clientSecret: serviceClientSecret, groups: ['prism-viewers'] },
     ],
   });
   const controlPlane = await startControlPlane({
@@ -66,6 +73,8 @@ export async function startDemoCompanions(): Promise<DemoCompanions> {
     OIDC_ISSUER: identityProvider.issuer,
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
+    SERVICE_CLIENT_ID: serviceClientId,
+    SERVICE_CLIENT_SECRET: serviceClientSecret,
     // A new key each start of the demo: its sessions do not outlive it.
     SESSION_KEY: process.env.SESSION_KEY ?? randomBytes(32).toString('base64'),
   };
@@ -77,6 +86,7 @@ export async function startDemoCompanions(): Promise<DemoCompanions> {
       `  console:            ${publicUrl}`,
       `  control plane:      ${controlPlane.url} (demo, in memory, simulated traffic)`,
       `  identity provider:  ${identityProvider.issuer} (demo)`,
+      `  console's identity: ${serviceClientId} (client credentials, viewer: live updates)`,
       '  sign in as:',
       ...DEMO_USERS.map(
         (u) =>

@@ -217,6 +217,8 @@ export default fp(
     app.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.config.public) return;
       if (PUBLIC_PREFIXES.some((prefix) => request.url.startsWith(prefix))) return;
+      // A live render (its secret checked by the session plugin) has no session to renew.
+      if (request.liveRender) return;
       if (!request.consoleSession) {
         return toSignIn(request, reply, 'Your session has ended.');
       }

@@ -11,10 +11,14 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import fp from 'fastify-plugin';
 import type { ControlPlaneTls } from '../config.js';
 import {
+  type EtagCollector,
   type IncomingTraceContext,
   kAccessToken,
   kAccessTokenSource,
+  kBypassCache,
+  kEtagParts,
   kLogger,
+  kMinVersion,
   kRequestId,
   kTraceContext,
 } from '../control-plane/context.js';
@@ -27,8 +31,11 @@ import {
   retryReadsInterceptor,
   traceContextInterceptor,
 } from '../control-plane/interceptors.js';
+import { ReadCache, servingKeptReads } from '../control-plane/read-cache.js';
 import { ReloadableSessions, readTlsFiles, sameTls, watchFolders } from '../control-plane/tls.js';
 import { AdminService } from '../gen/prism/admin/v1/admin_service_pb.js';
+import type { ChangeFeed } from '../live/changes.js';
+import type { ServiceTokenSource } from '../live/service-token.js';
 
 // The parts are in src/control-plane/; these are what tests and the bench use from here.
 export { kAccessToken, kRequestId } from '../control-plane/context.js';
@@ -50,12 +57,40 @@ export type ControlPlaneClient = Client<typeof AdminService>;
 const kDisconnect = Symbol('browser disconnect');
 /** Aborted when the response closes, finished or not: nothing reads a stream for it after. */
 const kResponseClosed = Symbol('response closed');
+/**
+ * kResponseClosed of a request whose response closed before it opened a stream. Aborting a
+ * controller makes a DOMException (with its stack): done for every page, that was a visible part
+ * of a page's cost, so only requests that open a stream get a controller of their own.
+ */
+const ABORTED = new AbortController();
+ABORTED.abort();
+/** What this request's reads showed, for its page's ETag (created by its first read). */
+const kReads = Symbol('reads shown');
+
+/**
+ * Set for a few seconds after a change succeeded (src/plugins/page.tsx seeOther): the pages that
+ * follow read straight from the control plane, on any replica, so the operator sees the write.
+ */
+export const FRESH_COOKIE = 'prism-fresh';
+const FRESH = /(?:^|;)\s*prism-fresh=1\s*(?:;|$)/;
+
+/** The fingerprints of what this request read so far; undefined when it read nothing. */
+export function readsOf(request: FastifyRequest): EtagCollector | undefined {
+  return request[kReads] ?? undefined;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     controlPlane: ControlPlaneClient;
     /** The control plane's base URL, for "Copy as command" (src/views/commands.ts). */
     controlPlaneUrl: string;
+    /** Shared reads (src/control-plane/read-cache.ts): stats() for tests and the bench. */
+    readCache: ReadCache;
+    /**
+     * The replica's own access token (client-credentials grant), for what it does as itself:
+     * the Watch, live renders, shared reads. Undefined without a service client.
+     */
+    serviceToken: ServiceTokenSource | undefined;
   }
   interface FastifyRequest {
     /** Call options for the control plane on behalf of this request (token, request id). */
@@ -67,7 +102,9 @@ declare module 'fastify' {
      */
     rpcStream(): CallOptions & { signal: AbortSignal };
     [kDisconnect]: AbortController;
-    [kResponseClosed]: AbortController;
+    /** Made by the first rpcStream(); ABORTED when the response closed before that. */
+    [kResponseClosed]: AbortController | null;
+    [kReads]: EtagCollector | null;
   }
 }
 
@@ -88,6 +125,10 @@ export interface ControlPlaneOptions {
   metrics?: ControlPlaneMetrics | undefined;
   /** Tests may hand in their own transport (for example an in-memory router transport). */
   transport?: Transport | undefined;
+  /** Coalesces and keeps reads; outermost, so a read served from it is not a control-plane call. */
+  readCache?: ReadCache | undefined;
+  /** The replica's own token source (src/live/service-token.ts); none without a service client. */
+  serviceToken?: ServiceTokenSource | undefined;
 }
 
 /** The transport, and what stops its watching of the TLS files (the plugin does on close). */
@@ -127,6 +168,7 @@ export function createControlPlaneTransport(options: ControlPlaneOptions): Contr
     defaultTimeoutMs: options.timeoutMs,
     // Logging outermost: one line per call, its duration covering the token and every retry.
     interceptors: [
+      ...(options.readCache ? [options.readCache.interceptor] : []),
       loggingInterceptor(options.logger),
       ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
       identityInterceptor,
@@ -170,6 +212,18 @@ function callOptions(request: FastifyRequest): CallOptions {
     .set(kTraceContext, traceContextOf(request));
   const token = request.operator?.accessToken;
   if (token) contextValues.set(kAccessToken, token);
+  request[kReads] ??= { parts: [], complete: true };
+  contextValues.set(kEtagParts, request[kReads]);
+  const cookie = request.headers.cookie;
+  if (cookie && FRESH.test(cookie)) contextValues.set(kBypassCache, true);
+  // The fan-out's render of a region (src/live/render-identity.ts) reads as the replica itself,
+  // at least as new as the change it renders.
+  const live = request.liveRender;
+  if (live) {
+    const serviceToken = request.server.serviceToken;
+    if (serviceToken) contextValues.set(kAccessTokenSource, serviceToken);
+    if (live.minVersion > 0n) contextValues.set(kMinVersion, live.minVersion);
+  }
   // A browser that gives up on a page cancels the reads made for it. A change it submitted
   // is not cancelled: it gets the control plane's answer (and its audit entry) either way,
   // bounded by the deadline.
@@ -187,29 +241,39 @@ function streamCallOptions(request: FastifyRequest): CallOptions & { signal: Abo
   }
   // timeoutMs 0: no deadline (Connect-ES treats <= 0 as "none", instead of the transport's
   // default, which is meant for unary calls and would cut a stream after a few seconds).
+  request[kResponseClosed] ??= new AbortController();
   return { contextValues, timeoutMs: 0, signal: request[kResponseClosed].signal };
 }
 
 export default fp(
   async (app: FastifyInstance, options: ControlPlaneOptions) => {
+    const readCache = new ReadCache();
     let transport = options.transport;
     if (!transport) {
-      const own = createControlPlaneTransport({ logger: app.log, ...options });
+      const own = createControlPlaneTransport({ logger: app.log, readCache, ...options });
       app.addHook('onClose', async () => own.close());
-      transport = own;
+      transport = servingKeptReads(own, readCache);
     }
     app.decorate('controlPlane', createClient(AdminService, transport));
     app.decorate('controlPlaneUrl', options.url);
+    app.decorate('serviceToken', options.serviceToken);
+    app.decorate('readCache', readCache);
+    // The change feed (src/plugins/live.ts) may be registered after this plugin.
+    app.addHook('onReady', async () => {
+      const feed: ChangeFeed | undefined = Reflect.get(app, 'changes');
+      readCache.attach(feed, options.serviceToken);
+    });
     app.decorateRequest(kDisconnect, null as unknown as AbortController);
-    app.decorateRequest(kResponseClosed, null as unknown as AbortController);
+    app.decorateRequest(kResponseClosed, null);
+    app.decorateRequest(kReads, null);
     app.addHook('onRequest', async (request, reply) => {
       const disconnect = new AbortController();
-      const closed = new AbortController();
       request[kDisconnect] = disconnect;
-      request[kResponseClosed] = closed;
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) disconnect.abort();
-        closed.abort();
+        const closed = request[kResponseClosed];
+        if (closed) closed.abort();
+        else request[kResponseClosed] = ABORTED;
       });
     });
     app.decorateRequest('rpc', function (this: FastifyRequest) {

@@ -51,9 +51,24 @@ export interface CsrfOptions {
 export default fp(
   async (app: FastifyInstance, options: CsrfOptions) => {
     const key = deriveKey(options.key, 'csrf');
-    const tokenFor = (sid: string) => createHmac('sha256', key).update(sid).digest();
+    // A session's token never changes, and every page asks for it: an HMAC (with its key set up
+    // afresh) per page was a visible part of a page's cost (bench/README.md). Bounded: cleared
+    // when full, so sessions long gone do not pile up.
+    const tokens = new Map<string, Buffer>();
+    const tokenFor = (sid: string) => {
+      let token = tokens.get(sid);
+      if (token === undefined) {
+        token = createHmac('sha256', key).update(sid).digest();
+        if (tokens.size >= 10_000) tokens.clear();
+        tokens.set(sid, token);
+      }
+      return token;
+    };
 
     app.decorateRequest('csrfToken', function (this: FastifyRequest) {
+      // A live render is sent to many operators: no session's token in it (public/live.js fills
+      // the empty token fields of swapped content from the page).
+      if (this.liveRender) return '';
       return this.consoleSession ? maskToken(tokenFor(this.consoleSession.id)) : undefined;
     });
 

@@ -28,6 +28,8 @@ export interface ConsoleMetrics {
   readonly controlPlane: ControlPlaneMetrics;
   /** One finished session-store call. */
   observeSessionStore(operation: string, outcome: 'ok' | 'error', seconds: number): void;
+  /** Handed to the replica's Watch (src/live/watcher.ts). */
+  readonly watch: { reconnected(): void };
 }
 
 declare module 'fastify' {
@@ -90,9 +92,33 @@ function createMetrics(app: FastifyInstance): ConsoleMetrics & {
       this.set(app.hasDecorator('openEventStreams') ? app.openEventStreams() : 0);
     },
   });
+  // The replica's one Watch (app.changes, src/plugins/live.ts): none without a service client.
+  const feed = () => (app.hasDecorator('changes') ? app.changes : undefined);
+  new Gauge({
+    name: 'prism_console_watch_up',
+    help: 'Whether the Watch stream is open and caught up (1), or broken or absent (0)',
+    registers: [registry],
+    collect() {
+      this.set(feed()?.live ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'prism_console_watch_lag_seconds',
+    help: 'Between the newest change the Watch delivered and its arrival',
+    registers: [registry],
+    collect() {
+      this.set((feed()?.lagMs ?? 0) / 1000);
+    },
+  });
+  const watchReconnects = new Counter({
+    name: 'prism_console_watch_reconnects_total',
+    help: 'Times the Watch stream was opened again after a break',
+    registers: [registry],
+  });
   return {
     registry,
     http,
+    watch: { reconnected: () => watchReconnects.inc() },
     controlPlane: {
       observeCall(method, code, seconds) {
         calls.inc({ method, code });

@@ -1,21 +1,29 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorPage } from '../../components/layout/ErrorPage.js';
 import { Layout } from '../../components/layout/Layout.js';
-import { MAINTENANCE_BANNER_ID } from '../../components/layout/MaintenanceBanner.js';
+import { livePage, liveStreamUrl } from '../../components/layout/live.js';
+import {
+  MAINTENANCE_BANNER_ID,
+  MaintenanceBanner,
+} from '../../components/layout/MaintenanceBanner.js';
 import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
 import { PageHeader } from '../../components/ui/PageHeader.js';
+import { markUnrepeatable, noteUnrepeatable, type Unrepeatable } from '../forms/envelope.js';
 import { localPath, type Url } from '../html/url.js';
 import { type Area, areaOfPath, areaRoot } from '../routes/navigation.js';
 import { routes } from '../routes/table.js';
 import { type ErrorDescription, errorHelp } from '../views/errors.js';
 import { maintenanceView } from '../views/operations/maintenance.js';
+import { FRESH_COOKIE, readsOf } from './control-plane.js';
 
 /*
  * The one page renderer (decision 002): every HTML answer of the console goes through these
- * reply methods. They own the layout, the headers (no-store: pages show live state and forms
- * carry one-time request ids; Vary on the htmx headers that choose page or fragment), the
+ * reply methods. They own the layout, the headers (an ETag and `private, no-cache` for a page
+ * whose every input is known, else no-store: forms carry one-time request ids; Vary on the
+ * htmx headers that choose page or fragment), the
  * operator and CSRF token in the layout, and the page-or-fragment choice.
  */
 
@@ -40,8 +48,18 @@ export interface PageSpec {
   body: () => JSX.Element;
   /** Without JavaScript the page reloads itself this often (a running operation's progress). */
   refreshSeconds?: number | undefined;
-  /** An htmx request aimed at the element `id` gets `render()` alone (decision 002). */
-  fragment?: { id: string; render: () => JSX.Element } | undefined;
+  /**
+   * An htmx request aimed at the element `id` gets `render()` alone (decision 002). `live`: the
+   * element is a live region (components/layout/live.ts `liveRegion`): the page subscribes to
+   * its changes, and a stream event or `live-poll` brings this same fragment. A region is always
+   * a fragment, so a live region without a handler cannot be written.
+   */
+  fragment?: { id: string; render: () => JSX.Element; live?: boolean } | undefined;
+  /**
+   * The page holds an event stream of its own (an operation's progress over WatchOperation): it
+   * gets no second one for its live regions and banner — one EventSource per tab.
+   */
+  ownStream?: boolean | undefined;
 }
 
 /** A page whose content is streamed: see `Renderer.streamPage`. */
@@ -109,6 +127,9 @@ export interface Renderer {
 
 declare module 'fastify' {
   interface FastifyReply extends Renderer {}
+  interface FastifyRequest {
+    [kIssued]: Unrepeatable | null;
+  }
 }
 
 /**
@@ -135,7 +156,105 @@ async function sendHtml(reply: FastifyReply, body: JSX.Element): Promise<Sent> {
   return reply as unknown as Sent;
 }
 
-async function layout(request: FastifyRequest, spec: PageSpec): Promise<string> {
+/**
+ * A signed-in page's live regions: its own fragment when it is one, and the maintenance banner,
+ * which every signed-in page follows. Undefined for a page that is not live.
+ */
+function liveOf(request: FastifyRequest, spec: PageSpec, live: boolean) {
+  const page = livePage(request);
+  if (!live || spec.ownStream || !request.operator || !page) return undefined;
+  const regions = spec.fragment?.live ? [spec.fragment.id] : [];
+  return { page, stream: liveStreamUrl(page, [...regions, MAINTENANCE_BANNER_ID]) };
+}
+
+/** The maintenance banner alone: a live region of every signed-in page (its `live-poll`). */
+async function bannerFragment(request: FastifyRequest): Promise<string> {
+  const view = maintenanceView(await request.maintenance(), new Date());
+  return <MaintenanceBanner view={view} live={livePage(request)} />;
+}
+
+/*
+ * Conditional GET (design.md, "ETag / 304"). A page's ETag is a hash of everything it shows:
+ * the address and the htmx headers that choose page or fragment, who looks (operator, role,
+ * session — the CSRF token is bound to it), their theme, the maintenance banner, the build, and
+ * a fingerprint of every control-plane answer read for it. A repeat view whose tag matches is
+ * answered 304 before anything is rendered. Weak: compressed and plain answers differ in bytes
+ * but not in what they show. Never for a page that hands out a form's request id (a browser
+ * reusing it would resubmit an id already used) or shows a one-time notice.
+ */
+const kIssued = Symbol('request ids issued');
+const CACHEABLE = 'private, no-cache';
+const buildIds = new WeakMap<FastifyInstance, string>();
+const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
+const bigints = (_key: string, value: unknown) =>
+  typeof value === 'bigint' ? value.toString() : value;
+
+async function pageTag(reply: FastifyReply): Promise<string | undefined> {
+  const request = reply.request;
+  const reads = readsOf(request);
+  if (reply.statusCode !== 200 || request[kIssued]?.unrepeatable || reads?.complete === false) {
+    return undefined;
+  }
+  // Signed-out pages (the no-access page shows a record from its own cookie) are cheap: never.
+  if (!request.operator || !request.consoleSession) return undefined;
+  const query = request.query;
+  if (query && typeof query === 'object' && Object.hasOwn(query, 'notice')) return undefined;
+  const app = request.server;
+  let build = buildIds.get(app);
+  if (build === undefined) {
+    build = sha(JSON.stringify(app.assets));
+    buildIds.set(app, build);
+  }
+  const { operator, headers } = request;
+  const maintenance = maintenanceView(await request.maintenance(), new Date());
+  const shown = [
+    request.url,
+    headers['hx-request'],
+    headers['hx-target'],
+    headers['hx-history-restore-request'],
+    [operator.subject, operator.username, operator.name, operator.role],
+    sha(request.consoleSession.id),
+    request.theme(),
+    maintenance,
+    build,
+    reads?.parts ?? [],
+  ];
+  return `W/"${sha(JSON.stringify(shown, bigints))}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = tag.slice(2);
+  return ifNoneMatch
+    .split(',')
+    .some((each) => each.trim() === '*' || each.trim().replace(/^W\//, '') === opaque);
+}
+
+/** A page or fragment of a GET: 304 when the browser holds what it would show, else tagged. */
+async function sendPage(reply: FastifyReply, render: () => JSX.Element): Promise<Sent> {
+  const method = reply.request.method;
+  if (method !== 'GET' && method !== 'HEAD') return sendHtml(reply, render());
+  const held = reply.request.headers['if-none-match'];
+  const before = held ? await pageTag(reply) : undefined;
+  if (before && matches(held, before)) {
+    reply.code(304).header('etag', before).header('cache-control', CACHEABLE).header('vary', VARY);
+    reply.send();
+    return reply as unknown as Sent;
+  }
+  const html = await render();
+  // Again after rendering: a read or a request id of the render itself counts too.
+  // The form field too, should a request id ever be issued where the scope does not reach.
+  const after = html.includes('name="request_id"') ? undefined : await pageTag(reply);
+  if (after) reply.header('etag', after);
+  reply
+    .header('cache-control', after ? CACHEABLE : 'no-store')
+    .header('vary', VARY)
+    .type('text/html; charset=utf-8')
+    .send(html);
+  return reply as unknown as Sent;
+}
+
+async function layout(request: FastifyRequest, spec: PageSpec, live = false): Promise<string> {
   const root = spec.area ? areaRoot(spec.area) : undefined;
   const crumbs =
     spec.crumbs && root ? [{ label: root.label, href: root.href }, ...spec.crumbs] : spec.crumbs;
@@ -143,6 +262,11 @@ async function layout(request: FastifyRequest, spec: PageSpec): Promise<string> 
   const maintenance = request.operator
     ? maintenanceView(await request.maintenance(), new Date())
     : undefined;
+  // Rendered first, so the layout knows whether it needs the "Copy as command" script: the
+  // region notes itself in the request's scope (src/forms/envelope.ts markCopyRegion).
+  const content = spec.body();
+  await content;
+  const copyCommand = request[kIssued]?.copyRegion === true;
   return (
     <Layout
       title={spec.title}
@@ -153,6 +277,9 @@ async function layout(request: FastifyRequest, spec: PageSpec): Promise<string> 
       theme={request.theme()}
       refreshSeconds={spec.refreshSeconds}
       maintenance={maintenance}
+      live={liveOf(request, spec, live)}
+      copyCommand={copyCommand}
+      ownStream={spec.ownStream}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       {spec.header !== false ? (
@@ -160,7 +287,7 @@ async function layout(request: FastifyRequest, spec: PageSpec): Promise<string> 
       ) : (
         ''
       )}
-      {spec.body()}
+      {content}
     </Layout>
   );
 }
@@ -186,11 +313,34 @@ function retryHref(request: FastifyRequest): Url | undefined {
 
 export default fp(
   async (app: FastifyInstance) => {
+    app.decorateRequest(kIssued, null);
+    // Callback style, so the rest of the request (hooks, handler) runs inside the scope.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const scope: Unrepeatable = { unrepeatable: false };
+      request[kIssued] = scope;
+      noteUnrepeatable(scope, done);
+    });
+    // The console sessions in the store (who is signed in) are no control-plane read: no
+    // fingerprint covers them, so a page showing them is never "not modified".
+    app.addHook('onReady', async () => {
+      if (!app.hasDecorator('sessions')) return;
+      const store = app.sessions;
+      const list = store.list.bind(store);
+      store.list = () => {
+        markUnrepeatable();
+        return list();
+      };
+    });
     app.decorateReply('page', function (this: FastifyReply, spec: PageSpec) {
-      if (spec.fragment && this.request.wantsFragment(spec.fragment.id)) {
-        return sendHtml(this, spec.fragment.render());
+      const fragment = spec.fragment;
+      if (fragment && this.request.wantsFragment(fragment.id)) {
+        return sendPage(this, () => fragment.render());
       }
-      return sendHtml(this, layout(this.request, spec));
+      // The banner is a live region of every signed-in page, whatever the page's own regions.
+      if (this.request.operator && this.request.wantsFragment(MAINTENANCE_BANNER_ID)) {
+        return sendPage(this, () => bannerFragment(this.request));
+      }
+      return sendPage(this, () => layout(this.request, spec, true));
     });
     app.decorateReply('streamPage', async function (this: FastifyReply, spec: StreamPageSpec) {
       const page = await layout(this.request, { ...spec, body: () => <>{STREAM_SLOT}</> });
@@ -267,6 +417,15 @@ export default fp(
     });
     app.decorateReply('seeOther', function (this: FastifyReply, url: Url) {
       this.header('cache-control', 'no-store');
+      // After a change: the next pages (any replica) read past the read cache, so the operator
+      // sees their write at once (design.md, "Read-your-writes").
+      if (this.request.method !== 'GET' && this.request.method !== 'HEAD') {
+        const secure = this.request.server.config.publicUrl.protocol === 'https:';
+        this.header(
+          'set-cookie',
+          `${FRESH_COOKIE}=1; Max-Age=5; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+        );
+      }
       if (this.request.htmx.request) {
         this.header(
           'hx-location',

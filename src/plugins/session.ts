@@ -2,6 +2,12 @@ import secureSession, { type Session } from '@fastify/secure-session';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
+  LIVE_RENDER_HEADER,
+  type LiveRender,
+  liveOperator,
+  parseLiveRender,
+} from '../live/render-identity.js';
+import {
   type ConsoleSession,
   createMemorySessionStore,
   createRedisSessionStore,
@@ -134,6 +140,15 @@ declare module 'fastify' {
     loginCookie: Session<LoginCookie>;
     /** The signed-in operator's server-side session, loaded once per request. */
     consoleSession: ConsoleSession | undefined;
+    /**
+     * Set on the fan-out's internal renders (src/live/render-identity.ts): no session, a
+     * synthetic operator of this role, calls made with the replica's service token.
+     */
+    liveRender: LiveRender | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Requests the page makes on its own (the live stream): never activity, never a touch. */
+    background?: boolean;
   }
 }
 
@@ -215,7 +230,20 @@ export default fp(
     ]);
 
     app.decorateRequest('consoleSession', undefined);
+    app.decorateRequest('liveRender', undefined);
     app.addHook('onRequest', async (request) => {
+      const liveHeader = request.headers[LIVE_RENDER_HEADER];
+      if (liveHeader !== undefined) {
+        // Only the console's own renders know the secret; a browser's attempt is ignored (and
+        // its cookie, if any, read as usual below).
+        const live = request.method === 'GET' ? parseLiveRender(liveHeader) : undefined;
+        if (live) {
+          request.liveRender = live;
+          request.operator = liveOperator(live.role);
+          return;
+        }
+        request.log.warn('refused a live render header without the process secret');
+      }
       const sid = request.sessionCookie.get('sid');
       if (!sid) return;
       const session = await store.get(sid);
@@ -234,7 +262,10 @@ export default fp(
       };
       // A page refreshing itself is not the operator at work: an open dashboard must not keep
       // a session alive past its idle timeout.
-      if (request.headers[BACKGROUND_HEADER] === undefined) await store.touch(sid, Date.now());
+      const background =
+        request.headers[BACKGROUND_HEADER] !== undefined ||
+        request.routeOptions.config?.background === true;
+      if (!background) await store.touch(sid, Date.now());
     });
   },
   { name: 'session', dependencies: ['operator'] },

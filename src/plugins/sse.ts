@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,6 +16,29 @@ export interface SseOptions {
   heartbeatMs?: number;
   /** Sent as `retry:` at the start: how long the browser waits before reconnecting. */
   retryMs?: number;
+}
+
+/** A stream as a direct source writes to it: frames already formatted (built once, shared). */
+export interface SseSink {
+  write(frame: Buffer | string): void;
+  /** Bytes written and not yet taken by the browser (this stream's buffers and the socket's). */
+  bufferedBytes(): number;
+  /** Ends the stream, with a `retry:` hint when given. */
+  end(retryMs?: number): void;
+}
+
+/**
+ * A source that writes its frames itself instead of being iterated: the live fan-out writes one
+ * frame, built once, to thousands of streams (src/live/hub.ts). `attach` is called once the
+ * stream is open; `drained` whenever the browser has taken what was buffered, `closed` once when
+ * the stream ends (browser gone, shutdown, or end()). Never iterated.
+ */
+export interface DirectSseSource extends AsyncIterable<SseEvent> {
+  attach(sink: SseSink): { drained(): void; closed(): void };
+}
+
+function isDirect(source: AsyncIterable<SseEvent>): source is DirectSseSource {
+  return typeof (source as Partial<DirectSseSource>).attach === 'function';
 }
 
 export interface SsePluginOptions extends SseOptions {
@@ -64,6 +89,118 @@ function field(name: string, value: string): string {
   return value;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/** `frame` as one HTTP/1.1 chunk: its length in hex, CRLF, the bytes, CRLF. */
+export function chunkFramed(frame: Buffer): Buffer {
+  const head = Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1');
+  return Buffer.concat([head, frame, CRLF], head.length + frame.length + CRLF.length);
+}
+
+/*
+ * The fan-out writes one frame to thousands of streams in a row: it is chunk-framed once (the
+ * last frame framed is kept) and the same bytes go to every socket.
+ */
+let lastFrame: Buffer | undefined;
+let lastFramed: Buffer | undefined;
+function framedOnce(frame: Buffer): Buffer {
+  if (frame !== lastFrame) {
+    lastFramed = chunkFramed(frame);
+    lastFrame = frame;
+  }
+  return lastFramed as Buffer;
+}
+
+/*
+ * Sockets written directly are corked until the end of the current tick, so that the fan-out's
+ * loop only queues (one small write per stream) and the kernel writes follow in one pass —
+ * also merging the frames one stream gets in the same tick (several regions) into one write.
+ */
+const corked: Socket[] = [];
+function corkUntilFlush(socket: Socket): void {
+  if (corked.length === 0) process.nextTick(flushEventStreams);
+  socket.cork();
+  corked.push(socket);
+}
+
+/**
+ * Hands what direct sources wrote to event streams since the last flush to the kernel now
+ * (otherwise done at the end of the tick). The live hub calls it after a fan-out, to time it.
+ */
+export function flushEventStreams(): void {
+  const sockets = corked.splice(0);
+  for (const socket of sockets) socket.uncork();
+}
+
+/**
+ * Whether frames may now go straight to the response's socket: the head is out, and nothing
+ * of ours or of the response's own is still waiting (so the socket's order is the stream's).
+ */
+function socketReady(raw: ServerResponse, body: PassThrough): Socket | undefined {
+  // The body always starts with the retry hint, so an empty body means the head went with it.
+  const socket = raw.socket;
+  if (!socket || !raw.headersSent || body.readableLength > 0 || body.writableLength > 0) {
+    return undefined;
+  }
+  // The response's own queue (a pipelined request's answer waiting its turn): none of it.
+  return raw.writableLength === socket.writableLength ? socket : undefined;
+}
+
+/**
+ * The sink a direct source writes to. Until the head is out (through reply.send and every onSend
+ * hook: security headers, request id) frames go through `body` like any others; after, they skip
+ * the PassThrough and the response's own chunking — one write to the socket of bytes framed once
+ * per frame, not per stream (issue 10 measured ~14.5 µs per stream the other way, ten times the
+ * fan-out's budget). close() is called as the stream ends: the end itself (the retry hint, the
+ * last chunk) goes through `body` and the response again.
+ */
+function directSink(
+  raw: ServerResponse,
+  body: PassThrough,
+  drained: () => void,
+): Omit<SseSink, 'end'> & { close(): void } {
+  let socket: Socket | undefined;
+  let chunked = true;
+  let closed = false;
+  const prepare = () => {
+    if (socket || closed) return socket;
+    socket = socketReady(raw, body);
+    // Without chunked encoding (an HTTP/1.0 client) the body is the bytes until the close.
+    chunked = raw.chunkedEncoding;
+    socket?.on('drain', drained);
+    return socket;
+  };
+  // Fastify pipes the body once the onSend hooks are done; what was written so far (the retry
+  // hint, the live status) flows at the next tick, the head with it. Switching then keeps that
+  // one-off work out of the first fan-out; a stream still busy switches at a later write.
+  raw.once('pipe', () => setImmediate(prepare));
+  return {
+    write(frame) {
+      if (closed) return;
+      const target = socket ?? prepare();
+      if (!target) {
+        if (body.writable) body.write(frame);
+        return;
+      }
+      // Gone, its close event not here yet: nothing more to write.
+      if (!target.writable) return;
+      const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
+      if (!target.writableCorked) corkUntilFlush(target);
+      target.write(chunked ? framedOnce(bytes) : bytes);
+    },
+    // The response holds nothing of its own once frames go to the socket (socketReady).
+    bufferedBytes: () =>
+      socket
+        ? socket.writableLength
+        : body.writableLength + body.readableLength + raw.writableLength,
+    close() {
+      closed = true;
+      // The socket outlives the stream (keep-alive): our listener does not.
+      socket?.off('drain', drained);
+    },
+  };
+}
+
 /** Resolves when the browser has taken what was written, or is gone. */
 function drained(body: PassThrough): Promise<void> {
   return new Promise((resolve) => {
@@ -111,23 +248,29 @@ export default fp(
         const heartbeatMs = callOptions?.heartbeatMs ?? options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
         const retryMs = callOptions?.retryMs ?? options.retryMs ?? DEFAULT_RETRY_MS;
         const body = new PassThrough();
-        const iterator = source[Symbol.asyncIterator]();
+        const direct = isDirect(source) ? source : undefined;
+        const iterator = direct ? undefined : source[Symbol.asyncIterator]();
+        let attached: ReturnType<DirectSseSource['attach']> | undefined;
         let ended = false;
         let heartbeat: NodeJS.Timeout | undefined;
-        const write = (chunk: string) => body.writable && body.write(chunk);
+        let closeSink: (() => void) | undefined;
+        const write = (chunk: string | Buffer) => body.writable && body.write(chunk);
 
         const end: End = (hint) => {
           if (ended) return;
           ended = true;
           clearInterval(heartbeat);
           untrack(end);
+          closeSink?.();
           if (body.writable) body.end(hint === undefined ? undefined : `retry: ${hint}\n\n`);
           // Not awaited: a source waiting for its next item finishes that wait first (for a
           // control-plane stream, the response closing cancels it).
-          iterator.return?.().catch(() => {});
+          iterator?.return?.().catch(() => {});
+          attached?.closed();
         };
 
         const pump = async () => {
+          if (!iterator) return;
           try {
             for (;;) {
               const next = await iterator.next();
@@ -147,6 +290,21 @@ export default fp(
           end(shutdownRetryMs);
         } else if (this.request.method === 'HEAD') {
           end();
+        } else if (direct) {
+          // The source writes (and keeps the stream alive) itself.
+          this.raw.once('close', () => end());
+          track(end);
+          const drained = () => attached?.drained();
+          const sink = directSink(this.raw, body, drained);
+          attached = direct.attach({ ...sink, end: (hint) => end(hint) });
+          closeSink = sink.close;
+          // Ended while attaching (the hub already closed): closed() could not be called then.
+          if (ended) {
+            sink.close();
+            attached.closed();
+          }
+          body.on('drain', drained);
+          this.raw.on('drain', drained);
         } else {
           heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
           this.raw.once('close', () => end());

@@ -12,6 +12,11 @@ export interface Assets {
   /** The htmx SSE extension; loaded after htmx. */
   htmxSse: Url;
   favicon: Url;
+  /**
+   * Live regions: the htmx SSE extension and src/browser/live.js (the indicator, pause, polling
+   * fallback, swaps that keep input) in one file.
+   */
+  live?: Url | undefined;
   /** "Copy as command": the Copy button's script (components/ui/CopyCommand.tsx). */
   copyCommand?: Url | undefined;
   /** The AdminService schema the commands name (`buf curl --schema`, src/views/commands-schema.ts). */
@@ -44,6 +49,7 @@ function readManifest(publicDir: string): Assets {
     css: asset('app.css'),
     htmx: asset('htmx.js'),
     htmxSse: asset('htmx-sse.js'),
+    live: asset('live.js'),
     copyCommand: asset('copy-command.js'),
     adminSchema: asset('prism-admin.binpb'),
     favicon: trustedUrl('/favicon.svg'),

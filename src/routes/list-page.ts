@@ -21,6 +21,9 @@ export function canonicalListQuery(
   typedIds: readonly string[],
 ): Sent | undefined {
   const trigger = htmxTrigger(request);
+  // The region fetching itself (live-poll, components/layout/live.ts): the address bar is right
+  // already, and a history entry per refresh would make Back useless.
+  if (trigger === resultsId) return undefined;
   const typing = trigger !== undefined && typedIds.includes(trigger);
   return canonicalQuery(request, reply, resultsId, typing ? 'replace' : 'push');
 }

@@ -37,6 +37,9 @@ function readTimestamp(ts: Timestamp | undefined): Reading {
   return { kind: 'time', date: new Date(Number(seconds) * 1000 + Math.floor(nanos / 1_000_000)) };
 }
 
+/** formatTime's texts by epoch milliseconds. */
+const timeTexts = new Map<number, string>();
+
 /** `2026-01-02 03:04:05 UTC`; `—` when unset (also Go's zero time). */
 export function formatTime(ts: Timestamp | undefined): string {
   const time = readTimestamp(ts);
@@ -47,8 +50,18 @@ export function formatTime(ts: Timestamp | undefined): string {
       return 'before 0001-01-01';
     case 'after':
       return 'after 9999-12-31';
-    case 'time':
-      return `${time.date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    case 'time': {
+      // The same few times (when each resource was made) on every view of a page: kept, as
+      // writing one costs a microsecond and a 50-row page writes 50. Cleared when full.
+      const ms = time.date.getTime();
+      let text = timeTexts.get(ms);
+      if (text === undefined) {
+        text = `${time.date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+        if (timeTexts.size >= 4096) timeTexts.clear();
+        timeTexts.set(ms, text);
+      }
+      return text;
+    }
   }
 }
 
@@ -91,8 +104,20 @@ export function formatNumber(value: number | bigint): string {
   if (Math.abs(value) >= HUGE) {
     return `${value < 0 ? 'less than -' : 'more than '}${numberFormat.format(HUGE)}`;
   }
+  // Whole numbers, most of what a page shows, are grouped here: the same text as en-US Intl
+  // ("-1,234"), at a fraction of its cost (a 50-row page formats a hundred or more).
+  if (Number.isSafeInteger(value)) return groupThousands(value);
   // Intl writes -0 as "-0".
   return numberFormat.format(value === 0 ? 0 : value);
+}
+
+/** `1,234,567` for a safe integer (String() writes those without an exponent; -0 as "0"). */
+function groupThousands(value: number): string {
+  const digits = String(Math.abs(value));
+  const head = digits.length % 3 || 3;
+  let text = digits.slice(0, head);
+  for (let at = head; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
+  return value < 0 ? `-${text}` : text;
 }
 
 /** `4.5/s` under ten, `1,234/s` from there. */

@@ -100,6 +100,8 @@ export interface ConformanceOptions {
   auditBatchSize?: number;
   /** total_size in an empty message after the last batch instead of on it. */
   auditTotalInOwnMessage?: boolean;
+  /** Changes kept for Watch resumes (default 10,000); fewer lets a test outrun them quickly. */
+  retainedChanges?: number;
 }
 
 export async function startConformanceServer(
@@ -114,7 +116,7 @@ export async function startConformanceServer(
   };
   const service = loaded.prism.admin.v1.AdminService.service;
 
-  const world = createWorld();
+  const world = createWorld(options.retainedChanges);
   const mutations = new Mutations(world);
   const drains = createDrains(world, options.drainStepMs ?? 100);
   const deps = { world, mutations };

@@ -3,6 +3,7 @@
 // request id answered with its first outcome without acting again, and an audit entry for
 // every attempt, successful or not.
 
+import { ChangeLog } from './changes.js';
 import { Changes, codeName, invalid, type Message, Refusal, timestamp } from './wire.js';
 
 /** A namespace as proto-loader hands it over (camelCase fields, int64 as strings). */
@@ -54,9 +55,11 @@ export interface World {
   readonly applied: string[];
   /** Notified after every change (maintenance, sessions, operations). */
   readonly changes: Changes;
+  /** What Watch streams announce, with resource versions; retained for resumes. */
+  readonly watch: ChangeLog;
 }
 
-export function createWorld(): World {
+export function createWorld(retainedChanges?: number): World {
   return {
     namespaces: new Map(),
     clientConfigurations: new Map(),
@@ -68,6 +71,7 @@ export function createWorld(): World {
     maintenance: { enabled: false, message: '' },
     applied: [],
     changes: new Changes(),
+    watch: new ChangeLog(retainedChanges),
   };
 }
 
@@ -104,6 +108,8 @@ export interface MutationSpec<T> {
   /** Field problems of the request itself (request id and reason are checked already). */
   validate?(): { field: string; description: string }[];
   act(): T;
+  /** The Watch event an attempt that acted announces (enum names), in `namespace`. */
+  announces?: { kind: string; id: string; change: string };
 }
 
 /** Runs mutations: validation, replay of a retried request id, an audit entry per attempt. */
@@ -135,6 +141,10 @@ export class Mutations {
       if (violations.length > 0) invalid(violations);
       result = spec.act();
       this.world.applied.push(`${context.method} ${requestId}`);
+      const { announces } = spec;
+      if (announces) {
+        this.world.watch.emit(announces.kind, announces.id, announces.change, spec.namespace);
+      }
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       result = err;

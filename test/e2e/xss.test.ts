@@ -56,13 +56,13 @@ async function expectInert(page: Page, dialogs: readonly string[]): Promise<void
   expect(dialogs).toEqual([]);
   expect(await page.locator('img[src="x"]').count()).toBe(0);
   expect(await page.locator('[onerror]').count()).toBe(0);
-  // The layout's only scripts are htmx, its SSE extension and Copy as command, loaded from
+  // The layout's only scripts are htmx, its SSE extension, live regions and Copy as command, from
   // /assets; anything else was injected.
   expect(await page.locator('script:not([src])').count()).toBe(0);
   for (const src of await page
     .locator('script[src]')
     .evaluateAll((scripts) => scripts.map((s) => s.getAttribute('src')))) {
-    expect(src).toMatch(/^\/assets\/(htmx|htmx-sse|copy-command)\.[0-9a-f]+\.js$/);
+    expect(src).toMatch(/^\/assets\/(htmx|htmx-sse|live|copy-command)\.[0-9a-f]+\.js$/);
   }
 }
 

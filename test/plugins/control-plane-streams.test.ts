@@ -26,6 +26,8 @@ beforeAll(async () => {
     controlPlane: { simulate: true, tickMs: 100 },
     accessTokenTtlSeconds: 55,
     signInAdmin: false,
+    // These tests count the streams the control plane holds: the console's own Watch would be one.
+    serviceClient: false,
   });
   primary = await startConsole();
 });

@@ -119,7 +119,9 @@ describe.each(['br', 'gzip', 'identity'] as const)('with %s', (encoding) => {
     expect(answer.status).toBe(200);
     expectEncoded(answer, encoding);
     expect(String(answer.headers.vary)).toMatch(/HX-Request, HX-Target/);
-    expect(answer.headers['cache-control']).toBe('no-store');
+    // Read-only: kept by this browser for revalidation, the same weak ETag in every encoding.
+    expect(answer.headers['cache-control']).toBe('private, no-cache');
+    expect(answer.headers.etag).toBe(plain.headers.etag);
     expect(answer.text).toContain('data-testid="namespace-row"');
     expect(normalized(answer.text)).toBe(normalized(plain.text));
   });
@@ -282,12 +284,15 @@ async function settled(read: () => number): Promise<number> {
 }
 
 describe('the first load on the wire', () => {
-  // The 50-row namespaces page is issue 10's measure: 32.6 KB today (page 7.8, CSS 7.8, htmx
-  // 15.3 KB in br), so it is not asserted here until the CSS and the page shrink; the bench
-  // reports it. The dashboard is within the target and must stay there.
-  it.each([['the dashboard', '/', 0]])(
-    'is at most 30 KB for %s and every asset it loads, all from the console',
-    async (_, path, rows) => {
+  // The 50-row namespaces page is issue 10's measure (page, CSS, htmx and its SSE extension,
+  // the live regions' script, the favicon). Its target is 30 KB, not met yet: 34.2 KB (htmx alone
+  // is 15 KB); the bound here keeps it from growing while it is brought down.
+  it.each([
+    ['the dashboard', '/', 0, 30],
+    ['the 50-row namespaces page', '/namespaces?size=50', 50, 35],
+  ])(
+    'fits its bound for %s and every asset it loads, all from the console',
+    async (_, path, rows, kilobytes) => {
       if (rows) await fiftyNamespaces();
       const page = await get(path, { encoding: 'br' });
       expect(page.status).toBe(200);
@@ -307,7 +312,9 @@ describe('the first load on the wire', () => {
       }
       const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
       // The message gives the figures (page and each asset, bodies on the wire).
-      expect(total, `first load in br: ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(30 * 1024);
+      expect(total, `first load in br: ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(
+        kilobytes * 1024,
+      );
 
       // No third-party request: every address in the page is the console's own.
       const addresses = [

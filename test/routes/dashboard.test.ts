@@ -77,14 +77,14 @@ describe('GET / (dashboard)', () => {
       // The message is the control plane's text, shown as text.
       expect(textOf(banner)).toContain('Upgrading <b>storage</b>');
       expect(banner?.querySelector('b')).toBeNull();
-      // The poll brings it too, out of band, for the layout's banner.
-      const poll = await stack.admin.inject({
+      // The banner is a live region of its own: its update (stream or poll) brings it too.
+      const update = await stack.admin.inject({
         url: '/',
-        headers: { 'hx-request': 'true', 'hx-target': 'dashboard' },
+        headers: { 'hx-request': 'true', 'hx-target': 'maintenance-banner' },
       });
-      const oob = parseHtml(poll.body).querySelector('#maintenance-banner');
-      expect(oob?.getAttribute('hx-swap-oob')).toBe('true');
-      expect(textOf(oob)).toContain('Upgrading <b>storage</b>');
+      const live = parseHtml(update.body).querySelector('#maintenance-banner');
+      expect(live?.getAttribute('sse-swap')).toBe('maintenance-banner');
+      expect(textOf(live)).toContain('Upgrading <b>storage</b>');
     } finally {
       await cp.setMaintenanceMode({
         enabled: false,
@@ -137,13 +137,18 @@ describe('GET / (dashboard)', () => {
     }
   });
 
-  it('answers the htmx refresh with the dashboard fragment only', async () => {
+  it('answers the live update with the dashboard fragment only, live itself', async () => {
     const res = await stack.admin.inject({
       url: '/',
       headers: { 'hx-request': 'true', 'hx-target': 'dashboard' },
     });
     expect(res.statusCode).toBe(200);
     expect(res.body.startsWith('<div id="dashboard"')).toBe(true);
+    // Replaced by the stream's "dashboard" event, or fetched by live-poll; no timer of its own.
+    const region = parseHtml(res.body).getElementById('dashboard');
+    expect(region?.getAttribute('sse-swap')).toBe('dashboard');
+    expect(region?.getAttribute('hx-trigger')).toBe('live-poll');
+    expect(res.body).not.toContain('every 10s');
     expect(res.body).not.toContain('<html');
     expect(res.headers.vary).toContain('HX-Request');
   });

@@ -64,6 +64,8 @@ describe('the route table', () => {
     }
     // The printout was read at all: the namespaces and their forms are there, with methods.
     expect(registered.get('/namespaces/:name/delete')).toEqual(['GET', 'HEAD', 'POST']);
+    // Event streams answer GET only (a HEAD would open one for nothing).
+    expect(registered.get('/live')).toEqual(['GET']);
   });
 
   it('builds links with encoded parameters and a query without empty values', () => {

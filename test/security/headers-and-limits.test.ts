@@ -18,6 +18,20 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/**
+ * Kept by no cache, or — a read-only page with an ETag — kept only by this browser and never used
+ * without asking the console first (a 304 needs the session, like the page).
+ */
+function expectPrivate(response: LightMyRequestResponse, what: string) {
+  const header = String(response.headers['cache-control'] ?? '');
+  const directives = header.split(',').map((d) => d.trim());
+  if (!directives.includes('no-store')) {
+    expect(directives, `${what}: ${header}`).toEqual(['private', 'no-cache']);
+    expect(String(response.headers.etag), what).toMatch(/^W\/"/);
+  }
+  expect(header, what).not.toMatch(/\b(public|max-age=[1-9]|immutable)\b/);
+}
+
 function expectNoStore(response: LightMyRequestResponse, what: string) {
   const header = String(response.headers['cache-control'] ?? '');
   expect(
@@ -27,8 +41,8 @@ function expectNoStore(response: LightMyRequestResponse, what: string) {
   expect(header, what).not.toMatch(/\b(public|max-age=[1-9]|immutable)\b/);
 }
 
-describe('Cache-Control: no-store', () => {
-  it('on every signed-in page, fragment and error', async () => {
+describe('Cache-Control: no-store, or private and revalidated', () => {
+  it('on every signed-in page, fragment and error; no-store on forms and errors', async () => {
     const admin = stack.admin;
     const target = [...stack.controlPlane.state.namespaces.keys()][0] ?? '';
     const home = await admin.inject({ url: '/' });
@@ -49,11 +63,21 @@ describe('Cache-Control: no-store', () => {
       ['/namespaces/never-was', htmx('main')],
       ['/no-such-page', {}],
     ];
+    const forms = /\/(edit|delete|new)$|never-was|no-such-page/;
     for (const [url, headers] of gets) {
       const response = await admin.inject({ url, headers });
       expect(response.statusCode, url).toBeLessThan(500);
-      expectNoStore(response, `GET ${url} ${JSON.stringify(headers)}`);
+      const what = `GET ${url} ${JSON.stringify(headers)}`;
+      // A form carries a one-time request id, an error is no page to keep: never stored.
+      if (forms.test(url)) expectNoStore(response, what);
+      else expectPrivate(response, what);
     }
+  });
+
+  it('sign-out clears the browser cache of the pages it kept', async () => {
+    const someone = await stack.signIn('viewer');
+    const out = await someone.inject({ method: 'POST', url: '/auth/sign-out' });
+    expect(out.headers['clear-site-data']).toBe('"cache"');
   });
 
   it('on the answers to posts: redirects, forms with errors, refusals', async () => {

@@ -37,6 +37,12 @@ import { hashString } from './random.js';
 /** Oldest audit entries are dropped beyond this, so a long demo run stays bounded. */
 export const AUDIT_LOG_LIMIT = 20_000;
 
+/**
+ * The newest changes kept for Watch resumes (after_resource_version): a watcher whose stream
+ * broke for less than this many changes catches up without re-reading everything.
+ */
+export const RETAINED_CHANGES = 10_000;
+
 /** Namespaces hash onto this many partitions; each partition is served by one proxy. */
 export const PARTITION_COUNT = 12;
 
@@ -56,6 +62,11 @@ export interface StateChange {
 }
 
 export type StateListener = (change: StateChange) => void;
+
+/** Why the changes after a version cannot be replayed; see ControlPlaneState.changesAfter. */
+export type ReplayRefusal =
+  | { readonly reason: 'ahead'; readonly current: bigint }
+  | { readonly reason: 'dropped'; readonly oldest: bigint };
 
 /** What a caller says about an audit entry; the state adds the id and the time. */
 export interface AuditEntryInit {
@@ -100,6 +111,11 @@ export class ControlPlaneState {
   private resourceVersion = 0n;
   private auditSequence = 0;
   private readonly listeners = new Set<StateListener>();
+  /**
+   * The last RETAINED_CHANGES changes, the one of version v at v % RETAINED_CHANGES: versions
+   * go up by one per change, so the ring needs no search and never holds a gap.
+   */
+  private readonly retained: (StateChange | undefined)[] = new Array(RETAINED_CHANGES);
 
   constructor(now: () => Date = () => new Date()) {
     this.now = now;
@@ -125,8 +141,35 @@ export class ControlPlaneState {
       resourceVersion: this.resourceVersion,
       time: this.timestamp(),
     });
-    for (const listener of this.listeners) listener({ event, namespace });
+    const stateChange = { event, namespace };
+    this.retained[Number(this.resourceVersion % BigInt(RETAINED_CHANGES))] = stateChange;
+    for (const listener of this.listeners) listener(stateChange);
     return event;
+  }
+
+  /** The oldest version still held (1 when every change since the start is), 0 before any. */
+  get oldestRetainedVersion(): bigint {
+    const oldest = this.resourceVersion - BigInt(RETAINED_CHANGES) + 1n;
+    if (this.resourceVersion === 0n) return 0n;
+    return oldest > 1n ? oldest : 1n;
+  }
+
+  /**
+   * Every retained change with a version greater than `after`, oldest first — or why not all of
+   * them can be given: `after` is ahead of this state (a restart reset the counter, or another
+   * cluster's version), or changes right after it have already been dropped from the ring.
+   */
+  changesAfter(after: bigint): StateChange[] | ReplayRefusal {
+    const current = this.resourceVersion;
+    if (after > current) return { reason: 'ahead', current };
+    const oldest = this.oldestRetainedVersion;
+    if (after < oldest - 1n) return { reason: 'dropped', oldest };
+    const changes: StateChange[] = [];
+    for (let version = after + 1n; version <= current; version++) {
+      const change = this.retained[Number(version % BigInt(RETAINED_CHANGES))];
+      if (change) changes.push(change);
+    }
+    return changes;
   }
 
   /** Returns the function that unsubscribes. */

@@ -10,12 +10,17 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import {
   type Account,
-  type ClientMetadata,
   type Configuration,
   errors,
   type KoaContextWithOIDC,
   Provider,
 } from 'oidc-provider';
+import {
+  clientMetadata,
+  type IdentityProviderClient,
+  type IdentityProviderServiceClient,
+  serviceClientMetadata,
+} from './clients.js';
 import { handleInteraction, INTERACTION_ROUTE, PAGE_HEADERS } from './interactions.js';
 import { createMemoryAdapter } from './memory-adapter.js';
 import {
@@ -29,16 +34,8 @@ import {
 } from './pages.js';
 import { type DemoUser, findUser } from './users.js';
 
+export type { IdentityProviderClient, IdentityProviderServiceClient } from './clients.js';
 export { DEMO_USERS, type DemoUser } from './users.js';
-
-export interface IdentityProviderClient {
-  clientId: string;
-  clientSecret: string;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  /** Shown on the sign-in and sign-out pages; default none. */
-  name?: string;
-}
 
 export interface IdentityProviderOptions {
   /** Listen address; default '127.0.0.1'. */
@@ -48,6 +45,8 @@ export interface IdentityProviderOptions {
   /** Default 0: any free port. */
   port?: number;
   clients: IdentityProviderClient[];
+  /** Clients acting as themselves (client-credentials grant); default none. */
+  serviceClients?: IdentityProviderServiceClient[];
   /** The `aud` of every access token; default 'prism-admin'. */
   audience?: string;
   /** Default 300. */
@@ -119,7 +118,9 @@ export async function startIdentityProvider(
     provider = new Provider(issuer, config);
     // Static clients are checked when first used; a demo with a mistyped redirect URI should
     // not start at all.
-    for (const client of options.clients) await provider.Client.find(client.clientId);
+    for (const client of [...options.clients, ...(options.serviceClients ?? [])]) {
+      await provider.Client.find(client.clientId);
+    }
   } catch (error) {
     server.close();
     // oidc-provider's message is the error code; the description says what is wrong.
@@ -193,20 +194,6 @@ function accountFor(user: DemoUser): Account {
   };
 }
 
-function clientMetadata(client: IdentityProviderClient): ClientMetadata {
-  return {
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    ...(client.name ? { client_name: client.name } : {}),
-    redirect_uris: client.redirectUris,
-    post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    // client_secret_post is accepted as well: oidc-provider takes either for a secret-based client.
-    token_endpoint_auth_method: 'client_secret_basic',
-  };
-}
-
 async function configuration(input: ConfigurationInput): Promise<Configuration> {
   const { audience, resource, accessTokenTtl, refreshTokenTtl, options } = input;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -217,12 +204,18 @@ async function configuration(input: ConfigurationInput): Promise<Configuration> 
     use: 'sig',
   };
 
+  const serviceGroups = new Map(
+    (options.serviceClients ?? []).map((client) => [client.clientId, client.groups]),
+  );
   const clientName = (ctx: KoaContextWithOIDC) =>
     ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
 
   return {
     adapter: createMemoryAdapter(),
-    clients: options.clients.map(clientMetadata),
+    clients: [
+      ...options.clients.map(clientMetadata),
+      ...(options.serviceClients ?? []).map(serviceClientMetadata),
+    ],
     jwks: { keys: [signingKey] },
     cookies: {
       // Random per start: a restarted demo forgets its sessions anyway.
@@ -253,6 +246,8 @@ async function configuration(input: ConfigurationInput): Promise<Configuration> 
     responseTypes: ['code'],
     features: {
       devInteractions: { enabled: false },
+      // Service clients only (their metadata allows no other grant; operators' clients not this).
+      clientCredentials: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
@@ -266,7 +261,8 @@ async function configuration(input: ConfigurationInput): Promise<Configuration> 
       },
       resourceIndicators: {
         enabled: true,
-        // Every authorization is for the control plane, asked for or not.
+        // Every authorization is for the control plane, asked for or not: the client-credentials
+        // grant too, so a service client gets the same JWT with or without a `resource`.
         defaultResource: () => resource,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
@@ -282,6 +278,10 @@ async function configuration(input: ConfigurationInput): Promise<Configuration> 
       },
     },
     extraTokenClaims: (_ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        const groups = token.clientId ? serviceGroups.get(token.clientId) : undefined;
+        return groups ? { groups: [...groups] } : undefined;
+      }
       const user = token.kind === 'AccessToken' ? findUser(token.accountId) : undefined;
       if (!user) return undefined;
       return { preferred_username: user.username, name: user.name, groups: [...user.groups] };
@@ -292,6 +292,7 @@ async function configuration(input: ConfigurationInput): Promise<Configuration> 
     rotateRefreshToken: true,
     ttl: {
       AccessToken: accessTokenTtl,
+      ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
       IdToken: ID_TOKEN_TTL,
       RefreshToken: refreshTokenTtl,

@@ -228,7 +228,9 @@ export default async function authRoutes(app: FastifyInstance) {
       // Signed out here regardless; the identity provider's session ends when it is back.
       request.log.warn({ err }, 'sign-out: identity provider unreachable');
     }
-    return reply.navigate(trustedUrl(target));
+    // Read-only pages may stay in the browser's cache for revalidation (ETag, `private,
+    // no-cache`): signing out wipes them, so the next person at this browser finds none.
+    return reply.header('clear-site-data', '"cache"').navigate(trustedUrl(target));
   });
 
   get(

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { AuditTrailLink } from '../../../components/audit/AuditTrailLink.js';
-import { SessionDetailView } from '../../../components/client-sessions/SessionDetailView.js';
+import {
+  SESSION_DETAIL_ID,
+  SessionDetailView,
+} from '../../../components/client-sessions/SessionDetailView.js';
+import { livePage } from '../../../components/layout/live.js';
 import { Notice } from '../../../components/ui/Alert.js';
 import { buttonClass } from '../../../components/ui/buttons.js';
 import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
@@ -24,6 +28,7 @@ export default async function detailRoutes(app: FastifyInstance) {
       const notice = sessionNotices.text(request.query.notice, ['terminated', 'expiring']);
       const mayTerminate = hasRole(request.operator?.role, TERMINATE_SESSIONS_ROLE);
       const canReadAudit = hasRole(request.operator?.role, AUDIT_LOG_ROLE);
+      const view = () => <SessionDetailView detail={detail} live={livePage(request)} />;
       return reply.page({
         area: 'sessions',
         title: detail.clientId || detail.id,
@@ -42,10 +47,12 @@ export default async function detailRoutes(app: FastifyInstance) {
             <Notice text={notice}>
               <RequestReceipt requestId={request.query.request} canReadAudit={canReadAudit} />
             </Notice>
-            <SessionDetailView detail={detail} />
+            {view()}
             <AuditTrailLink resource={`sessions/${detail.id}`} canReadAudit={canReadAudit} />
           </>
         ),
+        // Its counters and activity move: the detail is a live region.
+        fragment: { id: SESSION_DETAIL_ID, render: view, live: true },
       });
     },
   );

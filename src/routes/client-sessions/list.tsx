@@ -5,6 +5,7 @@ import {
   TYPED_FILTER_IDS,
 } from '../../../components/client-sessions/SessionFilters.js';
 import { SessionResults } from '../../../components/client-sessions/SessionResults.js';
+import { livePage } from '../../../components/layout/live.js';
 import { fromResultsRegion } from '../../html/canonical-query.js';
 import { hasRole } from '../../plugins/operator.js';
 import { refusedSessionListView, sessionListView } from '../../views/client-sessions/list.js';
@@ -45,6 +46,7 @@ export default async function listRoutes(app: FastifyInstance) {
           csrfToken={request.csrfToken()}
           bulkAction={routes.sessions.bulkTerminate.href()}
           focus={fromResultsRegion(request)}
+          live={livePage(request)}
         />
       );
       return reply.page({
@@ -58,7 +60,7 @@ export default async function listRoutes(app: FastifyInstance) {
             {results()}
           </>
         ),
-        fragment: { id: SESSION_RESULTS_ID, render: results },
+        fragment: { id: SESSION_RESULTS_ID, render: results, live: true },
       });
     },
   );

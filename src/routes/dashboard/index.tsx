@@ -1,7 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance } from 'fastify';
 import { DASHBOARD_ID, DashboardContent } from '../../../components/dashboard/DashboardContent.js';
-import { MaintenanceBanner } from '../../../components/layout/MaintenanceBanner.js';
+import { livePage } from '../../../components/layout/live.js';
 import { SessionStatus } from '../../gen/prism/admin/v1/client_session_pb.js';
 import { NamespaceStatus } from '../../gen/prism/admin/v1/namespace_pb.js';
 import { sawMaintenance } from '../../plugins/maintenance.js';
@@ -13,7 +13,6 @@ import {
   upTotal,
 } from '../../views/dashboard.js';
 import { shortError } from '../../views/errors.js';
-import { maintenanceView } from '../../views/operations/maintenance.js';
 import { get } from '../register.js';
 import { routes } from '../table.js';
 
@@ -80,7 +79,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         cp.listClientSessions({ pageSize: 1, status: SessionStatus.ACTIVE }, opts),
         (r) => r.totalSize,
       ),
-      // Read afresh on every poll, and given to this replica's cache (src/plugins/maintenance.ts):
+      // Read afresh on every render, and given to this replica's cache (src/plugins/maintenance.ts):
       // the layout's banner is then current on the dashboard, and on the pages after it.
       part(cp.getMaintenanceStatus({}, opts), (r) => r.status),
     ]);
@@ -96,26 +95,14 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     for (const err of failures) request.log.warn({ err }, 'dashboard: a control-plane call failed');
 
     if (maintenance.ok) sawMaintenance(request, maintenance.value);
-    const content = () => <DashboardContent view={view} />;
+    const content = () => <DashboardContent view={view} live={livePage(request)} />;
     return reply.page({
       area: 'dashboard',
       title: 'Dashboard',
       subtitle: 'The cluster at a glance.',
       body: content,
-      fragment: {
-        id: DASHBOARD_ID,
-        // A poll also brings the layout's maintenance banner (out of band), so it follows too.
-        render: () => (
-          <>
-            {content()}
-            {maintenance.ok ? (
-              <MaintenanceBanner view={maintenanceView(maintenance.value, new Date())} outOfBand />
-            ) : (
-              ''
-            )}
-          </>
-        ),
-      },
+      // A live region; the maintenance banner is one of its own (src/plugins/page.tsx).
+      fragment: { id: DASHBOARD_ID, render: content, live: true },
     });
   });
 }

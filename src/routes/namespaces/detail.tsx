@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { AuditTrailLink } from '../../../components/audit/AuditTrailLink.js';
+import { livePage } from '../../../components/layout/live.js';
 import { NamespaceDetailActions } from '../../../components/namespaces/NamespaceActions.js';
-import { NamespaceDetailView } from '../../../components/namespaces/NamespaceDetailView.js';
+import {
+  NAMESPACE_DETAIL_ID,
+  NamespaceDetailView,
+} from '../../../components/namespaces/NamespaceDetailView.js';
 import { Notice } from '../../../components/ui/Alert.js';
 import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { noticeQuery } from '../../forms/notices.js';
@@ -30,6 +34,14 @@ export default async function detailRoutes(app: FastifyInstance) {
       ]);
       const notice = namespaceNotices.text(request.query.notice, ['created', 'updated']);
       const canReadAudit = hasRole(request.operator?.role, AUDIT_LOG_ROLE);
+      const view = () => (
+        <NamespaceDetailView
+          detail={detail}
+          sessions={sessions}
+          configurations={configurations}
+          live={livePage(request)}
+        />
+      );
       return reply.page({
         area: 'namespaces',
         title: detail.name,
@@ -43,11 +55,7 @@ export default async function detailRoutes(app: FastifyInstance) {
             <Notice text={notice}>
               <RequestReceipt requestId={request.query.request} canReadAudit={canReadAudit} />
             </Notice>
-            <NamespaceDetailView
-              detail={detail}
-              sessions={sessions}
-              configurations={configurations}
-            />
+            {view()}
             <AuditTrailLink
               resource={`namespaces/${detail.name}`}
               namespace={detail.name}
@@ -55,6 +63,8 @@ export default async function detailRoutes(app: FastifyInstance) {
             />
           </>
         ),
+        // Usage moves every second: the detail is a live region.
+        fragment: { id: NAMESPACE_DETAIL_ID, render: view, live: true },
       });
     },
   );

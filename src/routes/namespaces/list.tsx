@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { livePage } from '../../../components/layout/live.js';
 import { NewNamespaceAction } from '../../../components/namespaces/NamespaceActions.js';
 import { NamespaceFilters, SEARCH_ID } from '../../../components/namespaces/NamespaceFilters.js';
 import { NamespaceResults, RESULTS_ID } from '../../../components/namespaces/NamespaceResults.js';
@@ -42,7 +43,12 @@ export default async function listRoutes(app: FastifyInstance) {
       const notice = namespaceNotices.text(request.query.notice, ['deleted']);
       const can = permissionsFor(request.operator?.role);
       const results = () => (
-        <NamespaceResults view={view} can={can} focus={fromResultsRegion(request)} />
+        <NamespaceResults
+          view={view}
+          can={can}
+          focus={fromResultsRegion(request)}
+          live={livePage(request)}
+        />
       );
       return reply.page({
         area: 'namespaces',
@@ -61,7 +67,7 @@ export default async function listRoutes(app: FastifyInstance) {
             {results()}
           </>
         ),
-        fragment: { id: RESULTS_ID, render: results },
+        fragment: { id: RESULTS_ID, render: results, live: true },
       });
     },
   );

@@ -33,6 +33,7 @@ export default async function detailRoutes(app: FastifyInstance) {
         crumbs: [{ label: view.id }],
         // Without JavaScript: reload until done (the live region does it with JavaScript).
         refreshSeconds: view.done ? undefined : REFRESH_SECONDS,
+        ownStream: true,
         body: () => (
           <>
             <Notice text={notice}>

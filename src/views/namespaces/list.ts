@@ -158,6 +158,7 @@ export interface NamespaceRow {
 export function namespaceRow(ns: Namespace, now = new Date()): NamespaceRow {
   const quota = ns.quota;
   const metrics = ns.metrics;
+  const createdExact = formatTime(ns.createTime);
   return {
     name: ns.name,
     href: routes.namespaces.detail.href({ name: ns.name }),
@@ -174,8 +175,8 @@ export function namespaceRow(ns: Namespace, now = new Date()): NamespaceRow {
     rps: formatRate(metrics?.rps ?? 0),
     assignedProxy: ns.assignedProxy,
     // Unset (or Go's zero time) reads "—" as on the detail page, not "never".
-    created: formatTime(ns.createTime) === '—' ? '—' : formatAgo(ns.createTime, now),
-    createdExact: formatTime(ns.createTime),
+    created: createdExact === '—' ? '—' : formatAgo(ns.createTime, now),
+    createdExact,
     overQuota: overQuota(ns),
   };
 }

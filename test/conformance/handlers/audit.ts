@@ -1,12 +1,17 @@
 // GetAuditLog: the filters of the contract, newest first in batches, before_id as a cursor
-// and total_size on the last batch; Watch held open as grpc-go holds it.
+// and total_size on the last batch. Watch: an empty first batch at the point the stream starts,
+// a replay of the retained changes after after_resource_version (OUT_OF_RANGE when it cannot),
+// then every change live, held open as grpc-go holds it.
 
+import * as grpc from '@grpc/grpc-js';
+import type { LoggedChange, ResumeRefusal, WatchEventObject } from '../changes.js';
 import type { AuditEntryObject } from '../state.js';
-import { invalid, millis } from '../wire.js';
+import { Changes, invalid, type Message, millis, refuse } from '../wire.js';
 import type { Deps, Handlers } from './types.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
+const REPLAY_BATCH_SIZE = 1_000;
 
 export interface AuditOptions {
   batchSize: number;
@@ -77,11 +82,60 @@ export function auditHandlers({ world }: Deps, options: AuditOptions): Handlers 
           };
         }
       },
-      async *Watch(_request, context) {
-        // Subscribed: an empty first batch, then (here) nothing until the caller hangs up.
-        yield { events: [] };
-        while (!context.signal.aborted) await world.changes.wait(context.signal);
+      async *Watch(request, context) {
+        const kinds = new Set((request.kinds ?? []) as string[]);
+        const namespace = String(request.namespace ?? '');
+        const after = BigInt(String(request.afterResourceVersion ?? '0'));
+        const violations = [];
+        if (kinds.has('RESOURCE_KIND_UNSPECIFIED')) {
+          violations.push({ field: 'kinds', description: 'must not be unspecified' });
+        }
+        if (after < 0n) {
+          violations.push({ field: 'after_resource_version', description: 'must not be negative' });
+        }
+        if (violations.length > 0) invalid(violations);
+        const wanted = (change: LoggedChange) =>
+          (kinds.size === 0 || kinds.has(change.event.kind)) &&
+          (namespace === '' || change.namespace === namespace);
+
+        // Replay and subscription in one turn: no change can fall between them.
+        const replay = after > 0n ? world.watch.after(after) : [];
+        if (!Array.isArray(replay)) refuse(grpc.status.OUT_OF_RANGE, outOfRange(after, replay));
+        const start = world.watch.resourceVersion;
+        const queue: WatchEventObject[] = [];
+        const arrived = new Changes();
+        const unsubscribe = world.watch.subscribe((change) => {
+          if (change.version <= start || !wanted(change)) return;
+          queue.push(change.event);
+          arrived.notify();
+        });
+        try {
+          yield { events: [], resourceVersion: String(after > 0n ? after : start) };
+          const replayed = replay.filter(wanted).map((change) => change.event);
+          for (let i = 0; i < replayed.length; i += REPLAY_BATCH_SIZE) {
+            yield batch(replayed.slice(i, i + REPLAY_BATCH_SIZE));
+          }
+          while (!context.signal.aborted) {
+            if (queue.length === 0) await arrived.wait(context.signal);
+            else yield batch(queue.splice(0, queue.length));
+          }
+        } finally {
+          unsubscribe();
+        }
       },
     },
   };
+}
+
+/** A batch of events with the version of its last one, as the contract says. */
+function batch(events: WatchEventObject[]): Message {
+  return { events, resourceVersion: events.at(-1)?.resourceVersion ?? '0' };
+}
+
+function outOfRange(after: bigint, refusal: ResumeRefusal): string {
+  const why =
+    refusal.reason === 'ahead'
+      ? `is ahead of the current resource version ${refusal.current}`
+      : `is older than the oldest change still held (${refusal.oldest})`;
+  return `cannot resume the watch: after_resource_version ${after} ${why}; re-read and watch from 0`;
 }

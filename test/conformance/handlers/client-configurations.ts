@@ -146,6 +146,11 @@ export function clientConfigurationHandlers({ world, mutations }: Deps): Handler
           resource: `clientConfigurations/${name}`,
           namespace: String(input.namespace ?? ''),
           validate: () => validate(input, true),
+          announces: {
+            kind: 'RESOURCE_KIND_CLIENT_CONFIGURATION',
+            id: name,
+            change: 'CHANGE_TYPE_CREATED',
+          },
           act() {
             if (configurations.has(name)) {
               refuse(grpc.status.ALREADY_EXISTS, `client configuration ${name} already exists`, [
@@ -177,6 +182,11 @@ export function clientConfigurationHandlers({ world, mutations }: Deps): Handler
           resource: `clientConfigurations/${name}`,
           namespace: configurations.get(name)?.namespace ?? String(input.namespace ?? ''),
           validate: () => validate(input, false),
+          announces: {
+            kind: 'RESOURCE_KIND_CLIENT_CONFIGURATION',
+            id: name,
+            change: 'CHANGE_TYPE_UPDATED',
+          },
           act() {
             const current = configurationOf(name);
             if (String(input.version) !== current.version) {
@@ -215,6 +225,11 @@ export function clientConfigurationHandlers({ world, mutations }: Deps): Handler
         return mutations.run(request, context, {
           resource: `clientConfigurations/${name}`,
           namespace: configurations.get(name)?.namespace ?? '',
+          announces: {
+            kind: 'RESOURCE_KIND_CLIENT_CONFIGURATION',
+            id: name,
+            change: 'CHANGE_TYPE_DELETED',
+          },
           act() {
             const current = configurationOf(name);
             const version = String(request.version ?? '0');

@@ -105,6 +105,12 @@ export function createDrains(world: World, stepMs: number): Drains {
     if (session) {
       session.status = 'SESSION_STATUS_TERMINATED';
       session.expireTime = timestamp();
+      world.watch.emit(
+        'RESOURCE_KIND_CLIENT_SESSION',
+        id,
+        'CHANGE_TYPE_UPDATED',
+        session.namespace,
+      );
     }
   }
 

@@ -110,6 +110,7 @@ export function namespaceHandlers({ world, mutations }: Deps): Handlers {
         return mutations.run(request, context, {
           resource: `namespaces/${name}`,
           namespace: name,
+          announces: { kind: 'RESOURCE_KIND_NAMESPACE', id: name, change: 'CHANGE_TYPE_CREATED' },
           act() {
             if (namespaces.has(name)) {
               refuse(grpc.status.ALREADY_EXISTS, `namespace ${name} already exists`, [
@@ -140,6 +141,7 @@ export function namespaceHandlers({ world, mutations }: Deps): Handlers {
         return mutations.run(request, context, {
           resource: `namespaces/${name}`,
           namespace: name,
+          announces: { kind: 'RESOURCE_KIND_NAMESPACE', id: name, change: 'CHANGE_TYPE_UPDATED' },
           act() {
             const current = namespaceOf(name);
             if (String(input.version) !== current.version) {
@@ -170,6 +172,7 @@ export function namespaceHandlers({ world, mutations }: Deps): Handlers {
         return mutations.run(request, context, {
           resource: `namespaces/${name}`,
           namespace: name,
+          announces: { kind: 'RESOURCE_KIND_NAMESPACE', id: name, change: 'CHANGE_TYPE_DELETED' },
           act() {
             namespaces.delete(namespaceOf(name).name);
             return {};

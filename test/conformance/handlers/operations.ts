@@ -42,6 +42,11 @@ export function operationHandlers({ world, mutations }: Deps, drains: Drains): H
         return mutations.run(request, context, {
           resource: 'maintenance',
           namespace: '',
+          announces: {
+            kind: 'RESOURCE_KIND_MAINTENANCE',
+            id: 'maintenance',
+            change: 'CHANGE_TYPE_UPDATED',
+          },
           validate() {
             const violations = [];
             if (String(request.message ?? '').length > 1024) {

@@ -9,9 +9,13 @@ import {
   AuditOutcome,
   type GetAuditLogRequest,
 } from '../../../gen/prism/admin/v1/audit_pb.js';
-import { ResourceKind, type WatchEvent } from '../../../gen/prism/admin/v1/watch_pb.js';
+import {
+  ResourceKind,
+  type WatchEvent,
+  type WatchRequest,
+} from '../../../gen/prism/admin/v1/watch_pb.js';
 import { Notifier } from '../async.js';
-import type { ControlPlaneState } from '../state.js';
+import type { ControlPlaneState, ReplayRefusal, StateChange } from '../state.js';
 import { Violations } from '../validation.js';
 import type { Handlers, ServiceDeps } from './deps.js';
 
@@ -20,6 +24,8 @@ export const MAX_AUDIT_LIMIT = 10_000;
 export const AUDIT_BATCH_SIZE = 100;
 /** A watcher that falls this far behind is cut off (it can watch again and re-read). */
 export const MAX_WATCH_BACKLOG = 10_000;
+/** Replayed changes go out in batches of at most this many events. */
+export const REPLAY_BATCH_SIZE = 1_000;
 
 /**
  * Test hooks for GetAuditLog streams of one control plane: `beforeBatch(n)` is awaited before
@@ -31,6 +37,26 @@ export interface AuditStreamHooks {
 }
 
 export const auditStreamHooks = new WeakMap<ControlPlaneState, AuditStreamHooks>();
+
+/** Whether a change is one the Watch request asked for (its kinds and namespace). */
+function watchFilter(request: WatchRequest): (change: StateChange) => boolean {
+  const kinds = new Set(request.kinds);
+  return ({ event, namespace }) =>
+    (kinds.size === 0 || kinds.has(event.kind)) &&
+    (request.namespace === '' || namespace === request.namespace);
+}
+
+/** OUT_OF_RANGE, saying why and what the client does about it. */
+function cannotResume(after: bigint, refusal: ReplayRefusal): ConnectError {
+  const why =
+    refusal.reason === 'ahead'
+      ? `is ahead of this control plane's resource version ${refusal.current} (it restarted, or the version is from another control plane)`
+      : `is older than the changes still held (the oldest is ${refusal.oldest})`;
+  return new ConnectError(
+    `cannot resume the watch: after_resource_version ${after} ${why}; re-read the resources and watch from 0`,
+    Code.OutOfRange,
+  );
+}
 
 /** Whether an entry matches the request's filters (all of them; an empty one matches all). */
 function auditFilter(
@@ -109,23 +135,36 @@ export function auditAndWatchHandlers({ state }: ServiceDeps): Handlers<'getAudi
     async *watch(request, context) {
       const violations = new Violations();
       for (const kind of request.kinds) violations.enumValue('kinds', kind, ResourceKind, true);
+      const after = request.afterResourceVersion;
+      if (after < 0n) violations.add('after_resource_version', 'must not be negative');
       violations.throwIfAny();
 
-      const kinds = new Set(request.kinds);
+      const wanted = watchFilter(request);
+      // The replay is taken in the same turn as the subscription, so no change falls between
+      // the two; live events at or below the replay's end are dropped all the same, so none
+      // can come twice.
+      const replay = after > 0n ? state.changesAfter(after) : [];
+      if (!Array.isArray(replay)) throw cannotResume(after, replay);
+      const startVersion = state.currentResourceVersion;
       const queue: WatchEvent[] = [];
       const changed = new Notifier();
       let overflowed = false;
-      const unsubscribe = state.subscribe(({ event, namespace }) => {
-        if (kinds.size > 0 && !kinds.has(event.kind)) return;
-        if (request.namespace !== '' && namespace !== request.namespace) return;
+      const unsubscribe = state.subscribe((change) => {
+        if (!wanted(change) || change.event.resourceVersion <= startVersion) return;
         if (queue.length >= MAX_WATCH_BACKLOG) overflowed = true;
-        else queue.push(event);
+        else queue.push(change.event);
         changed.notify();
       });
       try {
-        // An empty first batch tells the client the subscription is in place: every change
-        // after it arrives on this stream.
-        yield { events: [] };
+        // The first batch, empty, tells the client the subscription is in place, and from where:
+        // now for a new watch, or the version it resumes after (the replay follows, so a stream
+        // that breaks during the replay resumes from the last replayed batch, missing nothing).
+        yield { events: [], resourceVersion: after > 0n ? after : startVersion };
+        const replayed = replay.filter(wanted).map((change) => change.event);
+        for (let i = 0; i < replayed.length; i += REPLAY_BATCH_SIZE) {
+          const events = replayed.slice(i, i + REPLAY_BATCH_SIZE);
+          yield { events, resourceVersion: lastVersion(events) };
+        }
         for (;;) {
           if (overflowed) {
             throw new ConnectError(
@@ -134,11 +173,18 @@ export function auditAndWatchHandlers({ state }: ServiceDeps): Handlers<'getAudi
             );
           }
           if (queue.length === 0) await changed.wait(context.signal);
-          else yield { events: queue.splice(0, queue.length) };
+          else {
+            const events = queue.splice(0, queue.length);
+            yield { events, resourceVersion: lastVersion(events) };
+          }
         }
       } finally {
         unsubscribe();
       }
     },
   };
+}
+
+function lastVersion(events: readonly WatchEvent[]): bigint {
+  return events[events.length - 1]?.resourceVersion ?? 0n;
 }

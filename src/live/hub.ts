@@ -1,0 +1,378 @@
+import type { Role } from '../plugins/operator.js';
+import { formatEvent } from '../plugins/sse.js';
+
+/*
+ * The fan-out: browsers subscribe to regions of pages (a topic: page URL + region id); when the
+ * cluster changes, each topic is rendered ONCE per role that has subscribers, and the one frame,
+ * built once, is written to every subscriber of that (topic, role) — never once per browser.
+ * A browser that reads slower than frames come is not buffered for without bound: past the limit
+ * its frames are dropped, and once it has caught up it is told `resync` (it re-fetches its
+ * regions). Knows nothing of Fastify: the plugin (src/plugins/live.ts) hands in the render and
+ * the streams.
+ */
+
+export interface LiveTopic {
+  /** A local path with query: the page the region is part of. */
+  readonly page: string;
+  /** The region's element id, and the event's name. */
+  readonly region: string;
+}
+
+/**
+ * What rendering a region gave: its HTML; `skip` (a transient failure: send nothing now, try at
+ * the next change); `refused` (the role may not see it, or the page has no such region: the
+ * topic is dropped for that role's subscribers).
+ */
+export type RenderResult = { html: string } | 'skip' | 'refused';
+
+export type RenderRegion = (
+  topic: LiveTopic,
+  role: Role,
+  minVersion: bigint,
+) => Promise<RenderResult>;
+
+/** A subscriber's stream, as the hub writes to it. */
+export interface LiveSink {
+  write(frame: Buffer): void;
+  /** Bytes written and not yet taken by the browser. */
+  bufferedBytes(): number;
+  /** Ends the stream, with a `retry:` hint when given. */
+  end(retryMs?: number): void;
+}
+
+/** What the live indicator says: live; polling (no change feed); the feed is down for now. */
+export type LiveStatus = 'live' | 'polling' | 'paused-upstream';
+
+export interface HubOptions {
+  render: RenderRegion;
+  /** Per subscriber; default 256 KB. */
+  maxBufferedBytes?: number;
+  /** At most one render of a topic per this long; default 1 s. */
+  throttleMs?: number;
+  /** Every topic is rendered again this often, changes or not; default 15 s. */
+  refreshMs?: number;
+  /** A comment line this often keeps proxies from closing quiet streams; default 15 s. */
+  heartbeatMs?: number;
+  /** Renders running at once; default 8. */
+  concurrency?: number;
+  status?: LiveStatus;
+  /** Hands what the sinks queued to the kernel now (else done at the end of the tick). */
+  flush?: () => void;
+}
+
+/** A subscription: the plugin tells it when the browser has caught up, and when it is gone. */
+export interface LiveClient {
+  /** The stream's buffers have emptied (a `drain`): a client that missed frames is told. */
+  drained(): void;
+  /** The stream closed: forget the client. */
+  close(): void;
+}
+
+const KB = 1024;
+const HEARTBEAT = Buffer.from(': keep-alive\n\n');
+const RESYNC = Buffer.from(formatEvent({ event: 'resync', data: 'resync' }));
+
+interface Group {
+  readonly clients: Set<Client>;
+  /** The HTML last sent to this (topic, role): a render giving the same sends nothing. */
+  lastHtml: string | undefined;
+}
+
+interface Topic extends LiveTopic {
+  readonly key: string;
+  readonly roles: Map<Role, Group>;
+  lastRenderAt: number;
+  timer: NodeJS.Timeout | undefined;
+  rendering: boolean;
+  /** A change came while rendering: render again once done (throttled). */
+  again: boolean;
+}
+
+interface Client {
+  readonly sink: LiveSink;
+  readonly role: Role;
+  readonly topics: Set<Topic>;
+  /** Frames were dropped: once caught up it gets `resync`. */
+  stale: boolean;
+}
+
+export class LiveHub {
+  readonly #render: RenderRegion;
+  readonly #max: number;
+  readonly #throttleMs: number;
+  readonly #refreshMs: number;
+  readonly #heartbeatMs: number;
+  readonly #concurrency: number;
+  readonly #topics = new Map<string, Topic>();
+  readonly #clients = new Set<Client>();
+  #status: LiveStatus;
+  #version = 0n;
+  #renders = 0;
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+  #refresh: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #flush: (() => void) | undefined;
+  /** The last frame sent to a (topic, role): handing it to every subscriber, and writing it. */
+  #fanOut = { ms: 0, withWritesMs: 0, clients: 0 };
+
+  constructor(options: HubOptions) {
+    this.#render = options.render;
+    this.#max = options.maxBufferedBytes ?? 256 * KB;
+    this.#throttleMs = options.throttleMs ?? 1_000;
+    this.#refreshMs = options.refreshMs ?? 15_000;
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#status = options.status ?? 'polling';
+    this.#flush = options.flush;
+  }
+
+  /** Subscribers now (one per open stream). */
+  subscriberCount(): number {
+    return this.#clients.size;
+  }
+
+  /**
+   * Renders made since start (each is one internal request), topics with subscribers, and the
+   * last fan-out of a region's frame: to how many subscribers, the time handing it to them took
+   * (fanOutMs, ms) and until the sinks' writes had reached the kernel (fanOutWithWritesMs).
+   */
+  stats(): {
+    renders: number;
+    topics: number;
+    subscribers: number;
+    fanOutMs: number;
+    fanOutClients: number;
+    fanOutWithWritesMs: number;
+  } {
+    return {
+      renders: this.#renders,
+      topics: this.#topics.size,
+      subscribers: this.#clients.size,
+      fanOutMs: this.#fanOut.ms,
+      fanOutClients: this.#fanOut.clients,
+      fanOutWithWritesMs: this.#fanOut.withWritesMs,
+    };
+  }
+
+  get status(): LiveStatus {
+    return this.#status;
+  }
+
+  /**
+   * A new stream for `role`, following `topics`. It gets the live status at once; a topic that
+   * nobody of its role followed yet is rendered now and sent (the page may have been rendered
+   * before a change); a topic followed already is sent at its next change.
+   */
+  subscribe(sink: LiveSink, role: Role, topics: readonly LiveTopic[]): LiveClient {
+    const client: Client = { sink, role, topics: new Set(), stale: false };
+    if (this.#closed) {
+      sink.end();
+      return { drained() {}, close() {} };
+    }
+    this.#clients.add(client);
+    this.#startTimers();
+    this.#send(client, this.#statusFrame());
+    for (const wanted of topics) {
+      const topic = this.#topic(wanted);
+      let group = topic.roles.get(role);
+      const first = !group;
+      if (!group) {
+        group = { clients: new Set(), lastHtml: undefined };
+        topic.roles.set(role, group);
+      }
+      group.clients.add(client);
+      client.topics.add(topic);
+      if (first) void this.#renderGroup(topic, role, group);
+    }
+    return {
+      drained: () => this.#drained(client),
+      close: () => this.#remove(client),
+    };
+  }
+
+  /** The cluster changed (the feed is at `version`): every topic is rendered again, throttled. */
+  changed(version: bigint): void {
+    if (version > this.#version) this.#version = version;
+    for (const topic of this.#topics.values()) this.#schedule(topic);
+  }
+
+  /** The feed's state changed: every subscriber is told. */
+  setStatus(status: LiveStatus): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    const frame = this.#statusFrame();
+    for (const client of this.#clients) this.#send(client, frame);
+  }
+
+  /** Ends every stream (shutdown: `retryMs` sends browsers elsewhere soon) and stops. */
+  close(retryMs?: number): void {
+    this.#closed = true;
+    clearInterval(this.#refresh);
+    clearInterval(this.#heartbeat);
+    for (const topic of this.#topics.values()) clearTimeout(topic.timer);
+    this.#topics.clear();
+    for (const client of [...this.#clients]) client.sink.end(retryMs);
+    this.#clients.clear();
+  }
+
+  #statusFrame(): Buffer {
+    return Buffer.from(formatEvent({ event: 'live-status', data: this.#status }));
+  }
+
+  #topic(wanted: LiveTopic): Topic {
+    const key = `${wanted.page}\n${wanted.region}`;
+    let topic = this.#topics.get(key);
+    if (!topic) {
+      topic = {
+        key,
+        page: wanted.page,
+        region: wanted.region,
+        roles: new Map(),
+        lastRenderAt: Number.NEGATIVE_INFINITY,
+        timer: undefined,
+        rendering: false,
+        again: false,
+      };
+      this.#topics.set(key, topic);
+    }
+    return topic;
+  }
+
+  #startTimers(): void {
+    this.#refresh ??= setInterval(() => this.changed(this.#version), this.#refreshMs).unref();
+    this.#heartbeat ??= setInterval(() => this.#beat(), this.#heartbeatMs).unref();
+  }
+
+  #beat(): void {
+    for (const client of this.#clients) {
+      // A client that missed frames may have caught up without a drain event reaching us.
+      if (client.stale) this.#drained(client);
+      else this.#send(client, HEARTBEAT);
+    }
+  }
+
+  /** Writes, unless the client is behind: then the frame is dropped and the client is stale. */
+  #send(client: Client, frame: Buffer): void {
+    if (client.stale) return;
+    if (client.sink.bufferedBytes() + frame.length > this.#max) {
+      client.stale = true;
+      return;
+    }
+    client.sink.write(frame);
+  }
+
+  #drained(client: Client): void {
+    if (!client.stale || client.sink.bufferedBytes() > this.#max / 4) return;
+    client.stale = false;
+    client.sink.write(RESYNC);
+  }
+
+  #remove(client: Client): void {
+    if (!this.#clients.delete(client)) return;
+    for (const topic of client.topics) {
+      const group = topic.roles.get(client.role);
+      group?.clients.delete(client);
+      if (group && group.clients.size === 0) topic.roles.delete(client.role);
+      if (topic.roles.size === 0) {
+        clearTimeout(topic.timer);
+        this.#topics.delete(topic.key);
+      }
+    }
+    client.topics.clear();
+    if (this.#clients.size === 0) {
+      clearInterval(this.#refresh);
+      clearInterval(this.#heartbeat);
+      this.#refresh = undefined;
+      this.#heartbeat = undefined;
+    }
+  }
+
+  #schedule(topic: Topic): void {
+    if (topic.rendering) {
+      topic.again = true;
+      return;
+    }
+    if (topic.timer) return;
+    const wait = Math.max(0, topic.lastRenderAt + this.#throttleMs - Date.now());
+    topic.timer = setTimeout(() => {
+      topic.timer = undefined;
+      void this.#renderTopic(topic);
+    }, wait);
+    topic.timer.unref?.();
+  }
+
+  async #renderTopic(topic: Topic): Promise<void> {
+    if (this.#topics.get(topic.key) !== topic) return;
+    topic.rendering = true;
+    topic.lastRenderAt = Date.now();
+    try {
+      await Promise.all(
+        [...topic.roles].map(([role, group]) => this.#renderGroup(topic, role, group)),
+      );
+    } finally {
+      topic.rendering = false;
+    }
+    if (topic.again) {
+      topic.again = false;
+      this.#schedule(topic);
+    }
+  }
+
+  async #renderGroup(topic: Topic, role: Role, group: Group): Promise<void> {
+    await this.#slot();
+    let result: RenderResult;
+    try {
+      this.#renders += 1;
+      result = await this.#render(topic, role, this.#version);
+    } catch {
+      result = 'skip';
+    } finally {
+      this.#release();
+    }
+    if (this.#closed || topic.roles.get(role) !== group) return;
+    if (result === 'skip') return;
+    if (result === 'refused') {
+      // Fail closed: this role gets nothing of this topic, ever, on these streams.
+      topic.roles.delete(role);
+      for (const client of group.clients) client.topics.delete(topic);
+      if (topic.roles.size === 0) {
+        clearTimeout(topic.timer);
+        this.#topics.delete(topic.key);
+      }
+      return;
+    }
+    if (result.html === group.lastHtml) return;
+    group.lastHtml = result.html;
+    const frame = Buffer.from(formatEvent({ event: topic.region, data: result.html }));
+    const started = performance.now();
+    for (const client of group.clients) this.#send(client, frame);
+    const fanOut = {
+      ms: performance.now() - started,
+      withWritesMs: 0,
+      clients: group.clients.size,
+    };
+    this.#fanOut = fanOut;
+    this.#flush?.();
+    // Sinks may queue their writes until the end of the tick: timed once they are out.
+    setImmediate(() => {
+      fanOut.withWritesMs = performance.now() - started;
+    });
+  }
+
+  async #slot(): Promise<void> {
+    if (this.#running < this.#concurrency) {
+      this.#running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    // The slot passes straight to the next waiter: #running stays the same.
+    if (next) next();
+    else this.#running -= 1;
+  }
+}

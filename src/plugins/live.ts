@@ -1,0 +1,201 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { z } from 'zod';
+import { localPath } from '../html/url.js';
+import type { ChangeFeed } from '../live/changes.js';
+import { LiveHub, type LiveStatus, type LiveTopic, type RenderResult } from '../live/hub.js';
+import { LIVE_RENDER_HEADER, liveRenderHeader } from '../live/render-identity.js';
+import { Watcher } from '../live/watcher.js';
+import { events } from '../routes/register.js';
+import { type Route, routes } from '../routes/table.js';
+import type { Role } from './operator.js';
+import { type DirectSseSource, flushEventStreams, type SseEvent, type SseSink } from './sse.js';
+
+/*
+ * Live updates (issue 10): the replica's one Watch (app.changes) and the fan-out to browsers
+ * (app.liveHub) over GET /live — one event stream per tab naming its page and regions. A region's
+ * event is exactly what the page answers to htmx for that region, rendered by asking the console
+ * itself as a synthetic operator of the subscriber's role (src/live/render-identity.ts): what a
+ * role may not see fails closed, as it would for a person of that role.
+ */
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The replica's change feed; undefined without a service client (pages poll). */
+    changes: ChangeFeed | undefined;
+    /** The fan-out (subscriberCount(), stats().renders): for tests and the bench. */
+    liveHub: LiveHub;
+  }
+}
+
+/** How often a stream's session is looked up (without touching it): ended, revoked, expired. */
+const SESSION_CHECK_MS = 5_000;
+
+/** Routes that are no page of regions: a stream, a download, health, the sign-in flow. */
+const NOT_PAGES: readonly Route[] = [
+  routes.healthz,
+  routes.readyz,
+  routes.metrics,
+  routes.live,
+  routes.operations.events,
+  routes.audit.export,
+  routes.preferences.theme,
+  ...Object.values(routes.auth),
+];
+
+function tableRoutes(node: unknown): Route[] {
+  if (node && typeof node === 'object' && 'pattern' in node && 'href' in node) {
+    return [node as Route];
+  }
+  return node && typeof node === 'object' ? Object.values(node).flatMap(tableRoutes) : [];
+}
+
+/** The route table's pages as path matchers (`/namespaces/:name` → one segment for :name). */
+const PAGE_PATHS: readonly RegExp[] = tableRoutes(routes)
+  .filter((route) => !NOT_PAGES.includes(route))
+  .map((route) => {
+    const source = route.pattern
+      .split(/(:[A-Za-z_]\w*)/)
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    return new RegExp(`^${source}/?$`);
+  });
+
+/** A local path (and query) of one of the console's pages; else undefined. */
+export function livePagePath(value: string): string | undefined {
+  const path = localPath(value);
+  if (!path) return undefined;
+  const pathname = path.split('?', 1)[0] ?? '';
+  return PAGE_PATHS.some((pattern) => pattern.test(pathname)) ? path : undefined;
+}
+
+const REGION_ID = /^[A-Za-z0-9-]{1,64}$/;
+const regionId = z.string().regex(REGION_ID, 'must be an element id (letters, digits, -)');
+
+const liveQuery = z.object({
+  page: z
+    .string({ error: 'is required: the page the regions are on' })
+    .refine((page) => livePagePath(page) !== undefined, 'is not a page of this console'),
+  region: z
+    .union([regionId, z.array(regionId)], { error: 'is required: a live region id' })
+    .transform((region) => [...new Set(Array.isArray(region) ? region : [region])])
+    .pipe(z.array(z.string()).min(1).max(10, 'at most 10 regions per stream')),
+});
+
+/** A region rendered as `role`: the page's answer to htmx aimed at it, if it is one. */
+async function renderRegion(
+  app: FastifyInstance,
+  topic: LiveTopic,
+  role: Role,
+  minVersion: bigint,
+): Promise<RenderResult> {
+  const response = await app.inject({
+    method: 'GET',
+    url: topic.page,
+    headers: {
+      'hx-request': 'true',
+      'hx-target': topic.region,
+      [LIVE_RENDER_HEADER]: liveRenderHeader(role, minVersion),
+    },
+  });
+  const status = response.statusCode;
+  // The control plane or the store is down for now: the region keeps what it shows.
+  if (status >= 500 || status === 429) return 'skip';
+  // Not allowed for this role, gone, or not a fragment (redirect, full page, the alert region):
+  // nothing of it is ever sent on these streams.
+  if (status !== 200 || response.headers['hx-retarget'] !== undefined) return 'refused';
+  const html = response.body;
+  if (/^\s*<!doctype/i.test(html)) return 'refused';
+  return { html };
+}
+
+/** A source for reply.sse that the hub writes to directly. */
+function directSource(attach: DirectSseSource['attach']): DirectSseSource {
+  return {
+    attach,
+    async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent> {},
+  };
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    const serviceToken = app.serviceToken;
+    const watcher = serviceToken
+      ? new Watcher({
+          client: app.controlPlane,
+          token: serviceToken,
+          logger: app.log.child({ component: 'watch' }),
+          metrics: app.metrics.watch,
+        })
+      : undefined;
+    app.decorate('changes', watcher);
+
+    const statusOf = (): LiveStatus =>
+      !watcher ? 'polling' : watcher.live ? 'live' : 'paused-upstream';
+    const hub = new LiveHub({
+      render: (topic, role, minVersion) => renderRegion(app, topic, role, minVersion),
+      status: statusOf(),
+      flush: flushEventStreams,
+    });
+    app.decorate('liveHub', hub);
+    watcher?.subscribe((change) => {
+      if (change.type === 'status') hub.setStatus(statusOf());
+      else hub.changed(change.resourceVersion);
+    });
+
+    // Streams by console session: ended when the session is (signed out, revoked, expired).
+    const bySession = new Map<string, Set<() => void>>();
+    const endSessionStreams = (sid: string) => {
+      for (const end of bySession.get(sid) ?? []) end();
+    };
+    const check = setInterval(async () => {
+      for (const sid of [...bySession.keys()]) {
+        // get() does not touch: a stream never keeps its session alive.
+        const session = await app.sessions.get(sid).catch(() => 'unknown' as const);
+        if (session === undefined) endSessionStreams(sid);
+      }
+    }, SESSION_CHECK_MS).unref();
+    // Sign-out and revocation on this replica end the streams at once, not at the next check.
+    const store = app.sessions;
+    const remove = store.delete.bind(store);
+    store.delete = async (id: string) => {
+      await remove(id);
+      endSessionStreams(id);
+    };
+
+    app.addHook('onReady', async () => watcher?.start());
+    app.addHook('onClose', async () => {
+      clearInterval(check);
+      hub.close();
+      await watcher?.stop();
+    });
+
+    events(app, routes.live, { query: liveQuery, config: { background: true } }, (request) => {
+      const page = livePagePath(request.query.page) ?? '/';
+      // Without a change feed nothing is pushed: the stream only says the page should poll.
+      const topics = watcher ? request.query.region.map((region) => ({ page, region })) : [];
+      const role = request.operator?.role;
+      const sid = request.consoleSession?.id;
+      return directSource((sink: SseSink) => {
+        if (!role || !sid) {
+          sink.end();
+          return { drained() {}, closed() {} };
+        }
+        const client = hub.subscribe(sink, role, topics);
+        const ends = bySession.get(sid) ?? new Set<() => void>();
+        bySession.set(sid, ends);
+        const end = () => sink.end();
+        ends.add(end);
+        return {
+          drained: () => client.drained(),
+          closed: () => {
+            client.close();
+            ends.delete(end);
+            if (ends.size === 0) bySession.delete(sid);
+          },
+        };
+      });
+    });
+  },
+  { name: 'live', dependencies: ['sse', 'control-plane', 'session', 'auth', 'metrics'] },
+);

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { Layout } from '../../components/layout/Layout.js';
+import { LiveIndicator } from '../../components/layout/LiveIndicator.js';
+import { liveRegion, liveStreamUrl } from '../../components/layout/live.js';
+import { trustedUrl } from '../../src/html/url.js';
+import type { Operator } from '../../src/plugins/operator.js';
+import { parseHtml, textOf } from '../dom.js';
+
+/*
+ * The live indicator and what the layout does for a live page (components/layout/live.ts). What
+ * the script makes of them (ticking, Pause, polling) is for the browser tests.
+ */
+
+const assets = {
+  css: trustedUrl('/assets/app.0.css'),
+  htmx: trustedUrl('/assets/htmx.0.js'),
+  htmxSse: trustedUrl('/assets/htmx-sse.0.js'),
+  live: trustedUrl('/assets/live.0.js'),
+  favicon: trustedUrl('/favicon.svg'),
+};
+
+const operator: Operator = {
+  subject: 'viewer-1',
+  username: 'viewer',
+  name: 'Vera Viewer',
+  role: 'viewer',
+  accessToken: 'not rendered',
+};
+
+describe('LiveIndicator', () => {
+  it('says the page is not live without JavaScript, and shows nothing else then', async () => {
+    const doc = parseHtml(await (<LiveIndicator />));
+    const indicator = doc.querySelector('[data-testid="live-indicator"]');
+    expect(indicator?.querySelector('noscript')?.innerHTML).toContain(
+      'Not live: reload for current data',
+    );
+    // The state, the age and Pause are the script's: hidden until it runs.
+    expect(indicator?.querySelector('[data-live-shown]')?.hasAttribute('hidden')).toBe(true);
+    expect(indicator?.querySelector('[data-live-pause]')?.hasAttribute('hidden')).toBe(true);
+  });
+
+  it('announces the state only, not the ticking age; Pause submits nothing', async () => {
+    const doc = parseHtml(await (<LiveIndicator />));
+    const announced = doc.querySelectorAll('[aria-live]');
+    expect(announced).toHaveLength(1);
+    expect(textOf(announced[0])).toBe('live');
+    expect(announced[0]?.querySelector('[data-live-age]')).toBeNull();
+    expect(textOf(doc.querySelector('[data-live-age]'))).toBe('updated just now');
+    const pause = doc.querySelector('button[data-live-pause]');
+    expect(pause?.getAttribute('type')).toBe('button');
+    expect(textOf(pause)).toBe('Pause');
+  });
+});
+
+describe('a live page in the layout', () => {
+  const page = trustedUrl('/namespaces?q=a&b&status=active');
+  const stream = liveStreamUrl(page, ['namespace-results', 'maintenance-banner']);
+
+  it('names the page, encoded, and each region in the stream address', () => {
+    const url = new URL(stream, 'http://console.invalid');
+    expect(url.pathname).toBe('/live');
+    expect(url.searchParams.get('page')).toBe('/namespaces?q=a&b&status=active');
+    expect(url.searchParams.getAll('region')).toEqual(['namespace-results', 'maintenance-banner']);
+  });
+
+  it('connects the body to the stream, shows the indicator and loads the live script', async () => {
+    const doc = parseHtml(
+      await (
+        <Layout
+          title="Namespaces"
+          area="namespaces"
+          assets={assets}
+          operator={operator}
+          csrfToken="token"
+          live={{ page, stream }}
+        >
+          <section id="namespace-results" {...liveRegion('namespace-results', page)}></section>
+        </Layout>
+      ),
+    );
+    expect(doc.body.getAttribute('hx-ext')).toBe('sse');
+    expect(doc.body.getAttribute('sse-connect')).toBe(stream);
+    expect(doc.querySelector('[data-testid="live-indicator"]')).not.toBeNull();
+    const scripts = [...doc.querySelectorAll('script[src]')].map((s) => s.getAttribute('src'));
+    expect(scripts).toEqual(['/assets/htmx.0.js', '/assets/live.0.js']);
+    // The banner is a region of every live page, fetched from the page's own address.
+    const banner = doc.getElementById('maintenance-banner');
+    expect(banner?.getAttribute('sse-swap')).toBe('maintenance-banner');
+    expect(banner?.getAttribute('hx-get')).toBe(page);
+    const region = doc.getElementById('namespace-results');
+    expect(region?.getAttribute('hx-trigger')).toBe('live-poll');
+    expect(region?.getAttribute('hx-swap')).toBe('outerHTML');
+  });
+
+  it('a page that is not live has no stream, no indicator and no live script', async () => {
+    const doc = parseHtml(
+      await (
+        <Layout title="x" area={undefined} assets={assets} operator={operator} csrfToken="t" />
+      ),
+    );
+    expect(doc.body.hasAttribute('sse-connect')).toBe(false);
+    expect(doc.body.hasAttribute('hx-ext')).toBe(false);
+    expect(doc.querySelector('[data-testid="live-indicator"]')).toBeNull();
+    expect(doc.querySelector('[sse-swap]')).toBeNull();
+    expect(doc.querySelector('script[src="/assets/live.0.js"]')).toBeNull();
+    expect(liveRegion('x', undefined)).toEqual({});
+  });
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directClient } from '../grpc.js';
+import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
+import { seedNamespace, uniqueName } from './namespaces-support.js';
+
+/*
+ * Live updates over the one event stream of each tab (issue 10): a change made at the control
+ * plane — another operator's edit, straight through its gRPC API — reaches open pages without a
+ * reload, and what the operator was doing (focus, typed text) stays as it was. The read cache
+ * keeps answers as in production (keepReads), so these also show that nothing older than the
+ * live view is served, and that an operator's own write is on the page the form redirects to.
+ */
+
+let e2e: BrowserStack;
+let direct: ReturnType<typeof directClient>;
+beforeAll(async () => {
+  e2e = await startBrowserStack({ signedIn: ['admin'], keepReads: true });
+  direct = directClient(e2e.stack.controlPlane.url, e2e.stack.admin.accessToken);
+});
+afterAll(() => e2e?.close());
+
+/** Issue 10: a change appears within 2 s. */
+const LIVE = { timeout: 2_000, interval: 50 } as const;
+const WAIT = { timeout: 15_000, interval: 100 } as const;
+
+async function openLive(path: string) {
+  const watched = await openPage(e2e.browser, { storageState: await e2e.state('admin') });
+  await watched.page.goto(`${e2e.base}${path}`);
+  await waitUntilLive(watched.page);
+  return watched;
+}
+
+/** The indicator says live once the stream is open (and its first status has come). */
+async function waitUntilLive(page: Page) {
+  const state = page.getByTestId('live-indicator').locator('[data-live-state]');
+  await expect.poll(() => state.textContent(), WAIT).toBe('live');
+}
+
+async function describeNamespace(name: string, description: string) {
+  const { namespace } = await direct.getNamespace({ name });
+  if (!namespace) throw new Error(`${name} is missing`);
+  await direct.updateNamespace({
+    namespace: { ...namespace, description },
+    updateMask: { paths: ['description'] },
+    requestId: randomUUID(),
+    reason: 'another operator, at the control plane',
+  });
+}
+
+describe('live pages in Chromium', () => {
+  it('a list: another operator’s change appears within 2 s; the search box keeps focus and text', async () => {
+    const name = uniqueName('live-list');
+    await seedNamespace(direct, { name, description: 'before' });
+    const { page, context, pageErrors } = await openLive('/namespaces?size=200');
+
+    // The operator is typing a search: it narrows the list (and the address) as they type.
+    const search = page.locator('#namespace-search');
+    await search.click();
+    await search.pressSequentially('live-list', { delay: 20 });
+    await expect.poll(() => new URL(page.url()).searchParams.get('q'), WAIT).toBe('live-list');
+    await waitUntilLive(page);
+
+    const row = page.locator(`[data-testid="namespace-row"][data-name="${name}"]`);
+    await describeNamespace(name, 'changed behind the page');
+    await expect.poll(() => row.textContent(), LIVE).toContain('changed behind the page');
+
+    // The stream followed the address the search gave the page, and the typing is untouched.
+    expect(await search.inputValue()).toBe('live-list');
+    expect(await search.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a detail page follows its namespace', async () => {
+    const name = uniqueName('live-detail');
+    await seedNamespace(direct, { name, description: 'first words' });
+    const { page, context, pageErrors } = await openLive(`/namespaces/${name}`);
+    const description = page.getByTestId('namespace-description');
+    await expect(description.textContent()).resolves.toBe('first words');
+
+    await describeNamespace(name, 'second words');
+    await expect.poll(() => description.textContent(), LIVE).toBe('second words');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('the dashboard counts a namespace created elsewhere', async () => {
+    const { page, context, pageErrors } = await openLive('/');
+    const card = page.getByTestId('namespaces');
+    const count = async () =>
+      Number(/([\d,]+)/.exec((await card.textContent()) ?? '')?.[1]?.replace(/,/g, ''));
+    const before = await count();
+    await seedNamespace(direct, { name: uniqueName('live-dash'), description: 'new' });
+    await expect.poll(count, LIVE).toBe(before + 1);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a write is on the page the form redirects to, though the page was read a moment before', async () => {
+    const name = uniqueName('live-rw');
+    await seedNamespace(direct, { name, description: 'as read' });
+    const { page, context } = await openLive(`/namespaces/${name}`);
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.waitForURL(`${e2e.base}/namespaces/${name}/edit`, WAIT);
+    await page.getByLabel('Description').fill('my own write');
+    await page.getByLabel('Reason').fill('read your writes');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(new RegExp(`/namespaces/${name}(\\?|$)`), WAIT);
+    await expect(page.getByTestId('namespace-description').textContent()).resolves.toBe(
+      'my own write',
+    );
+    await context.close();
+  }, 60_000);
+});
+
+describe('a stream and its session', () => {
+  it('ends when the session is revoked, and does not come back', async () => {
+    const hub = e2e.stack.app.liveHub;
+    const before = hub.subscriberCount();
+    // A session of its own, so revoking it leaves the other tests' alone.
+    const viewer = await openPage(e2e.browser);
+    const { page, context } = viewer;
+    await page.goto(`${e2e.base}/`);
+    await page.getByLabel('Username').fill('viewer');
+    await page.getByLabel('Password').fill('viewer-pass');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${e2e.base}/`, WAIT);
+    await waitUntilLive(page);
+    await expect.poll(() => hub.subscriberCount(), WAIT).toBe(before + 1);
+
+    const sessions = await e2e.stack.app.sessions.list();
+    const session = sessions.find((s) => s.username === 'viewer');
+    if (!session) throw new Error('no viewer session');
+    await e2e.stack.app.sessions.delete(session.id);
+
+    await expect.poll(() => hub.subscriberCount(), WAIT).toBe(before);
+    // The browser's reconnections find no session: no stream opens again.
+    await page.waitForTimeout(3_000);
+    expect(hub.subscriberCount()).toBe(before);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,65 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DemoIdentityProvider,
+  startIdentityProvider,
+} from '../../src/dev/identity-provider/index.js';
+import { createServiceTokenSource } from '../../src/live/service-token.js';
+
+/*
+ * The replica's own token, from the real demo identity provider (client-credentials grant):
+ * one grant for many callers, reused until shortly before expiry, and a failing identity
+ * provider is not asked again at once. Every grant gives a new token (its own jti), so "the same
+ * string" means "no second grant".
+ */
+
+const clientId = 'prism-console-service';
+const clientSecret = 'service-secret-for-tests';
+let idp: DemoIdentityProvider;
+beforeAll(async () => {
+  idp = await startIdentityProvider({
+    clients: [],
+    serviceClients: [{ clientId, clientSecret, groups: ['prism-viewers'] }],
+    accessTokenTtlSeconds: 300,
+  });
+});
+afterAll(() => idp?.stop());
+
+describe('the service token source', () => {
+  it('gets one token for many callers and keeps it until a minute before expiry', async () => {
+    let now = Date.now();
+    const token = createServiceTokenSource({
+      clientId,
+      clientSecret,
+      issuer: new URL(idp.issuer),
+      now: () => now,
+    });
+    const first = await Promise.all(Array.from({ length: 5 }, () => token()));
+    expect(new Set(first).size).toBe(1);
+    expect(decodeJwt(first[0] ?? '')).toMatchObject({ sub: clientId, groups: ['prism-viewers'] });
+    now += 239_000; // 61 s before expiry: still the same
+    expect(await token()).toBe(first[0]);
+    now += 2_000; // inside the last minute: renewed
+    const renewed = await token();
+    expect(renewed).not.toBe(first[0]);
+    expect(decodeJwt(renewed).sub).toBe(clientId);
+  });
+
+  it('fails with a wrong secret, and does not ask again until its back-off has passed', async () => {
+    let now = Date.now();
+    const token = createServiceTokenSource({
+      clientId,
+      clientSecret: 'not-the-secret',
+      issuer: new URL(idp.issuer),
+      now: () => now,
+    });
+    const failure = await token().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(Error);
+    // Within the back-off: the same failure, without a request.
+    expect(await token().catch((err: unknown) => err)).toBe(failure);
+    now += 1_500;
+    const again = await token().catch((err: unknown) => err);
+    expect(again).toBeInstanceOf(Error);
+    expect(again).not.toBe(failure);
+  });
+});
