@@ -110,10 +110,17 @@ export interface ConfigurationResultsProps {
   view: ClientConfigurationListView;
   can: Permissions;
   focus?: boolean;
+  /** The page's address: the results follow the cluster live. */
+  live?: Url | undefined;
 }
 
 /** Count, table and page links: in the page, and alone for an htmx filter, sort or page. */
-export function ConfigurationResults({ view, can, focus }: ConfigurationResultsProps): JSX.Element {
+export function ConfigurationResults({
+  view,
+  can,
+  focus,
+  live,
+}: ConfigurationResultsProps): JSX.Element {
   const { query, headers } = view;
   const sortable = { dense: true, link: resultsLink } as const;
   return (
@@ -122,6 +129,7 @@ export function ConfigurationResults({ view, can, focus }: ConfigurationResultsP
       label="Client configuration list"
       view={view}
       focus={focus}
+      live={live}
       sortField={{ name: listFilters.names.sort, form: FILTERS_ID }}
       reset={{
         href: routes.clientConfigurations.list.href(),

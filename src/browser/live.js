@@ -181,7 +181,8 @@
   const save = (region) => {
     const saved = { focus: null, fields: [], details: [], scroll: [], page: [scrollX, scrollY] };
     const active = document.activeElement;
-    if (active && active !== region && region.contains(active)) {
+    // The region itself may hold the focus (the results after a sort link): found again by id.
+    if (active && region.contains(active)) {
       saved.focus = { key: keyOf(active, region), ...selection(active) };
     } else if (active && active !== body) {
       // Outside the region (a filter being typed in): it stays, and keeps the focus.
@@ -233,11 +234,20 @@
     if (scrollX !== saved.page[0] || scrollY !== saved.page[1]) scrollTo(...saved.page);
     if (saved.focus) {
       const field = saved.focus.element ?? find(region, saved.focus.key);
-      if (field?.isConnected && document.activeElement !== field)
+      const refocus = field?.isConnected === true && document.activeElement !== field;
+      if (refocus) {
+        // The region itself had the focus (given after a sort link): its replacement takes it,
+        // made focusable the same way.
+        if (!field.matches('a[href], button, input, select, textarea, [tabindex]')) {
+          field.setAttribute('tabindex', '-1');
+        }
         field.focus({ preventScroll: true });
-      // A field outside the region was never replaced: its caret is where the operator left it
-      // (they may have typed on meanwhile), so only a replaced field gets its caret back.
-      if (field && !saved.focus.element && saved.focus.start !== null && field.setSelectionRange) {
+      }
+      // A field outside the region that kept the focus was never touched: its caret is where the
+      // operator left it (they may have typed on meanwhile). A replaced field, or one that lost
+      // the focus, gets its caret back.
+      const caret = refocus || !saved.focus.element;
+      if (field && caret && saved.focus.start !== null && field.setSelectionRange) {
         try {
           field.setSelectionRange(saved.focus.start, saved.focus.end);
         } catch {

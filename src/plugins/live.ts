@@ -95,6 +95,9 @@ async function renderRegion(
     headers: {
       'hx-request': 'true',
       'hx-target': topic.region,
+      // As the region's own live-poll asks (its id as the trigger): a region refreshed in place,
+      // not the answer to a sort or page link, so it takes no focus (fromResultsRegion).
+      'hx-trigger': topic.region,
       [LIVE_RENDER_HEADER]: liveRenderHeader(role, minVersion),
     },
   });

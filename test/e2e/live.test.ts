@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { directClient } from '../grpc.js';
 import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
 import { seedNamespace, uniqueName } from './namespaces-support.js';
@@ -20,6 +20,11 @@ beforeAll(async () => {
   direct = directClient(e2e.stack.controlPlane.url, e2e.stack.admin.accessToken);
 });
 afterAll(() => e2e?.close());
+// Closed even when a test fails: a tab left open would keep its stream, and the next test's count.
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+});
 
 /** Issue 10: a change appears within 2 s. */
 const LIVE = { timeout: 2_000, interval: 50 } as const;
@@ -27,6 +32,7 @@ const WAIT = { timeout: 15_000, interval: 100 } as const;
 
 async function openLive(path: string) {
   const watched = await openPage(e2e.browser, { storageState: await e2e.state('admin') });
+  contexts.push(watched.context);
   await watched.page.goto(`${e2e.base}${path}`);
   await waitUntilLive(watched.page);
   return watched;
@@ -118,9 +124,12 @@ describe('live pages in Chromium', () => {
 describe('a stream and its session', () => {
   it('ends when the session is revoked, and does not come back', async () => {
     const hub = e2e.stack.app.liveHub;
-    const before = hub.subscriberCount();
+    // The other tests' tabs are closed: their streams end as their connections do.
+    await expect.poll(() => hub.subscriberCount(), WAIT).toBe(0);
+    const before = 0;
     // A session of its own, so revoking it leaves the other tests' alone.
     const viewer = await openPage(e2e.browser);
+    contexts.push(viewer.context);
     const { page, context } = viewer;
     await page.goto(`${e2e.base}/`);
     await page.getByLabel('Username').fill('viewer');

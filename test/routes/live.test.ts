@@ -64,7 +64,12 @@ describe('GET /live', () => {
       // Exactly what the page answers to htmx for that region (but with no CSRF token).
       const fragment = await stack.admin.inject({
         url: page,
-        headers: { 'hx-request': 'true', 'hx-target': 'namespace-results' },
+        // As the region's own live-poll asks for it: no focus taken, unlike a sort link's answer.
+        headers: {
+          'hx-request': 'true',
+          'hx-target': 'namespace-results',
+          'hx-trigger': 'namespace-results',
+        },
       });
       expect(event.data.replace(/\s+/g, ' ')).toBe(
         fragment.body.replace(/\s+/g, ' ').replace(/(name="_csrf" value=")[^"]*"/g, '$1"'),

@@ -9,6 +9,7 @@ import {
   ConfigurationResults,
   RESULTS_ID,
 } from '../../../components/client-configurations/ConfigurationResults.js';
+import { livePage } from '../../../components/layout/live.js';
 import { Notice } from '../../../components/ui/Alert.js';
 import { RequestReceipt } from '../../../components/ui/RequestReceipt.js';
 import { requestIdParam } from '../../forms/notices.js';
@@ -62,7 +63,12 @@ export default async function listRoutes(app: FastifyInstance) {
       const role = request.operator?.role;
       const can = permissionsFor(role);
       const results = () => (
-        <ConfigurationResults view={view} can={can} focus={fromResultsRegion(request)} />
+        <ConfigurationResults
+          view={view}
+          can={can}
+          focus={fromResultsRegion(request)}
+          live={livePage(request)}
+        />
       );
       return reply.page({
         area: 'client-configurations',
@@ -82,7 +88,7 @@ export default async function listRoutes(app: FastifyInstance) {
             {results()}
           </>
         ),
-        fragment: { id: RESULTS_ID, render: results },
+        fragment: { id: RESULTS_ID, render: results, live: true },
       });
     },
   );
