@@ -4,6 +4,8 @@
  *   dist/src/server.js    serve mode's entry (the Dockerfile's CMD, `npm run serve`): the few
  *                         lines in SERVE_ENTRY, which then load console.js
  *   dist/src/console.js   src/server.ts and everything it imports, in one file: no demo code
+ *   dist/src/chunks/      what console.js imports only with import() (the Redis client), and
+ *                         the little code it shares with those
  *   dist/src/dev/demo.js  `npm start`: the demo companions, then it imports ../server.js
  *
  * Type checking stays with tsc (`npm run build` runs `tsc --noEmit` first); esbuild only strips
@@ -21,7 +23,8 @@
  * that starts `dist/src/server.js` works unchanged.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { projectRoot } from '../src/project-root.js';
@@ -38,20 +41,53 @@ export const NODE_MODULES_KEPT = ['sodium-native'];
  * Serve mode's entry, written as dist/src/server.js. Two things must happen before the bundle
  * is compiled, so they cannot be inside it:
  *
- * - Source maps on for stack traces, here rather than with `--enable-source-maps`: with the
- *   flag, util.getCallSites() maps every frame too, and pino calls it for each logger it makes
- *   (to resolve transport paths we do not use), so the start paid for decoding the whole map.
- *   Enabled this way, it is decoded the first time a stack trace is printed.
+ * - Stack traces through the source map, read the first time a stack trace is made. Not
+ *   Node's own source-map support (`--enable-source-maps`, or module.setSourceMapsSupport()):
+ *   with it Node reads the map and measures every line of the 2 MB bundle as it compiles it
+ *   (~30 ms of every start, 7 %), and with the flag util.getCallSites() maps every frame, which
+ *   pino calls for each logger it makes. Here only frames in console.js are mapped, by
+ *   node:module's SourceMap, and a frame keeps V8's own text with src/…:line:column in it.
  * - Node's compile cache: V8's compiled code for the bundle, kept in dist/.compile-cache (or
  *   NODE_COMPILE_CACHE) and reused by the next start. The image fills it at build time; where
  *   the folder cannot be written (a read-only root filesystem) Node carries on without it.
  */
 const SERVE_ENTRY = `// Written by scripts/build-server.ts, which says why this is not part of console.js.
+import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-if (module.setSourceMapsSupport) module.setSourceMapsSupport(true);
-else process.setSourceMapsEnabled(true);
+const bundle = new URL('./console.js', import.meta.url).href;
+/** console.js's map: undefined until a stack trace needs it, null when it cannot be read. */
+let map;
+function mapped(site) {
+  const text = String(site);
+  const [line, column] = [site.getLineNumber(), site.getColumnNumber()];
+  if (site.getFileName() !== bundle || !line || !column) return text;
+  if (map === undefined) {
+    try {
+      map = new module.SourceMap(JSON.parse(readFileSync(fileURLToPath(\`\${bundle}.map\`), 'utf8')));
+    } catch {
+      map = null;
+    }
+  }
+  const origin = map?.findOrigin(line, column);
+  if (!origin?.fileName) return text;
+  const source = fileURLToPath(new URL(origin.fileName, bundle));
+  return text.replace(
+    \`\${bundle}:\${line}:\${column}\`,
+    \`\${source}:\${origin.lineNumber}:\${origin.columnNumber}\`,
+  );
+}
+Error.prepareStackTrace = (error, sites) => {
+  let head;
+  try {
+    head = String(error);
+  } catch {
+    head = Object.prototype.toString.call(error);
+  }
+  return head + sites.map((site) => \`\\n    at \${mapped(site)}\`).join('');
+};
 try {
   module.enableCompileCache(
     process.env.NODE_COMPILE_CACHE || join(import.meta.dirname, '..', '.compile-cache'),
@@ -87,6 +123,73 @@ const serverStaysSeparate: Plugin = {
         ? { path: '../server.js', external: true }
         : undefined,
     );
+  },
+};
+
+/**
+ * `import … from 'node:http'` in the bundle (ours, and dependencies written as ES modules)
+ * becomes `require('node:http')`. An ES import of a built-in makes Node build an ES module
+ * facade of it, which reads every export: node:http's lazy getters then load undici (Node's
+ * fetch and WebSocket) and node:util's its TextDecoder, ~60 ms of CPU at every start for things
+ * serve mode uses later or never. Through require nothing is read until the code uses it.
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z_/0-9:]+$/ }, (args) => {
+      if (args.kind !== 'import-statement') return undefined;
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-through-require' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * @fastify/static requires glob when it loads, for `wildcard: false`, which walks the public
+ * folder with it at start. src/plugins/static.ts registers the files itself instead (`serve:
+ * false`), so glob and what it pulls in (path-scurry, lru-cache) would be loaded for nothing:
+ * ~5 % of the start. Left out, with a stand-in that says why if anything ever calls it.
+ */
+const globLeftOut: Plugin = {
+  name: 'glob-left-out',
+  setup(build) {
+    build.onResolve({ filter: /^glob$/ }, (args) =>
+      args.importer.includes(`node_modules${sep}@fastify${sep}static${sep}`)
+        ? { path: 'glob', namespace: 'glob-left-out' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'glob-left-out' }, () => ({
+      contents:
+        "exports.glob = async () => { throw new Error('glob is not in the serve bundle: serve public/ as src/plugins/static.ts does (scripts/build-server.ts)'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * zod's `z` carries `z.locales`, error messages in ~50 languages (a tenth of the bundle), so
+ * none of them can be left out by tree shaking. The console uses only the English ones, which
+ * zod sets itself; the others are left out (`z.locales.fr` would be undefined).
+ */
+const zodLocalesLeftOut: Plugin = {
+  name: 'zod-locales-left-out',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`node_modules${sep}zod${sep}`)
+        ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-english' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 
@@ -237,8 +340,19 @@ export function keepOwnMappings(json: string): string {
   });
 }
 
+export interface BuildServerOptions {
+  /**
+   * Keep the source map's mappings into node_modules: for reading a CPU profile of the start
+   * by package (the shipped map names our files only).
+   */
+  dependencyMappings?: boolean;
+}
+
 /** Bundles both entry points into `<outDir>/src/…`; `outDir` defaults to the project's dist/. */
-export async function buildServer(outDir = join(projectRoot(), 'dist')): Promise<BuiltServer> {
+export async function buildServer(
+  outDir = join(projectRoot(), 'dist'),
+  options: BuildServerOptions = {},
+): Promise<BuiltServer> {
   const root = projectRoot();
   const tsconfig = join(root, 'tsconfig.build.json');
   // Nothing left from an earlier build (tsc's one file per module, a cache of older bundles).
@@ -252,6 +366,12 @@ export async function buildServer(outDir = join(projectRoot(), 'dist')): Promise
       entryPoints: [{ in: 'src/server.ts', out: 'src/console' }],
       outdir: outDir,
       external: NODE_MODULES_KEPT,
+      plugins: [builtinsThroughRequire, globLeftOut, zodLocalesLeftOut],
+      // What is imported with import() only (the Redis client: sessions are in memory without
+      // REDIS_URL) goes to files of its own in src/chunks/, read when first imported: console.js
+      // is smaller, and every start reads, maps and loads less of it.
+      splitting: true,
+      chunkNames: 'src/chunks/[name]-[hash]',
       // Dependencies written as CommonJS call require() for Node's own modules and for the
       // packages kept above; an ES module has no require of its own, so it gets one.
       banner: {
@@ -293,9 +413,20 @@ export async function buildServer(outDir = join(projectRoot(), 'dist')): Promise
   }
 
   // Mappings into node_modules would make Node decode and hold a map of every dependency the
-  // first time it prints a stack trace; our own files are what stack traces need.
-  const mapFile = `${bundleFile}.map`;
-  writeFileSync(mapFile, keepOwnMappings(readFileSync(mapFile, 'utf8')));
+  // first time it prints a stack trace; our own files are what stack traces need. A chunk of
+  // dependencies only keeps no map at all, so loading it costs Node no source-map work.
+  for (const output of Object.keys(serveMeta.outputs)) {
+    if (!output.endsWith('.js') || options.dependencyMappings) continue;
+    const js = join(root, output);
+    const own = keepOwnMappings(readFileSync(`${js}.map`, 'utf8'));
+    if ((JSON.parse(own) as { sources: string[] }).sources.length > 0) {
+      writeFileSync(`${js}.map`, own);
+    } else {
+      rmSync(`${js}.map`);
+      const code = readFileSync(js, 'utf8');
+      writeFileSync(js, code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    }
+  }
   writeFileSync(serveFile, SERVE_ENTRY);
 
   return { serve: serveFile, bundle: bundleFile, demo: demoFile, serveInputs };

@@ -73,6 +73,11 @@ function redactingLogger(
   return { ...base, serializers: { ...base.serializers, ...redactingSerializers } };
 }
 
+/** Fastify asks for this only for a JSON Schema, which the console never gives it. */
+function noJsonSchemas(): never {
+  throw new Error('Route schemas are zod schemas (src/plugins/validation.ts), not JSON Schema');
+}
+
 /** Trusts the nearest `hops` proxies (as Fastify's number form does; its types lack it). */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -89,6 +94,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 64 * 1024,
+    // Request input is checked by zod (plugins/validation.ts) and no route has a response
+    // schema: Fastify's JSON Schema compilers (ajv, fast-json-stringify) would otherwise be
+    // loaded at every start for nothing.
+    schemaController: {
+      compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas },
+    },
     // request.ip from X-Forwarded-For only as far as the proxies in front are trusted.
     trustProxy:
       typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -56,14 +56,34 @@ function readManifest(publicDir: string): Assets {
   };
 }
 
+/**
+ * Every file under `publicDir`, as URL paths (`/assets/app.….css`, `/favicon.svg`): what
+ * @fastify/static's `wildcard: false` found with glob. Dotfiles are left out, as it left them.
+ */
+export function publicFiles(publicDir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(publicDir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const parts = relative(publicDir, path).split(sep);
+    if (parts.some((part) => part.startsWith('.'))) continue;
+    // A link to a file is served as the file is (glob followed links).
+    if (entry.isFile() || (entry.isSymbolicLink() && statSync(path).isFile())) {
+      files.push(`/${parts.join('/')}`);
+    }
+  }
+  return files.sort();
+}
+
 export default fp(
   async (app: FastifyInstance, options: StaticOptions) => {
     app.decorate('assets', readManifest(options.publicDir));
+    // `serve: false`, then one GET/HEAD route per file: what `wildcard: false` does, without
+    // its glob walk at every start (and without glob in the serve bundle at all, see
+    // scripts/build-server.ts). A URL that names no file is the console's 404, as before.
     await app.register(fastifyStatic, {
       root: options.publicDir,
-      prefix: '/',
+      serve: false,
       index: false,
-      wildcard: false,
       // Hashed names change with their content, so they can be cached for good; the few
       // unhashed files (favicon) get an hour.
       cacheControl: false,
@@ -79,6 +99,13 @@ export default fp(
         );
       },
     });
+    for (const file of publicFiles(options.publicDir)) {
+      app.route({
+        method: ['GET', 'HEAD'],
+        url: file,
+        handler: (_request, reply) => reply.sendFile(file),
+      });
+    }
   },
   { name: 'static' },
 );

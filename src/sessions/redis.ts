@@ -1,6 +1,5 @@
 // Over 300 lines because it is one store: each operation with its timeout and error mapping,
 // connecting and pruning; the Lua scripts are in redis-scripts.ts.
-import { createClient, ErrorReply } from 'redis';
 import { type Script, touchScript, updateScript, windowScript } from './redis-scripts.js';
 import {
   type ConsoleSession,
@@ -91,6 +90,9 @@ export async function createRedisSessionStore(
 
   const commandTimeoutMs = options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
   const where = redactedUrl(url);
+  // Loaded here, not with this module: without REDIS_URL sessions stay in memory and the
+  // client (~10 % of serve mode's start-up CPU) is never needed.
+  const { createClient, ErrorReply } = await import('redis');
   const client = createClient({
     url,
     // A request fails at once while Redis is away rather than waiting in a queue: the operator
