@@ -234,7 +234,10 @@
     if (scrollX !== saved.page[0] || scrollY !== saved.page[1]) scrollTo(...saved.page);
     if (saved.focus) {
       const field = saved.focus.element ?? find(region, saved.focus.key);
-      const refocus = field?.isConnected === true && document.activeElement !== field;
+      // Only when the swap took the focus away (it fell to the body with the replaced element):
+      // if the operator has moved on to another field meanwhile, that is where it stays.
+      const lost = !document.activeElement || document.activeElement === body;
+      const refocus = field?.isConnected === true && lost && document.activeElement !== field;
       if (refocus) {
         // The region itself had the focus (given after a sort link): its replacement takes it,
         // made focusable the same way.
