@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -11,13 +10,13 @@ import {
 } from '../../components/layout/MaintenanceBanner.js';
 import { Breadcrumbs, type Crumb } from '../../components/ui/Breadcrumbs.js';
 import { PageHeader } from '../../components/ui/PageHeader.js';
-import { markUnrepeatable, noteUnrepeatable, type Unrepeatable } from '../forms/envelope.js';
 import { localPath, type Url } from '../html/url.js';
 import { type Area, areaOfPath, areaRoot } from '../routes/navigation.js';
 import { routes } from '../routes/table.js';
 import { type ErrorDescription, errorHelp } from '../views/errors.js';
 import { maintenanceView } from '../views/operations/maintenance.js';
-import { FRESH_COOKIE, readsOf } from './control-plane.js';
+import { FRESH_COOKIE } from './control-plane.js';
+import { CACHEABLE, copyRegionShown, installRepeatScope, matches, pageTag } from './etag.js';
 
 /*
  * The one page renderer (decision 002): every HTML answer of the console goes through these
@@ -127,9 +126,6 @@ export interface Renderer {
 
 declare module 'fastify' {
   interface FastifyReply extends Renderer {}
-  interface FastifyRequest {
-    [kIssued]: Unrepeatable | null;
-  }
 }
 
 /**
@@ -173,63 +169,6 @@ async function bannerFragment(request: FastifyRequest): Promise<string> {
   return <MaintenanceBanner view={view} live={livePage(request)} />;
 }
 
-/*
- * Conditional GET (design.md, "ETag / 304"). A page's ETag is a hash of everything it shows:
- * the address and the htmx headers that choose page or fragment, who looks (operator, role,
- * session — the CSRF token is bound to it), their theme, the maintenance banner, the build, and
- * a fingerprint of every control-plane answer read for it. A repeat view whose tag matches is
- * answered 304 before anything is rendered. Weak: compressed and plain answers differ in bytes
- * but not in what they show. Never for a page that hands out a form's request id (a browser
- * reusing it would resubmit an id already used) or shows a one-time notice.
- */
-const kIssued = Symbol('request ids issued');
-const CACHEABLE = 'private, no-cache';
-const buildIds = new WeakMap<FastifyInstance, string>();
-const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
-const bigints = (_key: string, value: unknown) =>
-  typeof value === 'bigint' ? value.toString() : value;
-
-async function pageTag(reply: FastifyReply): Promise<string | undefined> {
-  const request = reply.request;
-  const reads = readsOf(request);
-  if (reply.statusCode !== 200 || request[kIssued]?.unrepeatable || reads?.complete === false) {
-    return undefined;
-  }
-  // Signed-out pages (the no-access page shows a record from its own cookie) are cheap: never.
-  if (!request.operator || !request.consoleSession) return undefined;
-  const query = request.query;
-  if (query && typeof query === 'object' && Object.hasOwn(query, 'notice')) return undefined;
-  const app = request.server;
-  let build = buildIds.get(app);
-  if (build === undefined) {
-    build = sha(JSON.stringify(app.assets));
-    buildIds.set(app, build);
-  }
-  const { operator, headers } = request;
-  const maintenance = maintenanceView(await request.maintenance(), new Date());
-  const shown = [
-    request.url,
-    headers['hx-request'],
-    headers['hx-target'],
-    headers['hx-history-restore-request'],
-    [operator.subject, operator.username, operator.name, operator.role],
-    sha(request.consoleSession.id),
-    request.theme(),
-    maintenance,
-    build,
-    reads?.parts ?? [],
-  ];
-  return `W/"${sha(JSON.stringify(shown, bigints))}"`;
-}
-
-function matches(ifNoneMatch: string | undefined, tag: string): boolean {
-  if (!ifNoneMatch) return false;
-  const opaque = tag.slice(2);
-  return ifNoneMatch
-    .split(',')
-    .some((each) => each.trim() === '*' || each.trim().replace(/^W\//, '') === opaque);
-}
-
 /** A page or fragment of a GET: 304 when the browser holds what it would show, else tagged. */
 async function sendPage(reply: FastifyReply, render: () => JSX.Element): Promise<Sent> {
   const method = reply.request.method;
@@ -266,7 +205,7 @@ async function layout(request: FastifyRequest, spec: PageSpec, live = false): Pr
   // region notes itself in the request's scope (src/forms/envelope.ts markCopyRegion).
   const content = spec.body();
   await content;
-  const copyCommand = request[kIssued]?.copyRegion === true;
+  const copyCommand = copyRegionShown(request);
   return (
     <Layout
       title={spec.title}
@@ -313,24 +252,7 @@ function retryHref(request: FastifyRequest): Url | undefined {
 
 export default fp(
   async (app: FastifyInstance) => {
-    app.decorateRequest(kIssued, null);
-    // Callback style, so the rest of the request (hooks, handler) runs inside the scope.
-    app.addHook('onRequest', (request, _reply, done) => {
-      const scope: Unrepeatable = { unrepeatable: false };
-      request[kIssued] = scope;
-      noteUnrepeatable(scope, done);
-    });
-    // The console sessions in the store (who is signed in) are no control-plane read: no
-    // fingerprint covers them, so a page showing them is never "not modified".
-    app.addHook('onReady', async () => {
-      if (!app.hasDecorator('sessions')) return;
-      const store = app.sessions;
-      const list = store.list.bind(store);
-      store.list = () => {
-        markUnrepeatable();
-        return list();
-      };
-    });
+    installRepeatScope(app);
     app.decorateReply('page', function (this: FastifyReply, spec: PageSpec) {
       const fragment = spec.fragment;
       if (fragment && this.request.wantsFragment(fragment.id)) {
