@@ -20,6 +20,8 @@ export class ControlPlaneServer {
   private server: http2.Http2Server | undefined;
   private shutdown: AbortController | undefined;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** Servers stop() has begun closing: a session they accept after that is closed at once. */
+  private readonly stopped = new WeakSet<http2.Http2Server>();
   private port: number;
   private starting: Promise<void> | undefined;
 
@@ -55,6 +57,12 @@ export class ControlPlaneServer {
     });
     const server = http2.createServer(handler);
     server.on('session', (session) => {
+      // A connection accepted just as stop() began (a client reconnecting at once — the
+      // console's Watch does): closed too, or server.close() would wait for it for ever.
+      if (this.stopped.has(server)) {
+        session.destroy();
+        return;
+      }
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
       // A client that vanishes mid-stream is routine here; never let it crash the process.
@@ -77,6 +85,7 @@ export class ControlPlaneServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.stopped.add(server);
     // Streaming handlers (Watch, DrainConnections) end with UNAVAILABLE.
     this.shutdown?.abort(new ConnectError('the control plane is stopping', Code.Unavailable));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
