@@ -16,25 +16,16 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltServer, buildServer } from '../../scripts/build-server.js';
 import { projectRoot } from '../../src/project-root.js';
+import { freePort } from '../helper.js';
 
 const root = projectRoot();
 /** Node 24 of the project, as in the image; the machine's own node may be older. */
 const node = join(root, 'node_modules', '.bin', 'node');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}
 
 /** Files under a folder, recursively; none when it does not exist. */
 function filesUnder(dir: string): string[] {

@@ -10,7 +10,6 @@
 import { type ChildProcess, type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +22,7 @@ import {
   startIdentityProvider,
 } from '../../src/dev/identity-provider/index.js';
 import { projectRoot } from '../../src/project-root.js';
+import { freePort } from '../helper.js';
 import {
   type CookieJar,
   cookieHeader,
@@ -64,15 +64,6 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
     if (value) env[name] = value;
   }
   return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 interface Started {
