@@ -76,6 +76,12 @@ interface Group {
   readonly clients: Set<Client>;
   /** The HTML last sent to this (topic, role): a render giving the same sends nothing. */
   lastHtml: string | undefined;
+  /**
+   * Subscribers that joined after the group's first render: their page was rendered on its own,
+   * maybe at another moment (during an outage, before a change), so the next render is sent to
+   * them even when it is what the others already have.
+   */
+  readonly joined: Set<Client>;
 }
 
 interface Topic extends LiveTopic {
@@ -179,12 +185,20 @@ export class LiveHub {
       let group = topic.roles.get(role);
       const first = !group;
       if (!group) {
-        group = { clients: new Set(), lastHtml: undefined };
+        group = { clients: new Set(), lastHtml: undefined, joined: new Set() };
         topic.roles.set(role, group);
       }
       group.clients.add(client);
       client.topics.add(topic);
-      if (first) void this.#renderGroup(topic, role, group);
+      if (first) {
+        topic.lastRenderAt = Date.now();
+        void this.#renderGroup(topic, role, group);
+      } else if (group.lastHtml !== undefined) {
+        // Joining after a render was sent: the next one (one per topic however many join,
+        // throttled like a change) is sent to it even if the others have it already.
+        group.joined.add(client);
+        this.#schedule(topic);
+      }
     }
     return {
       drained: () => this.#drained(client),
@@ -201,9 +215,12 @@ export class LiveHub {
   /** The feed's state changed: every subscriber is told. */
   setStatus(status: LiveStatus): void {
     if (status === this.#status) return;
+    const back = status === 'live';
     this.#status = status;
     const frame = this.#statusFrame();
     for (const client of this.#clients) this.#send(client, frame);
+    // The feed is back: renders skipped meanwhile (the control plane was down) are made now.
+    if (back) this.changed(this.#version);
   }
 
   /** Ends every stream (shutdown: `retryMs` sends browsers elsewhere soon) and stops. */
@@ -274,6 +291,7 @@ export class LiveHub {
     for (const topic of client.topics) {
       const group = topic.roles.get(client.role);
       group?.clients.delete(client);
+      group?.joined.delete(client);
       if (group && group.clients.size === 0) topic.roles.delete(client.role);
       if (topic.roles.size === 0) {
         clearTimeout(topic.timer);
@@ -321,6 +339,8 @@ export class LiveHub {
   }
 
   async #renderGroup(topic: Topic, role: Role, group: Group): Promise<void> {
+    // Who joined before this render began gets it; who joins meanwhile waits for the next.
+    const joined = [...group.joined];
     await this.#slot();
     let result: RenderResult;
     try {
@@ -343,15 +363,21 @@ export class LiveHub {
       }
       return;
     }
-    if (result.html === group.lastHtml) return;
+    for (const client of joined) group.joined.delete(client);
+    const changed = result.html !== group.lastHtml;
+    // Unchanged: only those who joined since get it (their page may show something else).
+    const to = changed
+      ? group.clients
+      : new Set(joined.filter((client) => group.clients.has(client)));
+    if (to.size === 0) return;
     group.lastHtml = result.html;
     const frame = Buffer.from(formatEvent({ event: topic.region, data: result.html }));
     const started = performance.now();
-    for (const client of group.clients) this.#send(client, frame);
+    for (const client of to) this.#send(client, frame);
     const fanOut = {
       ms: performance.now() - started,
       withWritesMs: 0,
-      clients: group.clients.size,
+      clients: to.size,
     };
     this.#fanOut = fanOut;
     this.#flush?.();

@@ -26,7 +26,7 @@ describe('dashboard in Chromium', () => {
     await context.close();
   });
 
-  it('says when the control plane stops mid-session, and recovers when it is back', async () => {
+  it('says when the control plane stops mid-session, and the open page recovers when it is back', async () => {
     const { page, context } = await openPage(e2e.browser, {
       storageState: await e2e.state('admin'),
     });
@@ -43,7 +43,28 @@ describe('dashboard in Chromium', () => {
     } finally {
       await e2e.stack.controlPlane.start();
     }
-    // The same console process, no restart: "Try again" brings the page back.
+    // The same console process, no restart, no reload: the live stream brings the cards back
+    // once the console's watch is up again.
+    await page.getByTestId('raft').filter({ hasText: 'Leader' }).waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('error').count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('offers "Try again" on the error, which brings the page back while the stream is paused', async () => {
+    const { page, context } = await openPage(e2e.browser, {
+      storageState: await e2e.state('admin'),
+    });
+    await e2e.stack.controlPlane.stop();
+    try {
+      await page.goto(`${e2e.base}/`);
+      await expect(page.getByTestId('error').textContent()).resolves.toContain(
+        'Control plane unreachable',
+      );
+      // Paused, the page stays as it is whatever the stream says: only the link brings it back.
+      await page.getByTestId('live-indicator').getByRole('button', { name: 'Pause' }).click();
+    } finally {
+      await e2e.stack.controlPlane.start();
+    }
     await page.getByRole('link', { name: 'Try again' }).click();
     await page.waitForLoadState('load');
     await expect(page.getByTestId('raft').textContent()).resolves.toMatch(/Leader/);

@@ -120,6 +120,47 @@ describe('the live hub', () => {
     hub.close();
   });
 
+  it('sends a subscriber that joins later the current render, one render for all who join', async () => {
+    const { state, render } = renderer();
+    const hub = new LiveHub({ render, status: 'live' });
+    const first = new FakeStream();
+    hub.subscribe(first, 'viewer', [topic]);
+    await settle();
+    expect(state.calls).toHaveLength(1);
+    // Their pages were rendered on their own (during an outage, say): unchanged HTML still
+    // reaches them, and only them.
+    const late = Array.from({ length: 20 }, () => new FakeStream());
+    for (const s of late) hub.subscribe(s, 'viewer', [topic]);
+    await settle(1_000);
+    expect(state.calls).toHaveLength(2);
+    for (const s of late) expect(s.events('namespace-results')).toHaveLength(1);
+    expect(first.events('namespace-results')).toHaveLength(1);
+    // Once they have it, they are like the others: unchanged HTML is not sent again.
+    hub.changed(1n);
+    await settle(1_000);
+    for (const s of late) expect(s.events('namespace-results')).toHaveLength(1);
+    hub.close();
+  });
+
+  it('renders again when the feed comes back, for pages rendered during the outage', async () => {
+    const { state, render } = renderer();
+    const hub = new LiveHub({ render, status: 'live' });
+    hub.subscribe(new FakeStream(), 'admin', [topic]);
+    await settle();
+    hub.setStatus('paused-upstream');
+    render.mockImplementation(async () => 'skip'); // the control plane is down
+    const reloaded = new FakeStream();
+    hub.subscribe(reloaded, 'admin', [topic]);
+    await settle(1_000);
+    expect(reloaded.events('namespace-results')).toHaveLength(0);
+
+    render.mockImplementation(async () => ({ html: state.html }));
+    hub.setStatus('live');
+    await settle(1_000);
+    expect(reloaded.events('namespace-results')).toHaveLength(1);
+    hub.close();
+  });
+
   it('keeps a client that never reads under its bound, then tells it to resync', async () => {
     const { state, render } = renderer();
     const hub = new LiveHub({ render, maxBufferedBytes: 256 * 1024 });
