@@ -322,17 +322,19 @@
     if (requestConfig?.triggeringEvent?.type !== 'live-poll') return;
     if (target instanceof Element && target.matches(REGIONS)) pending.set(target.id, save(target));
   });
+  // Right after the swap, not after the settle delay (20 ms): a key pressed meanwhile would
+  // reach the body, and the operator's Enter on a link the swap replaced would be lost.
   document.addEventListener('htmx:afterSwap', (event) => {
-    if (event.target instanceof Element) fillTokens(event.target);
-  });
-  // After settling, when htmx has done its own focusing (`autofocus` in the new content).
-  document.addEventListener('htmx:afterSettle', (event) => {
     const swapped = event.target;
+    if (swapped instanceof Element) fillTokens(swapped);
     const saved = swapped instanceof Element ? pending.get(swapped.id) : undefined;
     if (saved && swapped.isConnected) {
       pending.delete(swapped.id);
       restore(swapped, saved);
     }
+  });
+  document.addEventListener('htmx:afterSettle', (event) => {
+    const swapped = event.target;
     if (swapped instanceof Element && swapped.matches(REGIONS)) updatedAt = Date.now();
     followPage();
     render();

@@ -79,6 +79,36 @@ describe('live pages in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('a link focused in a region a push replaces has the focus back at once, and Enter follows it', async () => {
+    const name = uniqueName('live-focus');
+    await seedNamespace(direct, { name, description: 'before' });
+    const { page, context, pageErrors } = await openLive(`/namespaces?q=${name}`);
+    const link = page.getByRole('link', { name, exact: true });
+    await link.focus();
+    // What has the focus the moment the swap is done — not after the settle delay, when a key
+    // pressed meanwhile would already have gone to the body.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { focusAtSwap: string[] }).focusAtSwap = seen;
+      document.addEventListener('htmx:afterSwap', () => {
+        const at = document.activeElement;
+        seen.push(at?.tagName === 'A' ? `A ${at.textContent?.trim()}` : (at?.tagName ?? ''));
+      });
+    });
+    await describeNamespace(name, 'changed under the focused link');
+    const row = page.locator(`[data-testid="namespace-row"][data-name="${name}"]`);
+    await expect.poll(() => row.textContent(), LIVE).toContain('changed under the focused link');
+    const seen = await page.evaluate(
+      () => (window as unknown as { focusAtSwap: string[] }).focusAtSwap,
+    );
+    expect(seen).toContain(`A ${name}`);
+    expect(seen).not.toContain('BODY');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${e2e.base}/namespaces/${name}`, WAIT);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a detail page follows its namespace', async () => {
     const name = uniqueName('live-detail');
     await seedNamespace(direct, { name, description: 'first words' });
