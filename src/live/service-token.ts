@@ -65,9 +65,12 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
   const fetchToken = async (): Promise<string> => {
     try {
       const parameters = options.audience ? { resource: options.audience } : undefined;
-      const grant = await oidc.clientCredentialsGrant(await configure(), parameters);
-      const lifetimeMs = (grant.expiresIn() ?? 300) * 1000;
+      const config = await configure();
+      // The lifetime counts from when the token was asked for (it was issued after that), and
+      // is the issuer's own figure: expiresIn() would subtract whatever time has passed since.
       const obtained = now();
+      const grant = await oidc.clientCredentialsGrant(config, parameters);
+      const lifetimeMs = (grant.expires_in ?? 300) * 1000;
       // A short-lived token (tests) is renewed half-way rather than at once.
       const renewIn = Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2);
       token = {
