@@ -173,6 +173,42 @@ const globLeftOut: Plugin = {
 };
 
 /**
+ * @fastify/compress asks `payload instanceof Response` and `instanceof ReadableStream` of every
+ * answer. Those globals are lazy in Node: the first read of `Response` loads undici (Node's
+ * fetch) and `ReadableStream` the web streams, ~40 ms of CPU inside the first answer the
+ * console gives (its first /healthz). A string or a Buffer can be neither, and nothing can be a
+ * Response before something has read the global, so the checks look at the payload first.
+ * Applied to the exact text of the package's lib/utils.js: a version that changed it fails the
+ * build here rather than quietly loading undici again.
+ */
+const COMPRESS_CHECKS: readonly [string, string][] = [
+  [
+    'return obj instanceof ReadableStream',
+    "return obj !== null && typeof obj === 'object' && typeof obj.getReader === 'function' && obj instanceof ReadableStream",
+  ],
+  [
+    'return obj instanceof Response',
+    "return obj !== null && typeof obj === 'object' && typeof obj.arrayBuffer === 'function' && obj instanceof Response",
+  ],
+];
+const compressChecksLazy: Plugin = {
+  name: 'compress-checks-lazy',
+  setup(build) {
+    const file = /[\\/]@fastify[\\/]compress[\\/]lib[\\/]utils\.js$/;
+    build.onLoad({ filter: file }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      for (const [from, to] of COMPRESS_CHECKS) {
+        if (!contents.includes(from)) {
+          throw new Error(`${args.path} no longer has "${from}": see compressChecksLazy`);
+        }
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
  * zod's `z` carries `z.locales`, error messages in ~50 languages (a tenth of the bundle), so
  * none of them can be left out by tree shaking. The console uses only the English ones, which
  * zod sets itself; the others are left out (`z.locales.fr` would be undefined).
@@ -366,7 +402,7 @@ export async function buildServer(
       entryPoints: [{ in: 'src/server.ts', out: 'src/console' }],
       outdir: outDir,
       external: NODE_MODULES_KEPT,
-      plugins: [builtinsThroughRequire, globLeftOut, zodLocalesLeftOut],
+      plugins: [builtinsThroughRequire, globLeftOut, zodLocalesLeftOut, compressChecksLazy],
       // What is imported with import() only (the Redis client: sessions are in memory without
       // REDIS_URL) goes to files of its own in src/chunks/, read when first imported: console.js
       // is smaller, and every start reads, maps and loads less of it.

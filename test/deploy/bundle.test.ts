@@ -83,7 +83,14 @@ async function start(dir: string, args: string[], port: number, env: Record<stri
       (res) => res.status,
       () => 0,
     );
-    if (status === 200) return { child, stop, output: () => output };
+    if (status === 200) {
+      return {
+        child,
+        stop,
+        output: () => output,
+        url: (path: string) => `http://127.0.0.1:${port}${path}`,
+      };
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`no 200 on /healthz in 20 s:\n${output}`);
@@ -136,6 +143,17 @@ describe('the server bundle', () => {
     } finally {
       await server.stop();
     }
+  }, 30_000);
+
+  it('loads no fetch (undici) to start and answer /healthz: it costs ~35 ms of CPU', async () => {
+    // Reported by the process itself as it exits (after its first answers and a clean stop).
+    const report = `process.on('exit', () => process.stderr.write('undici loaded: ' + process.moduleLoadList.some((m) => m.includes('undici')) + '\\n'));`;
+    const server = await startServe(dir, {
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(report)}`,
+    });
+    await fetch(server.url('/healthz'));
+    await server.stop();
+    expect(server.output()).toContain('undici loaded: false');
   }, 30_000);
 
   it('starts when the compile cache cannot be written (a read-only filesystem)', async () => {
