@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { directClient } from '../grpc.js';
+import { startDrainDirect } from '../routes/operations/support.js';
 import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
 import { seedNamespace, uniqueName } from './namespaces-support.js';
 
@@ -130,6 +131,15 @@ describe('live pages in Chromium', () => {
     const before = await count();
     await seedNamespace(direct, { name: uniqueName('live-dash'), description: 'new' });
     await expect.poll(count, LIVE).toBe(before + 1);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('the operations list shows a drain another client started', async () => {
+    const { page, context, pageErrors } = await openLive('/operations');
+    const id = await startDrainDirect(e2e.stack, { deadlineMs: 1_000 });
+    const row = page.locator(`[data-testid="operation-row"][data-id="${id}"]`);
+    await expect.poll(() => row.count(), LIVE).toBe(1);
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -47,6 +47,8 @@ async function livePages(): Promise<[string, string, string][]> {
     ['a namespace', `/namespaces/${encodeURIComponent(namespace)}`, 'namespace-detail'],
     ['the client session list', '/sessions?status=active', 'session-results'],
     ['a client session', `/sessions/${encodeURIComponent(session)}`, 'session-detail'],
+    ['the client configuration list', '/client-configurations', 'configuration-results'],
+    ['the operations list', '/operations', 'operations-results'],
   ];
 }
 

@@ -1,5 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { livePage, liveRegion } from '../../../components/layout/live.js';
 import { GuardedLink } from '../../../components/namespaces/NamespaceActions.js';
 import { OperationsTable } from '../../../components/operations/OperationsTable.js';
 import { Notice } from '../../../components/ui/Alert.js';
@@ -19,6 +20,9 @@ import { routes } from '../table.js';
 
 /** Operations per page (ListOperations allows 1 to 100). */
 export const OPERATIONS_PAGE_SIZE = 20;
+
+/** The list, its total and its page links: one live region of the page. */
+export const OPERATIONS_RESULTS_ID = 'operations-results';
 
 const listQuery = noticeQuery.extend({
   page: pageTokenSchema.optional().catch(() => undefined),
@@ -48,7 +52,10 @@ export default async function listRoutes(app: FastifyInstance) {
       const pageToken = request.query.page ?? '';
       const role = request.operator?.role;
       const can = permissionsFor(role);
-      const maintenance = readMaintenance(request);
+      // The live region alone (a stream's render, a poll) shows no maintenance line: not read.
+      const maintenance = request.wantsFragment(OPERATIONS_RESULTS_ID)
+        ? Promise.resolve<MaintenanceLine>({ state: 'unknown', by: '' })
+        : readMaintenance(request);
       let problems: string[] = [];
       let answer: ListOperationsResponse | undefined;
       try {
@@ -72,6 +79,40 @@ export default async function listRoutes(app: FastifyInstance) {
       const nextHref = answer?.nextPageToken
         ? routes.operations.list.href({ page: answer.nextPageToken })
         : undefined;
+      // Operations are no kind of the Watch: the region follows every change the feed brings
+      // (a drain moves sessions and backends) and the hub's periodic render.
+      const results = () => (
+        <section
+          id={OPERATIONS_RESULTS_ID}
+          aria-label="Operations"
+          class="space-y-4"
+          {...liveRegion(OPERATIONS_RESULTS_ID, livePage(request))}
+        >
+          {problems.length > 0 ? (
+            <ListProblems
+              problems={problems}
+              resetHref={routes.operations.list.href()}
+              resetLabel="Show the newest operations"
+            />
+          ) : (
+            <>
+              {answer ? (
+                <p class="text-sm text-slate-600" data-testid="operations-total" safe>
+                  {`${answer.totalSize} ${answer.totalSize === 1 ? 'operation' : 'operations'} kept by the control plane`}
+                </p>
+              ) : (
+                ''
+              )}
+              <OperationsTable views={views} />
+              <Pagination
+                previousHref={pageToken ? routes.operations.list.href() : undefined}
+                nextHref={nextHref}
+                label="Operation pages"
+              />
+            </>
+          )}
+        </section>
+      );
       return reply.page({
         area: 'operations',
         title: 'Operations',
@@ -110,31 +151,10 @@ export default async function listRoutes(app: FastifyInstance) {
                 Maintenance mode
               </a>
             </p>
-            {problems.length > 0 ? (
-              <ListProblems
-                problems={problems}
-                resetHref={routes.operations.list.href()}
-                resetLabel="Show the newest operations"
-              />
-            ) : (
-              <>
-                {answer ? (
-                  <p class="text-sm text-slate-600" data-testid="operations-total" safe>
-                    {`${answer.totalSize} ${answer.totalSize === 1 ? 'operation' : 'operations'} kept by the control plane`}
-                  </p>
-                ) : (
-                  ''
-                )}
-                <OperationsTable views={views} />
-                <Pagination
-                  previousHref={pageToken ? routes.operations.list.href() : undefined}
-                  nextHref={nextHref}
-                  label="Operation pages"
-                />
-              </>
-            )}
+            {results()}
           </div>
         ),
+        fragment: { id: OPERATIONS_RESULTS_ID, render: results, live: true },
       });
     },
   );
