@@ -1,4 +1,6 @@
+import type { Url } from '../../src/html/url.js';
 import type { ConsoleSessionRow, ConsoleSessionsView } from '../../src/views/console-sessions.js';
+import { liveRegion } from '../layout/live.js';
 import { Alert } from '../ui/Alert.js';
 import { Badge } from '../ui/Badge.js';
 import { buttonClass } from '../ui/buttons.js';
@@ -14,6 +16,15 @@ import {
 
 /** The region a revocation refreshes (htmx), and that the page includes. */
 export const CONSOLE_SESSIONS_ID = 'console-sessions';
+
+/**
+ * The live region is rendered once for every admin (issue 10), so it cannot say whose session is
+ * whose: each row carries its public handle and the marks of the viewer's own session, hidden,
+ * and src/browser/live.js shows them on the row whose handle the page names outside the region
+ * (`data-own-session`). The page as first served marks the row itself (without JavaScript too).
+ */
+export const OWN_CONFIRM = 'Revoke your own session? You will be signed out.';
+export const OWN_LABEL = 'Revoke your own session';
 
 function Header({
   label,
@@ -51,7 +62,7 @@ function RevokeForm({
   csrfToken: string | undefined;
 }): JSX.Element {
   const question = row.current
-    ? 'Revoke your own session? You will be signed out.'
+    ? OWN_CONFIRM
     : `Revoke the session of ${row.name} (${row.username})? They are signed out on their next request.`;
   return (
     <form
@@ -67,27 +78,42 @@ function RevokeForm({
       <button
         type="submit"
         class={buttonClass.danger}
-        aria-label={row.current ? 'Revoke your own session' : `Revoke the session of ${row.name}`}
+        aria-label={row.current ? OWN_LABEL : `Revoke the session of ${row.name}`}
         data-testid="revoke"
       >
         Revoke
       </button>
-      {row.current ? <span class="text-xs text-slate-500">signs you out</span> : ''}
+      <span class="text-xs text-slate-500" data-own-only hidden={!row.current}>
+        signs you out
+      </span>
     </form>
   );
 }
 
 export interface ConsoleSessionsTableProps {
   view: ConsoleSessionsView;
+  /** The page's address: the table follows sign-ins and sign-outs live. */
+  live?: Url | undefined;
   /** For the revoke forms (posted without JavaScript); htmx sends the header as well. */
   csrfToken: string | undefined;
 }
 
 /** Who is signed in to the console, newest first, each with a way to revoke the session. */
-export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTableProps): JSX.Element {
+export function ConsoleSessionsTable({
+  view,
+  csrfToken,
+  live,
+}: ConsoleSessionsTableProps): JSX.Element {
   const count = view.rows.length;
   return (
-    <section id={CONSOLE_SESSIONS_ID} aria-label="Console sessions" class="space-y-3">
+    <section
+      id={CONSOLE_SESSIONS_ID}
+      aria-label="Console sessions"
+      class="space-y-3"
+      data-own-confirm={OWN_CONFIRM}
+      data-own-label={OWN_LABEL}
+      {...liveRegion(CONSOLE_SESSIONS_ID, live)}
+    >
       {view.notice ? (
         <Alert tone="success" title={view.notice} testId="notice">
           {''}
@@ -122,20 +148,25 @@ export function ConsoleSessionsTable({ view, csrfToken }: ConsoleSessionsTablePr
                 <tr
                   data-testid="console-session-row"
                   data-username={row.username}
+                  data-session={row.handle}
                   data-current={row.current ? 'true' : undefined}
-                  class={row.current ? 'bg-indigo-50/40' : tableRowClass}
+                  class={[
+                    tableRowClass,
+                    'data-current:bg-indigo-50/40 dark:data-current:bg-indigo-950/40',
+                  ]}
                 >
                   <td class="px-3 py-2.5">
                     <span class="font-medium text-slate-900" data-testid="session-name" safe>
                       {row.name}
                     </span>
-                    {row.current ? (
-                      <span class="ml-2" data-testid="this-session">
-                        <Badge tone="green" label="this session" />
-                      </span>
-                    ) : (
-                      ''
-                    )}
+                    <span
+                      class="ml-2"
+                      data-testid="this-session"
+                      data-own-only
+                      hidden={!row.current}
+                    >
+                      <Badge tone="green" label="this session" />
+                    </span>
                     <div class="text-slate-500" data-testid="session-username" safe>
                       {row.username}
                     </div>

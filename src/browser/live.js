@@ -322,11 +322,31 @@
     if (requestConfig?.triggeringEvent?.type !== 'live-poll') return;
     if (target instanceof Element && target.matches(REGIONS)) pending.set(target.id, save(target));
   });
+  // A region rendered once for every operator of a role cannot say which row is the viewer's
+  // own (the console sessions): the page names it outside the region (data-own-session), each
+  // row carries its handle (data-session) and the own marks hidden; shown here.
+  const markOwn = (region) => {
+    const own = region.closest('[data-own-session]')?.getAttribute('data-own-session');
+    if (!own) return;
+    for (const row of region.querySelectorAll('[data-session]')) {
+      if (row.getAttribute('data-session') !== own) continue;
+      row.setAttribute('data-current', 'true');
+      for (const mark of row.querySelectorAll('[data-own-only]')) mark.hidden = false;
+      const confirm = region.getAttribute('data-own-confirm');
+      const label = region.getAttribute('data-own-label');
+      if (confirm) row.querySelector('[hx-confirm]')?.setAttribute('hx-confirm', confirm);
+      if (label) row.querySelector('button[aria-label]')?.setAttribute('aria-label', label);
+    }
+  };
+
   // Right after the swap, not after the settle delay (20 ms): a key pressed meanwhile would
   // reach the body, and the operator's Enter on a link the swap replaced would be lost.
   document.addEventListener('htmx:afterSwap', (event) => {
     const swapped = event.target;
-    if (swapped instanceof Element) fillTokens(swapped);
+    if (swapped instanceof Element) {
+      fillTokens(swapped);
+      markOwn(swapped);
+    }
     const saved = swapped instanceof Element ? pending.get(swapped.id) : undefined;
     if (saved && swapped.isConnected) {
       pending.delete(swapped.id);

@@ -212,6 +212,14 @@ export class LiveHub {
     for (const topic of this.#topics.values()) this.#schedule(topic);
   }
 
+  /**
+   * Something that is no control-plane resource changed (the console's own sessions): the
+   * topics `match` picks are rendered again, throttled like a change.
+   */
+  refresh(match: (topic: LiveTopic) => boolean): void {
+    for (const topic of this.#topics.values()) if (match(topic)) this.#schedule(topic);
+  }
+
   /** The feed's state changed: every subscriber is told. */
   setStatus(status: LiveStatus): void {
     if (status === this.#status) return;

@@ -158,12 +158,23 @@ export default fp(
         if (session === undefined) endSessionStreams(sid);
       }
     }, SESSION_CHECK_MS).unref();
-    // Sign-out and revocation on this replica end the streams at once, not at the next check.
+    // Sign-out and revocation on this replica end the streams at once, not at the next check;
+    // sign-ins and sign-outs here refresh the console-sessions page at once (other replicas'
+    // show at the hub's periodic render).
     const store = app.sessions;
+    const sessionsPage = routes.consoleSessions.list.href();
+    const sessionsChanged = () =>
+      hub.refresh((topic) => topic.page.split('?', 1)[0] === sessionsPage);
     const remove = store.delete.bind(store);
     store.delete = async (id: string) => {
       await remove(id);
       endSessionStreams(id);
+      sessionsChanged();
+    };
+    const create = store.create.bind(store);
+    store.create = async (session) => {
+      await create(session);
+      sessionsChanged();
     };
 
     app.addHook('onReady', async () => watcher?.start());

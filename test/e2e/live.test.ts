@@ -144,6 +144,28 @@ describe('live pages in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('the console sessions page shows a sign-in within 2 s, and still marks the viewer’s own row', async () => {
+    const { page, context, pageErrors } = await openLive('/console-sessions');
+    const rows = page.getByTestId('console-session-row');
+    const before = await rows.count();
+    const ownBefore = await page.locator('[data-current="true"]').getAttribute('data-session');
+    await e2e.stack.signIn('operator');
+    await expect.poll(() => rows.count(), LIVE).toBe(before + 1);
+    // The pushed table was rendered once for every admin; the page marks whose row is whose.
+    const own = page.locator('[data-current="true"]');
+    await expect(own.count()).resolves.toBe(1);
+    await expect(own.getAttribute('data-session')).resolves.toBe(ownBefore);
+    await expect(own.getByTestId('this-session').isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId('this-session').filter({ visible: true }).count()).resolves.toBe(
+      1,
+    );
+    await expect(
+      own.getByRole('button', { name: 'Revoke your own session' }).count(),
+    ).resolves.toBe(1);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a write is on the page the form redirects to, though the page was read a moment before', async () => {
     const name = uniqueName('live-rw');
     await seedNamespace(direct, { name, description: 'as read' });

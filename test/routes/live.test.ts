@@ -122,6 +122,9 @@ describe('GET /live', () => {
       const shown = await admin.waitFor('the admin’s render', (e) => e.event === region);
       // Sent to every admin: no one's CSRF token in it (the page's script fills the fields).
       expect(shown.data).not.toContain(stack.admin.csrfToken);
+      // Nor whose session is whose: no row is marked as the viewer's own (the page does that).
+      expect(shown.data).toContain('data-session=');
+      expect(shown.data).not.toMatch(/\sdata-current=/);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(refused.named('live-status')).toHaveLength(1);
       expect(refused.named(region)).toEqual([]);

@@ -3,6 +3,7 @@ import {
   CONSOLE_SESSIONS_ID,
   ConsoleSessionsTable,
 } from '../../../components/console-sessions/ConsoleSessionsTable.js';
+import { livePage } from '../../../components/layout/live.js';
 import { noticeQuery } from '../../forms/notices.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { endSession } from '../../plugins/session.js';
@@ -25,14 +26,18 @@ async function sendSessions(
     currentId: request.consoleSession?.id,
     notice,
   });
-  const table = () => <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} />;
+  const table = () => (
+    <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} live={livePage(request)} />
+  );
+  const own = request.consoleSession ? sessionHandle(request.consoleSession.id) : undefined;
   return reply.page({
     area: 'console-sessions',
     title: 'Console sessions',
     subtitle:
       'Who is signed in to this console, on every replica. Revoking a session signs its operator out on their next request.',
-    body: table,
-    fragment: { id: CONSOLE_SESSIONS_ID, render: table },
+    // Outside the region: which row is the viewer's own, for the region's live renders.
+    body: () => <div data-own-session={own}>{table()}</div>,
+    fragment: { id: CONSOLE_SESSIONS_ID, render: table, live: true },
   });
 }
 
