@@ -1,5 +1,6 @@
 import type { Role } from '../plugins/operator.js';
 import { formatEvent } from '../plugins/sse.js';
+import { Slots } from './slots.js';
 
 /*
  * The fan-out: browsers subscribe to regions of pages (a topic: page URL + region id); when the
@@ -108,14 +109,12 @@ export class LiveHub {
   readonly #throttleMs: number;
   readonly #refreshMs: number;
   readonly #heartbeatMs: number;
-  readonly #concurrency: number;
+  readonly #slots: Slots;
   readonly #topics = new Map<string, Topic>();
   readonly #clients = new Set<Client>();
   #status: LiveStatus;
   #version = 0n;
   #renders = 0;
-  #running = 0;
-  readonly #waiting: (() => void)[] = [];
   #refresh: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
@@ -129,7 +128,7 @@ export class LiveHub {
     this.#throttleMs = options.throttleMs ?? 1_000;
     this.#refreshMs = options.refreshMs ?? 15_000;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.#concurrency = options.concurrency ?? 8;
+    this.#slots = new Slots(options.concurrency ?? 8);
     this.#status = options.status ?? 'polling';
     this.#flush = options.flush;
   }
@@ -349,16 +348,14 @@ export class LiveHub {
   async #renderGroup(topic: Topic, role: Role, group: Group): Promise<void> {
     // Who joined before this render began gets it; who joins meanwhile waits for the next.
     const joined = [...group.joined];
-    await this.#slot();
-    let result: RenderResult;
-    try {
+    const result = await this.#slots.run(async (): Promise<RenderResult> => {
       this.#renders += 1;
-      result = await this.#render(topic, role, this.#version);
-    } catch {
-      result = 'skip';
-    } finally {
-      this.#release();
-    }
+      try {
+        return await this.#render(topic, role, this.#version);
+      } catch {
+        return 'skip';
+      }
+    });
     if (this.#closed || topic.roles.get(role) !== group) return;
     if (result === 'skip') return;
     if (result === 'refused') {
@@ -393,20 +390,5 @@ export class LiveHub {
     setImmediate(() => {
       fanOut.withWritesMs = performance.now() - started;
     });
-  }
-
-  async #slot(): Promise<void> {
-    if (this.#running < this.#concurrency) {
-      this.#running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-
-  #release(): void {
-    const next = this.#waiting.shift();
-    // The slot passes straight to the next waiter: #running stays the same.
-    if (next) next();
-    else this.#running -= 1;
   }
 }
