@@ -135,10 +135,25 @@
     return x.get('page') === y.get('page') && regionsOf(x) === regionsOf(y);
   };
   let generation = 0;
+  // Set while a page with an event stream of its own is shown (an operation's progress): one
+  // stream per tab, so the page stream is closed, and opened again on the next page without one.
+  let suspended = false;
   const followPage = () => {
     const current = body.getAttribute('sse-connect');
+    const own = [...document.querySelectorAll('[sse-connect]')].some((el) => el !== body);
+    if (own) {
+      if (!current) return;
+      if (source) source.close();
+      source = null;
+      state.opened = false;
+      suspended = true;
+      body.removeAttribute('sse-connect');
+      render();
+      return;
+    }
     const wanted = wantedStream();
-    if (!current || !wanted || sameStream(current, wanted)) return;
+    if (!wanted || (current ? sameStream(current, wanted) : !suspended)) return;
+    suspended = false;
     if (source) source.close();
     source = null;
     state.opened = false;

@@ -71,6 +71,11 @@ describe('a drain in Chromium', () => {
     await page.waitForURL(/\/operations\/op-[0-9a-f]+\?notice=started/, WAIT);
     const id = /\/operations\/(op-[0-9a-f]+)/.exec(page.url())?.[1] ?? '';
     await expect(page.getByTestId('notice').textContent()).resolves.toContain('Drain started');
+    // One event stream in the tab: the operation's own (the form's page stream is closed).
+    await expect.poll(() => page.locator('[sse-connect]').count(), WAIT).toBe(1);
+    await expect(page.evaluate(() => document.body.hasAttribute('sse-connect'))).resolves.toBe(
+      false,
+    );
 
     // A reload while it runs: the page reads the operation again and follows it from there.
     const streams = countEventStreams(page, id);
