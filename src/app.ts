@@ -4,6 +4,7 @@ import type { Transport } from '@connectrpc/connect';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { LIVE_RENDER_HEADER, parseLiveRender } from './live/render-identity.js';
 import { createServiceTokenSource } from './live/service-token.js';
 import { redactingSerializers } from './log-redaction.js';
 import auth from './plugins/auth.js';
@@ -86,6 +87,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
     logger: redactingLogger(options.logger, config.logLevel),
+    // A live render (the fan-out's in-process request, src/live/hub.ts) is routine, one per
+    // region and role at each change and every 15 s: its request lines only at debug. Only a
+    // render carrying this process's secret qualifies, so no client can quiet its own lines.
+    childLoggerFactory(logger, bindings, opts, raw) {
+      const quiet =
+        logger.level === 'info' && parseLiveRender(raw.headers[LIVE_RENDER_HEADER]) !== undefined;
+      return logger.child(bindings, quiet ? { ...opts, level: 'warn' } : opts);
+    },
     // Correlates a page with its control-plane calls: a caller's id is kept when it is sane.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
