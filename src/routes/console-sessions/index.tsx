@@ -3,7 +3,6 @@ import {
   CONSOLE_SESSIONS_ID,
   ConsoleSessionsTable,
 } from '../../../components/console-sessions/ConsoleSessionsTable.js';
-import { livePage } from '../../../components/layout/live.js';
 import { noticeQuery } from '../../forms/notices.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { endSession } from '../../plugins/session.js';
@@ -26,8 +25,11 @@ async function sendSessions(
     currentId: request.consoleSession?.id,
     notice,
   });
+  // The list's address, also when this answers a revocation (a POST to the session's URL): the
+  // region fetches and follows the list (its only query, the notice, is one-time).
+  const live = routes.consoleSessions.list.href();
   const table = () => (
-    <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} live={livePage(request)} />
+    <ConsoleSessionsTable view={view} csrfToken={request.csrfToken()} live={live} />
   );
   const own = request.consoleSession ? sessionHandle(request.consoleSession.id) : undefined;
   return reply.page({

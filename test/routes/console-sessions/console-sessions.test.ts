@@ -199,6 +199,10 @@ describe('POST /console-sessions/:handle/revoke', () => {
     expect(response.body.startsWith('<section id="console-sessions"')).toBe(true);
     const fragment = parse(response.body);
     expect(textOf(byTestId(fragment, 'notice')[0])).toMatch(/^Session revoked/);
+    // Still the list page's live region (it fetches and follows the list, not the revocation).
+    const region = fragment.getElementById('console-sessions');
+    expect(region?.getAttribute('hx-get')).toBe('/console-sessions');
+    expect(region?.getAttribute('sse-swap')).toBe('console-sessions');
     const actions = byTestId(fragment, 'console-session-row').map((row) =>
       row.querySelector('form')?.getAttribute('action'),
     );
