@@ -76,6 +76,23 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * Another console on the stack's control plane and identity provider, logging at `level` into
+ * `lines` (one JSON line each): for tests of what the logs say.
+ */
+export async function appLoggingTo(
+  stack: Pick<Stack, 'env'>,
+  level: 'debug' | 'info',
+  lines: string[],
+): Promise<FastifyInstance> {
+  const app = await buildApp({
+    config: loadConfig(stack.env),
+    logger: { level, stream: { write: (line: string) => lines.push(line) } },
+  });
+  await app.ready();
+  return app;
+}
+
 /** name=value of every cookie a response sets, as the browser sends them back (still encoded). */
 function cookiesOf(response: LightMyRequestResponse): string[] {
   const header = response.headers['set-cookie'];

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { redactUrl } from '../src/log-redaction.js';
-import { type Stack, startStack } from './helper.js';
+import { appLoggingTo, type Stack, startStack } from './helper.js';
 
 // The authorization code and state of a real sign-in never reach the logs: a console logging
 // at debug into memory, signed in through the demo identity provider.
@@ -14,11 +12,7 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ signInAdmin: false });
-  app = await buildApp({
-    config: loadConfig(stack.env),
-    logger: { level: 'debug', stream: { write: (line: string) => lines.push(line) } },
-  });
-  await app.ready();
+  app = await appLoggingTo(stack, 'debug', lines);
 });
 afterAll(async () => {
   await app?.close();

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { LIVE_RENDER_HEADER, liveRenderHeader } from '../../src/live/render-identity.js';
-import { type Stack, startStack } from '../helper.js';
+import { appLoggingTo, type Stack, startStack } from '../helper.js';
 
 /*
  * A live render is an in-process request made for every region and role at each change and
@@ -17,11 +15,7 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ signInAdmin: false });
-  app = await buildApp({
-    config: loadConfig(stack.env),
-    logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
-  });
-  await app.ready();
+  app = await appLoggingTo(stack, 'info', lines);
 });
 afterAll(async () => {
   await app?.close();
