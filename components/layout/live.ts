@@ -21,10 +21,12 @@ const ONE_TIME = new Set(['notice', 'request']);
  * The address a page's regions fetch themselves from and subscribe to: the request's path and
  * the query parameters its route reads (its validated query), without empty or one-time ones.
  * Nothing else of the request's address is written into the page, and every tab on the same
- * view shares one subscription. Undefined when the path is no path on this console (then the
- * page is simply not live).
+ * view shares one subscription. Undefined when the path is no path on this console, or the
+ * request is no GET (then the page is simply not live).
  */
 export function livePage(request: FastifyRequest): Url | undefined {
+  // Only a GET is at a page's address: the answer to a form post names its page itself.
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
   const [path = '/', search = ''] = request.url.split('?', 2);
   const read = request.routeOptions.schema?.querystring ? (request.query as object) : {};
   const kept = new URLSearchParams();
