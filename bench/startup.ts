@@ -14,11 +14,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/build-server.js';
+import { freePort } from '../src/dev/free-port.js';
 import { projectRoot } from '../src/project-root.js';
 
 export interface StartupFigures {
@@ -50,15 +50,6 @@ const node = join(root, 'node_modules', '.bin', 'node');
 const BARE = `require('node:http')
   .createServer((req, res) => res.end('ok'))
   .listen(Number(process.env.PORT), '127.0.0.1');`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}
 
 /** One GET /healthz on a fresh connection: its status, or 0 when nothing answers yet. */
 function health(port: number): Promise<number> {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -10,6 +9,7 @@ import {
   type DemoControlPlane,
   startControlPlane,
 } from '../src/dev/control-plane/index.js';
+import { freePort } from '../src/dev/free-port.js';
 import {
   type DemoIdentityProvider,
   startIdentityProvider,
@@ -17,6 +17,8 @@ import {
 import { projectRoot } from '../src/project-root.js';
 import type { SessionStore } from '../src/sessions/index.js';
 import { signInAtIdentityProvider } from './sign-in.js';
+
+export { freePort };
 
 export type DemoUsername = 'admin' | 'operator' | 'viewer' | 'nobody';
 
@@ -66,15 +68,6 @@ export const PASSWORDS: Record<DemoUsername, string> = {
   viewer: 'viewer-pass',
   nobody: 'nobody-pass',
 };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Another console on the stack's control plane and identity provider, logging at `level` into
