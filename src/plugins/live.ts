@@ -8,6 +8,7 @@ import { LIVE_RENDER_HEADER, liveRenderHeader } from '../live/render-identity.js
 import { Watcher } from '../live/watcher.js';
 import { events } from '../routes/register.js';
 import { type Route, routes } from '../routes/table.js';
+import { sessionHandle } from '../sessions/index.js';
 import type { Role } from './operator.js';
 import { type DirectSseSource, flushEventStreams, type SseEvent, type SseSink } from './sse.js';
 
@@ -146,40 +147,32 @@ export default fp(
       else hub.changed(change.resourceVersion);
     });
 
-    // Streams by console session: ended when the session is (signed out, revoked, expired).
-    const bySession = new Map<string, Set<() => void>>();
-    const endSessionStreams = (sid: string) => {
-      for (const end of bySession.get(sid) ?? []) end();
+    // Streams by console session (its handle): ended when the session is (signed out, revoked,
+    // expired, evicted).
+    const bySession = new Map<string, { sid: string; ends: Set<() => void> }>();
+    const endSessionStreams = (handle: string) => {
+      for (const end of bySession.get(handle)?.ends ?? []) end();
     };
     const check = setInterval(async () => {
-      for (const sid of [...bySession.keys()]) {
+      for (const [handle, { sid }] of [...bySession]) {
         // get() does not touch: a stream never keeps its session alive.
         const session = await app.sessions.get(sid).catch(() => 'unknown' as const);
-        if (session === undefined) endSessionStreams(sid);
+        if (session === undefined) endSessionStreams(handle);
       }
     }, SESSION_CHECK_MS).unref();
-    // Sign-out and revocation on this replica end the streams at once, not at the next check;
-    // sign-ins and sign-outs here refresh the console-sessions page at once (other replicas'
-    // show at the hub's periodic render).
-    const store = app.sessions;
+    // A sign-out or revocation — on this replica, or on another through the store — ends the
+    // streams at once, not at the next check; sign-ins and sign-outs refresh the console-sessions
+    // page at once.
     const sessionsPage = routes.consoleSessions.list.href();
-    const sessionsChanged = () =>
+    const stopListening = app.sessions.onChange((change) => {
+      if (change.kind === 'deleted') endSessionStreams(change.handle);
       hub.refresh((topic) => topic.page.split('?', 1)[0] === sessionsPage);
-    const remove = store.delete.bind(store);
-    store.delete = async (id: string) => {
-      await remove(id);
-      endSessionStreams(id);
-      sessionsChanged();
-    };
-    const create = store.create.bind(store);
-    store.create = async (session) => {
-      await create(session);
-      sessionsChanged();
-    };
+    });
 
     app.addHook('onReady', async () => watcher?.start());
     app.addHook('onClose', async () => {
       clearInterval(check);
+      stopListening();
       hub.close();
       await watcher?.stop();
     });
@@ -196,16 +189,17 @@ export default fp(
           return { drained() {}, closed() {} };
         }
         const client = hub.subscribe(sink, role, topics);
-        const ends = bySession.get(sid) ?? new Set<() => void>();
-        bySession.set(sid, ends);
+        const handle = sessionHandle(sid);
+        const entry = bySession.get(handle) ?? { sid, ends: new Set<() => void>() };
+        bySession.set(handle, entry);
         const end = () => sink.end();
-        ends.add(end);
+        entry.ends.add(end);
         return {
           drained: () => client.drained(),
           closed: () => {
             client.close();
-            ends.delete(end);
-            if (ends.size === 0) bySession.delete(sid);
+            entry.ends.delete(end);
+            if (entry.ends.size === 0) bySession.delete(handle);
           },
         };
       });

@@ -11,10 +11,14 @@ export {
 } from './redis.js';
 export {
   type ConsoleSession,
+  isSessionHandle,
   isSessionId,
   newSessionId,
+  type SessionChange,
+  type SessionChangeListener,
   type SessionStore,
   SessionStoreClosedError,
   SessionStoreUnavailable,
+  sessionHandle,
   TOUCH_INTERVAL_MS,
 } from './session.js';

@@ -1,5 +1,6 @@
 import {
   type ConsoleSession,
+  changeListeners,
   isLive,
   isSessionId,
   newestFirst,
@@ -33,6 +34,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
   const now = options.now ?? Date.now;
   const maxSessions = options.maxSessions ?? MEMORY_STORE_MAX_SESSIONS;
   const sessions = new Map<string, ConsoleSession>();
+  const changes = changeListeners();
   let closed = false;
 
   function ensureOpen(): void {
@@ -68,7 +70,9 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
         if (sessions.size <= maxSessions) break;
         sessions.delete(id);
         options.onEvict?.(oldest, maxSessions);
+        changes.emit('deleted', id);
       }
+      changes.emit('created', session.id);
     },
 
     async get(id) {
@@ -106,7 +110,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
 
     async delete(id) {
       ensureOpen();
-      sessions.delete(id);
+      if (sessions.delete(id)) changes.emit('deleted', id);
     },
 
     async list() {
@@ -123,6 +127,8 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
     async ping() {
       ensureOpen();
     },
+
+    onChange: changes.add,
 
     async close() {
       closed = true;

@@ -1,5 +1,7 @@
 // Over 300 lines because it is one store: each operation with its timeout and error mapping,
-// connecting and pruning; the Lua scripts are in redis-scripts.ts.
+// connecting and pruning; the Lua scripts are in redis-scripts.ts, the messages between replicas
+// in redis-changes.ts.
+import { redisSessionChanges } from './redis-changes.js';
 import { type Script, touchScript, updateScript, windowScript } from './redis-scripts.js';
 import {
   type ConsoleSession,
@@ -67,6 +69,10 @@ const LONGEST_SESSION_MS = 30 * 86_400_000;
  *   <prefix>sessions      sorted set of ids by creation time, for list(); its members outlive
  *                         their sessions until list() or the periodic prune drops them
  *   <prefix>rate-limit:<name>  a counter of incrementWindow(), which expires with its window
+ *   <prefix>session-changes    pub/sub channel: each sign-in and sign-out, as JSON
+ *                         {"kind":"created"|"deleted","handle":…,"from":…} (a sign-in in the
+ *                         same MULTI as the session itself, a sign-out once it removed one);
+ *                         `from` names the replica, which told its own listeners already
  * Expiry is also checked on every read with the store's clock, so a session is refused at the
  * same moment in Redis and in memory whatever Redis's TTL resolution.
  *
@@ -130,6 +136,7 @@ export async function createRedisSessionStore(
   });
   await connect(client, url, options.connectTimeoutMs ?? 5000, () => firstError, startFailed);
   connected = true;
+  const changes = redisSessionChanges(client, prefix, options.onError);
 
   let closed = false;
   function ensureOpen(): void {
@@ -242,8 +249,10 @@ export async function createRedisSessionStore(
             expiration: { type: 'PX', value: ttl },
           })
           .zAdd(index, { score: session.createdAt, value: session.id })
+          .publish(changes.channel, changes.message('created', session.id))
           .exec(),
       );
+      changes.emit('created', session.id);
     },
 
     async get(id) {
@@ -278,7 +287,13 @@ export async function createRedisSessionStore(
     async delete(id) {
       ensureOpen();
       if (!isSessionId(id)) return;
-      await guard(() => remove([id]));
+      const [deleted] = await guard(() => client.multi().del(key(id)).zRem(index, id).exec());
+      if (Number(deleted) === 0) return; // gone already: nothing to tell
+      changes.emit('deleted', id);
+      // Best effort, as pub/sub is: a replica that misses it ends the streams at its next check.
+      await guard(() => client.publish(changes.channel, changes.message('deleted', id))).catch(
+        () => {},
+      );
     },
 
     async list() {
@@ -305,6 +320,8 @@ export async function createRedisSessionStore(
 
     prune,
 
+    onChange: changes.onChange,
+
     async incrementWindow(name, windowMs) {
       ensureOpen();
       const reply = await guard(() =>
@@ -325,6 +342,7 @@ export async function createRedisSessionStore(
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      changes.close();
       // A frozen Redis would hold a graceful close forever.
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {

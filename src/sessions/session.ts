@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../plugins/operator.js';
 
 /**
@@ -54,7 +54,65 @@ export interface SessionStore {
    * does not within its command timeout. The memory store always answers.
    */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` after each sign-in (create), and each sign-out, revocation or eviction
+   * (delete): at once for this replica's own, and with Redis for every other replica's as
+   * Redis passes them on (pub/sub, best effort: a replica that misses one sees the change at its
+   * next read). Returns what stops it.
+   */
+  onChange(listener: SessionChangeListener): () => void;
   close(): Promise<void>;
+}
+
+/** A session that began or ended, named by its handle only (see {@link sessionHandle}). */
+export interface SessionChange {
+  kind: 'created' | 'deleted';
+  handle: string;
+}
+export type SessionChangeListener = (change: SessionChange) => void;
+
+/**
+ * The public name of a session: a hash of its id, so a page, a log line, a URL or a message
+ * between replicas that shows it gives nobody the id back. 128 bits: as unguessable as the id
+ * is for this purpose.
+ */
+export function sessionHandle(id: string): string {
+  return createHash('sha256').update(`console-session:${id}`).digest('base64url').slice(0, 22);
+}
+
+const HANDLE = /^[A-Za-z0-9_-]{22}$/;
+
+/** Whether a value can be a handle at all (anything else finds no session). */
+export function isSessionHandle(value: string): boolean {
+  return HANDLE.test(value);
+}
+
+/** Listeners of one store: each change goes to every one; one that throws stops nobody else. */
+export function changeListeners(): {
+  add(listener: SessionChangeListener): () => void;
+  emit(kind: SessionChange['kind'], id: string): void;
+  emitChange(change: SessionChange): void;
+} {
+  const listeners = new Set<SessionChangeListener>();
+  const emitChange = (change: SessionChange) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's own failure is its own; the store's operation has already succeeded.
+      }
+    }
+  };
+  return {
+    add(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (kind, id) => {
+      if (listeners.size > 0) emitChange({ kind, handle: sessionHandle(id) });
+    },
+    emitChange,
+  };
 }
 
 /** What a store does after close(): a bug in the caller, never a missing session. */

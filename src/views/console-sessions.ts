@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { BadgeTone } from '../../components/ui/Badge.js';
 import { defineNotices } from '../forms/notices.js';
 import type { Url } from '../html/url.js';
 import type { Role } from '../plugins/operator.js';
 import { routes } from '../routes/table.js';
-import type { ConsoleSession } from '../sessions/index.js';
+import { type ConsoleSession, sessionHandle } from '../sessions/index.js';
+
 import { formatAgo, formatTime } from './format.js';
 
 /*
@@ -13,21 +13,6 @@ import { formatAgo, formatTime } from './format.js';
  * A session is named on the page by a handle derived from its id — never the id itself, which
  * together with the session key is what a cookie carries — and no token is ever mapped.
  */
-
-/**
- * The public name of a session: a hash of its id, so a page, a log line or a URL that shows
- * it gives nobody the id back. 128 bits: as unguessable as the id is for this purpose.
- */
-export function sessionHandle(id: string): string {
-  return createHash('sha256').update(`console-session:${id}`).digest('base64url').slice(0, 22);
-}
-
-const HANDLE = /^[A-Za-z0-9_-]{22}$/;
-
-/** Whether a path segment can be a handle at all (anything else finds no session). */
-export function isSessionHandle(value: string): boolean {
-  return HANDLE.test(value);
-}
 
 export const roleTone: Record<Role, BadgeTone> = {
   admin: 'sky',

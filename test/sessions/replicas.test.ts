@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sessionHandle } from '../../src/sessions/index.js';
 import { parseHtml, textOf } from '../dom.js';
 import { directClient } from '../grpc.js';
-import { type SignedIn, type Stack, startStack } from '../helper.js';
+import { listen, type SignedIn, type Stack, startStack } from '../helper.js';
+import { EventStreamReader } from '../live/sse-reader.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 
 /*
@@ -78,6 +80,13 @@ function namespaceForm(name: string, csrfToken: string): string {
     request_id: randomUUID(),
   }).toString();
 }
+
+/** The first console over real HTTP (live streams), listening from its first use on. */
+let baseUrl: Promise<string> | undefined;
+const listening = () => {
+  baseUrl ??= listen(stack.app);
+  return baseUrl;
+};
 
 describe('two console replicas sharing Redis', () => {
   // Each test starts with no console session, whatever an earlier one left behind.
@@ -217,5 +226,52 @@ describe('two console replicas sharing Redis', () => {
     // The admin who revoked stays signed in, on both.
     expect((await as(stack.app, admin, { url: '/' })).statusCode).toBe(200);
     expect((await as(replica, admin, { url: '/' })).statusCode).toBe(200);
+  });
+
+  it("a sign-in on one replica appears at once on the other's live Console sessions page", async () => {
+    const admin = await stack.signIn('admin');
+    const base = await listening();
+    const stream = await EventStreamReader.open(
+      `${base}/live?page=${encodeURIComponent('/console-sessions')}&region=console-sessions`,
+      { cookie: admin.cookie },
+    );
+    try {
+      await stream.waitFor('the first render', (e) => e.event === 'console-sessions');
+      const from = stream.events.length;
+      const started = performance.now();
+      await stack.signIn('operator', replica);
+      const session = (await stack.app.sessions.list()).find((s) => s.username === 'operator');
+      if (!session) throw new Error('the operator has no session');
+      // Well before the hub's periodic render (15 s): Redis told this replica.
+      const shown = await stream.waitFor(
+        "the operator's new row",
+        (e) => e.event === 'console-sessions' && e.data.includes(sessionHandle(session.id)),
+        from,
+        3_000,
+      );
+      expect(shown.data).toContain('operator');
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("a revocation on one replica ends the session's live streams on the other at once", async () => {
+    const operator = await stack.signIn('operator');
+    const base = await listening();
+    const stream = await EventStreamReader.open(`${base}/live?page=%2F&region=dashboard`, {
+      cookie: operator.cookie,
+    });
+    await stream.waitFor('the live status', (e) => e.event === 'live-status');
+    const session = (await replica.sessions.list()).find((s) => s.username === 'operator');
+    if (!session) throw new Error('the operator has no session');
+    const started = performance.now();
+    await replica.sessions.delete(session.id);
+    // Not at the first replica's next check of its streams' sessions (every 5 s).
+    const ended = await Promise.race([
+      stream.ended.then(() => performance.now() - started),
+      new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 3_000)),
+    ]);
+    expect(ended).toBeLessThan(2_000);
   });
 });

@@ -6,8 +6,10 @@ import {
   createMemorySessionStore,
   createRedisSessionStore,
   newSessionId,
+  type SessionChange,
   type SessionStore,
   SessionStoreClosedError,
+  sessionHandle,
 } from '../../src/sessions/index.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 
@@ -294,6 +296,54 @@ describe.each(backends)('$name session store', (backend) => {
     clock.advance(MINUTE);
     const names = (await replica.list()).map((s) => s.id);
     expect(names).toEqual([last.id, first.id]);
+  });
+
+  it("tells each replica of every sign-in and sign-out, by handle, once: its own at once, another's soon", async () => {
+    const clock = new Clock();
+    const { store, replica } = await backend.open(clock);
+    const here: SessionChange[] = [];
+    const there: SessionChange[] = [];
+    store.onChange((change) => here.push(change));
+    if (replica !== store) replica.onChange((change) => there.push(change));
+    // The listener's connection is made when it comes (Redis): let it subscribe.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const ada = session(clock);
+    const bob = session(clock, { username: 'bob' });
+    await store.create(ada);
+    // Told before create() resolves: a page rendered next already has it.
+    expect(here).toEqual([{ kind: 'created', handle: sessionHandle(ada.id) }]);
+    await replica.create(bob);
+    await store.delete(ada.id);
+    await store.delete(ada.id); // gone already: nothing more to tell
+    await replica.delete(newSessionId()); // never existed
+    const expected: SessionChange[] = [
+      { kind: 'created', handle: sessionHandle(ada.id) },
+      { kind: 'created', handle: sessionHandle(bob.id) },
+      { kind: 'deleted', handle: sessionHandle(ada.id) },
+    ];
+    const deadline = Date.now() + 2000;
+    while (here.length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(here).toEqual(expected);
+    if (replica !== store) expect(there).toEqual(expected);
+    // Never the id itself.
+    expect(JSON.stringify([here, there])).not.toContain(ada.id);
+  });
+
+  it('stops telling a listener that stopped, and one that throws stops nobody else', async () => {
+    const clock = new Clock();
+    const { store } = await backend.open(clock);
+    const heard: string[] = [];
+    const stop = store.onChange(() => heard.push('stopped'));
+    store.onChange(() => {
+      throw new Error('a listener of its own failing');
+    });
+    store.onChange((change) => heard.push(change.kind));
+    stop();
+    await store.create(session(clock));
+    expect(heard).toEqual(['created']);
   });
 
   it('closes: later calls fail instead of answering as if nobody were signed in', async () => {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { newSessionId } from '../../src/sessions/index.js';
+import { isSessionHandle, newSessionId, sessionHandle } from '../../src/sessions/index.js';
 import {
   consoleSessionNotice,
   consoleSessionsView,
-  isSessionHandle,
-  sessionHandle,
   shortUserAgent,
 } from '../../src/views/console-sessions.js';
 import { consoleSession, NOW } from '../components/console-sessions/fixtures.js';

@@ -6,12 +6,8 @@ import {
 import { noticeQuery } from '../../forms/notices.js';
 import type { HtmlReply, Sent } from '../../plugins/page.js';
 import { endSession } from '../../plugins/session.js';
-import {
-  type ConsoleSessionNotice,
-  consoleSessionsView,
-  isSessionHandle,
-  sessionHandle,
-} from '../../views/console-sessions.js';
+import { isSessionHandle, sessionHandle } from '../../sessions/index.js';
+import { type ConsoleSessionNotice, consoleSessionsView } from '../../views/console-sessions.js';
 import { CONSOLE_SESSIONS_ROLE } from '../../views/permissions.js';
 import { get, post } from '../register.js';
 import { routes } from '../table.js';

@@ -4,7 +4,8 @@ import {
   ConsoleSessionsTable,
 } from '../../../components/console-sessions/ConsoleSessionsTable.js';
 import type { ConsoleSession } from '../../../src/sessions/index.js';
-import { consoleSessionsView, sessionHandle } from '../../../src/views/console-sessions.js';
+import { sessionHandle } from '../../../src/sessions/index.js';
+import { consoleSessionsView } from '../../../src/views/console-sessions.js';
 import { byTestId, parse, textOf } from '../namespaces/html.js';
 import { consoleSession, NOW } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleSession } from '../../../src/sessions/index.js';
-import { sessionHandle } from '../../../src/views/console-sessions.js';
+import { sessionHandle } from '../../../src/sessions/index.js';
 import { byTestId, parse, textOf } from '../../components/namespaces/html.js';
 import { type DemoUsername, type SignedIn, type Stack, startStack } from '../../helper.js';
 import { FORM, getPage, htmx, hxLocation } from '../namespaces/support.js';
