@@ -73,7 +73,10 @@ function mapped(site) {
   }
   const origin = map?.findOrigin(line, column);
   if (!origin?.fileName) return text;
-  const source = fileURLToPath(new URL(origin.fileName, bundle));
+  // A source that is no file (a module esbuild made up): the frame as V8 wrote it.
+  const url = URL.parse(origin.fileName, bundle);
+  if (url?.protocol !== 'file:') return text;
+  const source = fileURLToPath(url);
   return text.replace(
     \`\${bundle}:\${line}:\${column}\`,
     \`\${source}:\${origin.lineNumber}:\${origin.columnNumber}\`,
@@ -310,14 +313,19 @@ function encodeSegment(values: number[]): string {
 }
 
 /**
- * The source map without what points into node_modules: those segments become unmapped (a
- * one-field segment), so a frame in a dependency shows the bundle's line, and ours show src/.
+ * The source map without what points into node_modules or into no file: those segments become
+ * unmapped (a one-field segment), so a frame in a dependency shows the bundle's line, and ours
+ * show src/.
  */
 export function keepOwnMappings(json: string): string {
   const map = JSON.parse(json) as { sources: string[]; names: string[]; mappings: string };
   const kept: number[] = [];
+  // Also left out: modules esbuild's plugins made up ("builtin-through-require:node:timers"),
+  // which are no file a stack trace could name.
   const sourceIndex = map.sources.map((source) =>
-    source.includes('node_modules/') ? -1 : kept.push(kept.length) - 1,
+    source.includes('node_modules/') || /^[a-z][a-z0-9+.-]*:/i.test(source)
+      ? -1
+      : kept.push(kept.length) - 1,
   );
   const names: string[] = [];
   const nameIndex = new Map<string, number>();

@@ -18,6 +18,7 @@ import {
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltServer, buildServer } from '../../scripts/build-server.js';
 import { projectRoot } from '../../src/project-root.js';
@@ -190,6 +191,12 @@ describe('the server bundle', () => {
   it('maps stack traces to our src/ files, and only those', () => {
     const payload = JSON.parse(readFileSync(`${built.bundle}.map`, 'utf8')) as SourceMapPayload;
     expect(payload.sources.filter((source) => source.includes('node_modules/'))).toEqual([]);
+    // Every source a frame can be mapped to is a file of ours (none esbuild made up, whose
+    // name is no file URL: mapping a frame in one threw from Error.prepareStackTrace).
+    const missing = payload.sources.filter(
+      (source) => !existsSync(fileURLToPath(new URL(source, pathToFileURL(built.bundle)))),
+    );
+    expect(missing).toEqual([]);
     const map = new SourceMap(payload);
     const lines = readFileSync(built.bundle, 'utf8').split('\n');
     const line = lines.findIndex((text) => text.includes('refusing to start'));
