@@ -9,7 +9,9 @@ import { rowsOf, seedAudit, summaryOf } from './support.js';
 let stack: Stack;
 let baseUrl: string;
 beforeAll(async () => {
-  stack = await startStack();
+  // The tests hold the control plane's stream while they read the first rows, however long a
+  // busy machine takes: no deadline of the page's read (2 s in tests) may cut it meanwhile.
+  stack = await startStack({ env: { CONTROL_PLANE_TIMEOUT_MS: '60000' } });
   baseUrl = await listen(stack.app);
 });
 afterAll(async () => {
