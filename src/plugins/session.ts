@@ -190,6 +190,11 @@ export default fp(
             // The client reconnects by itself; pages say "Session store unavailable" meanwhile.
             onError: (err) => app.log.error({ err }, 'session store (Redis) unavailable'),
             onRecover: () => app.log.info('session store (Redis) reachable again'),
+            onChangesError: (err) =>
+              app.log.warn(
+                { err },
+                "session store (Redis): cannot subscribe to other replicas' sign-ins and sign-outs; live pages show them at their next periodic render",
+              ),
           })
         : createMemorySessionStore({
             onEvict: (session, maxSessions) =>

@@ -26,6 +26,11 @@ export interface RedisSessionStoreOptions {
   onError?: (err: Error) => void;
   /** Connected again after an outage that onError reported. */
   onRecover?: () => void;
+  /**
+   * The connection that hears other replicas' sign-ins and sign-outs could not subscribe (the
+   * sessions themselves still work): see redis-changes.ts.
+   */
+  onChangesError?: (err: Error) => void;
   /** How long the first connection may take before the store gives up. */
   connectTimeoutMs?: number;
   /**
@@ -136,7 +141,7 @@ export async function createRedisSessionStore(
   });
   await connect(client, url, options.connectTimeoutMs ?? 5000, () => firstError, startFailed);
   connected = true;
-  const changes = redisSessionChanges(client, prefix, options.onError);
+  const changes = redisSessionChanges(client, prefix, options.onChangesError);
 
   let closed = false;
   function ensureOpen(): void {

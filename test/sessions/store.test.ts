@@ -464,6 +464,58 @@ describe('redis session store in Redis', () => {
     await expect(two.list()).resolves.toEqual([]);
   });
 
+  it('keeps working where Redis refuses the subscription, and says so once', async () => {
+    // A Redis user allowed everything but SUBSCRIBE (an ACL some managed Redis setups have).
+    const admin = await raw();
+    const user = `no-subscribe-${randomUUID()}`;
+    const password = randomUUID();
+    await admin.sendCommand([
+      'ACL',
+      'SETUSER',
+      user,
+      'on',
+      `>${password}`,
+      '~*',
+      '&*',
+      '+@all',
+      '-subscribe',
+    ]);
+    try {
+      const url = new URL(redis.url);
+      url.username = user;
+      url.password = password;
+      const refused: Error[] = [];
+      const clock = new Clock();
+      const prefix = `test-${randomUUID()}:`;
+      const store = await createRedisSessionStore(url.toString(), {
+        prefix,
+        now: clock.now,
+        onChangesError: (err) => refused.push(err),
+      });
+      const other = await createRedisSessionStore(redis.url, { prefix, now: clock.now });
+      opened.push(store, other);
+      const heard: SessionChange[] = [];
+      store.onChange((change) => heard.push(change));
+      const deadline = Date.now() + 3000;
+      while (refused.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(refused).toHaveLength(1);
+      expect(refused[0]?.message).toMatch(/NOPERM|permission/i);
+      // The sessions work; its own changes are still told; another's cannot be.
+      const ada = session(clock);
+      await store.create(ada);
+      await expect(other.get(ada.id)).resolves.toMatchObject({ id: ada.id });
+      await other.create(session(clock));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toEqual([{ kind: 'created', handle: sessionHandle(ada.id) }]);
+      expect(refused).toHaveLength(1);
+    } finally {
+      await admin.sendCommand(['ACL', 'DELUSER', user]);
+      await admin.close();
+    }
+  });
+
   it('refuses to start without Redis, naming the address but not the password', async () => {
     const stopped = await startRedisServer();
     await stopped.stop();
