@@ -153,19 +153,22 @@ export default fp(
     const endSessionStreams = (handle: string) => {
       for (const end of bySession.get(handle)?.ends ?? []) end();
     };
-    const check = setInterval(async () => {
+    const checkSessions = async () => {
       for (const [handle, { sid }] of [...bySession]) {
         // get() does not touch: a stream never keeps its session alive.
         const session = await app.sessions.get(sid).catch(() => 'unknown' as const);
         if (session === undefined) endSessionStreams(handle);
       }
-    }, SESSION_CHECK_MS).unref();
+    };
+    const check = setInterval(checkSessions, SESSION_CHECK_MS).unref();
     // A sign-out or revocation — on this replica, or on another through the store — ends the
     // streams at once, not at the next check; sign-ins and sign-outs refresh the console-sessions
     // page at once.
     const sessionsPage = routes.consoleSessions.list.href();
     const stopListening = app.sessions.onChange((change) => {
       if (change.kind === 'deleted') endSessionStreams(change.handle);
+      // Other replicas' sign-outs may have gone unheard: look now, not at the next check.
+      if (change.kind === 'missed') void checkSessions();
       hub.refresh((topic) => topic.page.split('?', 1)[0] === sessionsPage);
     });
 

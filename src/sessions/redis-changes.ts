@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   changeListeners,
   isSessionHandle,
-  type SessionChange,
   type SessionChangeListener,
   sessionHandle,
 } from './session.js';
@@ -11,6 +10,7 @@ import {
 interface Duplicable {
   duplicate(): {
     on(event: 'error', listener: (err: Error) => void): unknown;
+    on(event: 'ready', listener: () => void): unknown;
     connect(): Promise<unknown>;
     subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
     destroy(): void;
@@ -25,8 +25,8 @@ interface Duplicable {
  *
  * Listening takes a second connection (one in subscriber mode can send nothing else), opened
  * when the first listener comes. It reconnects and subscribes again by itself after an outage,
- * which the store's main connection reports; a change published meanwhile is missed, and seen at
- * the listener's next read. Anything on the channel that is not such a message is ignored.
+ * which the store's main connection reports; then the listeners are told they may have missed
+ * changes (`missed`). Anything on the channel that is not such a message is ignored.
  */
 export function redisSessionChanges(
   client: Duplicable,
@@ -57,10 +57,18 @@ export function redisSessionChanges(
     if (subscriber || closed) return;
     const sub = client.duplicate();
     subscriber = sub;
+    let subscribed = false;
     sub.on('error', () => {});
+    // Ready again after a break, subscribed again: what was published meanwhile is lost.
+    sub.on('ready', () => {
+      if (subscribed && !closed) listeners.emitChange({ kind: 'missed' });
+    });
     sub
       .connect()
       .then(() => sub.subscribe(channel, heard))
+      .then(() => {
+        subscribed = true;
+      })
       .catch((err: Error) => {
         if (!closed) onError?.(err);
       });
@@ -69,7 +77,7 @@ export function redisSessionChanges(
   return {
     channel,
     /** The message announcing a change of session `id`, for the store to publish. */
-    message(kind: SessionChange['kind'], id: string): string {
+    message(kind: 'created' | 'deleted', id: string): string {
       return JSON.stringify({ kind, handle: sessionHandle(id), from: origin });
     },
     /** Tells this replica's listeners of its own change. */

@@ -64,11 +64,12 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** A session that began or ended, named by its handle only (see {@link sessionHandle}). */
-export interface SessionChange {
-  kind: 'created' | 'deleted';
-  handle: string;
-}
+/**
+ * A session that began or ended, named by its handle only (see {@link sessionHandle}); or
+ * `missed`: this replica may have missed other replicas' changes (its subscription broke and is
+ * back), so a listener reads again what it keeps of them.
+ */
+export type SessionChange = { kind: 'created' | 'deleted'; handle: string } | { kind: 'missed' };
 export type SessionChangeListener = (change: SessionChange) => void;
 
 /**
@@ -90,7 +91,7 @@ export function isSessionHandle(value: string): boolean {
 /** Listeners of one store: each change goes to every one; one that throws stops nobody else. */
 export function changeListeners(): {
   add(listener: SessionChangeListener): () => void;
-  emit(kind: SessionChange['kind'], id: string): void;
+  emit(kind: 'created' | 'deleted', id: string): void;
   emitChange(change: SessionChange): void;
 } {
   const listeners = new Set<SessionChangeListener>();

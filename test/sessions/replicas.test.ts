@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sessionHandle } from '../../src/sessions/index.js';
 import { parseHtml, textOf } from '../dom.js';
@@ -273,5 +274,35 @@ describe('two console replicas sharing Redis', () => {
       new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 3_000)),
     ]);
     expect(ended).toBeLessThan(2_000);
+  });
+
+  it('after its subscription broke, a replica looks again at once at the sessions its streams belong to', async () => {
+    const operator = await stack.signIn('operator');
+    const base = await listening();
+    const stream = await EventStreamReader.open(`${base}/live?page=%2F&region=dashboard`, {
+      cookie: operator.cookie,
+    });
+    await stream.waitFor('the live status', (e) => e.event === 'live-status');
+    const session = (await replica.sessions.list()).find((s) => s.username === 'operator');
+    if (!session) throw new Error('the operator has no session');
+    const admin = await createClient({ url: redis.url }).connect();
+    try {
+      // A sign-out nobody was told of (as one published while the subscriptions were down):
+      // the session is gone from Redis, and no message says so.
+      await admin.del(`prism-console:session:${session.id}`);
+      const started = performance.now();
+      // Redis drops the replicas' subscriptions; they come back by themselves.
+      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      const ended = await Promise.race([
+        stream.ended.then(() => performance.now() - started),
+        new Promise<number>((resolve) =>
+          setTimeout(() => resolve(Number.POSITIVE_INFINITY), 6_000),
+        ),
+      ]);
+      // Well before the next periodic check could (every 5 s, at any moment from now).
+      expect(ended).toBeLessThan(1_000);
+    } finally {
+      await admin.close();
+    }
   });
 });

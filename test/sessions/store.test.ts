@@ -48,6 +48,24 @@ function session(clock: Clock, overrides: Partial<ConsoleSession> = {}): Console
   };
 }
 
+/**
+ * Resolves once `heard` (a listener's record on another replica) has a sign-in made on `from`:
+ * that listener's subscription is made (with its first listener, so not at once). Resolves to
+ * the handles of the sessions it made, which may still be on their way to listeners.
+ */
+async function heardFrom(from: SessionStore, heard: SessionChange[]): Promise<Set<string>> {
+  const clock = new Clock();
+  const made = new Set<string>();
+  for (let attempt = 0; !heard.some((c) => 'handle' in c && made.has(c.handle)); attempt++) {
+    if (attempt === 50) throw new Error('never subscribed');
+    const probe = session(clock);
+    made.add(sessionHandle(probe.id));
+    await from.create(probe);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return made;
+}
+
 interface Replicas {
   /** The store a test works with. */
   store: SessionStore;
@@ -303,10 +321,19 @@ describe.each(backends)('$name session store', (backend) => {
     const { store, replica } = await backend.open(clock);
     const here: SessionChange[] = [];
     const there: SessionChange[] = [];
-    store.onChange((change) => here.push(change));
-    if (replica !== store) replica.onChange((change) => there.push(change));
-    // The listener's connection is made when it comes (Redis): let it subscribe.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let probes = new Set<string>();
+    const record = (into: SessionChange[]) => (change: SessionChange) => {
+      if (!('handle' in change && probes.has(change.handle))) into.push(change);
+    };
+    store.onChange(record(here));
+    if (replica !== store) {
+      replica.onChange(record(there));
+      // Redis: each listens from when its subscription is made (with its first listener).
+      probes = new Set([...(await heardFrom(replica, here)), ...probes]);
+      probes = new Set([...(await heardFrom(store, there)), ...probes]);
+      here.length = 0;
+      there.length = 0;
+    }
     const ada = session(clock);
     const bob = session(clock, { username: 'bob' });
     await store.create(ada);
@@ -514,6 +541,40 @@ describe('redis session store in Redis', () => {
       await admin.sendCommand(['ACL', 'DELUSER', user]);
       await admin.close();
     }
+  });
+
+  it('says it may have missed changes when its subscription broke, and hears them again after', async () => {
+    const clock = new Clock();
+    const prefix = `test-${randomUUID()}:`;
+    const store = await createRedisSessionStore(redis.url, { prefix, now: clock.now });
+    const other = await createRedisSessionStore(redis.url, { prefix, now: clock.now });
+    opened.push(store, other);
+    const heard: SessionChange[] = [];
+    store.onChange((change) => heard.push(change));
+    const waitFor = async (what: string, match: (change: SessionChange) => boolean) => {
+      const deadline = Date.now() + 3000;
+      while (!heard.some(match)) {
+        if (Date.now() > deadline) throw new Error(`never heard ${what}: ${JSON.stringify(heard)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await heardFrom(other, heard);
+    expect(heard.every((c) => c.kind === 'created')).toBe(true);
+
+    // Redis drops the subscriber's connection (a failover, a proxy restart…).
+    const admin = await raw();
+    try {
+      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    } finally {
+      await admin.close();
+    }
+    await waitFor('that it may have missed some', (c) => c.kind === 'missed');
+    const later = session(clock);
+    await other.create(later);
+    await waitFor(
+      'the sign-in after',
+      (c) => 'handle' in c && c.handle === sessionHandle(later.id),
+    );
   });
 
   it('refuses to start without Redis, naming the address but not the password', async () => {
