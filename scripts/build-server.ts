@@ -23,11 +23,18 @@
  * that starts `dist/src/server.js` works unchanged.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { projectRoot } from '../src/project-root.js';
+import {
+  builtinsThroughRequire,
+  compressChecksLazy,
+  globLeftOut,
+  serverStaysSeparate,
+  zodLocalesLeftOut,
+} from './build-server-plugins.js';
+import { keepOwnMappings } from './build-server-source-map.js';
 
 /**
  * Dependencies loaded from node_modules at run time rather than bundled: sodium-native is a
@@ -115,124 +122,6 @@ export interface BuiltServer {
 }
 
 /**
- * demo.ts ends with `await import('../server.js')`: left as an import of the serve bundle next
- * to it instead of a second copy of the whole console inside demo.js.
- */
-const serverStaysSeparate: Plugin = {
-  name: 'server-stays-separate',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/server\.js$/ }, (args) =>
-      args.importer.endsWith(join('src', 'dev', 'demo.ts'))
-        ? { path: '../server.js', external: true }
-        : undefined,
-    );
-  },
-};
-
-/**
- * `import … from 'node:http'` in the bundle (ours, and dependencies written as ES modules)
- * becomes `require('node:http')`. An ES import of a built-in makes Node build an ES module
- * facade of it, which reads every export: node:http's lazy getters then load undici (Node's
- * fetch and WebSocket) and node:util's its TextDecoder, ~60 ms of CPU at every start for things
- * serve mode uses later or never. Through require nothing is read until the code uses it.
- */
-const builtinsThroughRequire: Plugin = {
-  name: 'builtins-through-require',
-  setup(build) {
-    const builtins = new Set(builtinModules);
-    build.onResolve({ filter: /^[a-z_/0-9:]+$/ }, (args) => {
-      if (args.kind !== 'import-statement') return undefined;
-      const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
-      return { path: `node:${name}`, namespace: 'builtin-through-require' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * @fastify/static requires glob when it loads, for `wildcard: false`, which walks the public
- * folder with it at start. src/plugins/static.ts registers the files itself instead (`serve:
- * false`), so glob and what it pulls in (path-scurry, lru-cache) would be loaded for nothing:
- * ~5 % of the start. Left out, with a stand-in that says why if anything ever calls it.
- */
-const globLeftOut: Plugin = {
-  name: 'glob-left-out',
-  setup(build) {
-    build.onResolve({ filter: /^glob$/ }, (args) =>
-      args.importer.includes(`node_modules${sep}@fastify${sep}static${sep}`)
-        ? { path: 'glob', namespace: 'glob-left-out' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'glob-left-out' }, () => ({
-      contents:
-        "exports.glob = async () => { throw new Error('glob is not in the serve bundle: serve public/ as src/plugins/static.ts does (scripts/build-server.ts)'); };",
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * @fastify/compress asks `payload instanceof Response` and `instanceof ReadableStream` of every
- * answer. Those globals are lazy in Node: the first read of `Response` loads undici (Node's
- * fetch) and `ReadableStream` the web streams, ~40 ms of CPU inside the first answer the
- * console gives (its first /healthz). A string or a Buffer can be neither, and nothing can be a
- * Response before something has read the global, so the checks look at the payload first.
- * Applied to the exact text of the package's lib/utils.js: a version that changed it fails the
- * build here rather than quietly loading undici again.
- */
-const COMPRESS_CHECKS: readonly [string, string][] = [
-  [
-    'return obj instanceof ReadableStream',
-    "return obj !== null && typeof obj === 'object' && typeof obj.getReader === 'function' && obj instanceof ReadableStream",
-  ],
-  [
-    'return obj instanceof Response',
-    "return obj !== null && typeof obj === 'object' && typeof obj.arrayBuffer === 'function' && obj instanceof Response",
-  ],
-];
-const compressChecksLazy: Plugin = {
-  name: 'compress-checks-lazy',
-  setup(build) {
-    const file = /[\\/]@fastify[\\/]compress[\\/]lib[\\/]utils\.js$/;
-    build.onLoad({ filter: file }, (args) => {
-      let contents = readFileSync(args.path, 'utf8');
-      for (const [from, to] of COMPRESS_CHECKS) {
-        if (!contents.includes(from)) {
-          throw new Error(`${args.path} no longer has "${from}": see compressChecksLazy`);
-        }
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
-/**
- * zod's `z` carries `z.locales`, error messages in ~50 languages (a tenth of the bundle), so
- * none of them can be left out by tree shaking. The console uses only the English ones, which
- * zod sets itself; the others are left out (`z.locales.fr` would be undefined).
- */
-const zodLocalesLeftOut: Plugin = {
-  name: 'zod-locales-left-out',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`node_modules${sep}zod${sep}`)
-        ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-english' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
-/**
  * The packages that go into the image's node_modules (not marked `dev` in the lock file). A
  * bundled development dependency would work here and fail nowhere, so the build refuses it:
  * the check `npm ci --omit=dev` used to make at start-up.
@@ -276,113 +165,6 @@ const common: BuildOptions = {
   metafile: true,
   logLevel: 'warning',
 };
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** The numbers of one segment of a source map's `mappings` (base64 VLQ). */
-function decodeSegment(segment: string): number[] {
-  const values: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-}
-
-function encodeSegment(values: number[]): string {
-  let out = '';
-  for (const n of values) {
-    let value = n < 0 ? (-n << 1) | 1 : n << 1;
-    do {
-      let digit = value & 31;
-      value >>>= 5;
-      if (value > 0) digit |= 32;
-      out += BASE64[digit];
-    } while (value > 0);
-  }
-  return out;
-}
-
-/**
- * The source map without what points into node_modules or into no file: those segments become
- * unmapped (a one-field segment), so a frame in a dependency shows the bundle's line, and ours
- * show src/.
- */
-export function keepOwnMappings(json: string): string {
-  const map = JSON.parse(json) as { sources: string[]; names: string[]; mappings: string };
-  const kept: number[] = [];
-  // Also left out: modules esbuild's plugins made up ("builtin-through-require:node:timers"),
-  // which are no file a stack trace could name.
-  const sourceIndex = map.sources.map((source) =>
-    source.includes('node_modules/') || /^[a-z][a-z0-9+.-]*:/i.test(source)
-      ? -1
-      : kept.push(kept.length) - 1,
-  );
-  const names: string[] = [];
-  const nameIndex = new Map<string, number>();
-  // Absolute positions decoded so far, and those last written (fields are deltas from them).
-  let source = 0;
-  let line = 0;
-  let column = 0;
-  let name = 0;
-  const written = { source: 0, line: 0, column: 0, name: 0 };
-  const lines = map.mappings.split(';').map((text) => {
-    let generated = 0;
-    let writtenGenerated = 0;
-    let lastMapped = false;
-    const out: string[] = [];
-    for (const segment of text.split(',')) {
-      if (segment === '') continue;
-      const v = decodeSegment(segment);
-      generated += v[0] ?? 0;
-      if (v.length < 4) continue;
-      source += v[1] ?? 0;
-      line += v[2] ?? 0;
-      column += v[3] ?? 0;
-      if (v.length === 5) name += v[4] ?? 0;
-      const to = sourceIndex[source] ?? -1;
-      if (to < 0) {
-        if (lastMapped) out.push(encodeSegment([generated - writtenGenerated]));
-        else continue;
-      } else {
-        const fields = [generated - writtenGenerated, to - written.source];
-        fields.push(line - written.line, column - written.column);
-        written.source = to;
-        written.line = line;
-        written.column = column;
-        if (v.length === 5) {
-          const text = map.names[name] ?? '';
-          let index = nameIndex.get(text);
-          if (index === undefined) {
-            index = names.push(text) - 1;
-            nameIndex.set(text, index);
-          }
-          fields.push(index - written.name);
-          written.name = index;
-        }
-        out.push(encodeSegment(fields));
-      }
-      writtenGenerated = generated;
-      lastMapped = to >= 0;
-    }
-    return out.join(',');
-  });
-  return JSON.stringify({
-    ...map,
-    sources: map.sources.filter((_, i) => (sourceIndex[i] ?? -1) >= 0),
-    names,
-    mappings: lines.join(';'),
-  });
-}
 
 export interface BuildServerOptions {
   /**
