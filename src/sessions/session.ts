@@ -57,8 +57,8 @@ export interface SessionStore {
   /**
    * Calls `listener` after each sign-in (create), and each sign-out, revocation or eviction
    * (delete): at once for this replica's own, and with Redis for every other replica's as
-   * Redis passes them on (pub/sub, best effort: a replica that misses one sees the change at its
-   * next read). Returns what stops it.
+   * Redis passes them on (pub/sub, best effort: after a break in it, `missed` says some may have
+   * been lost). Returns what stops it.
    */
   onChange(listener: SessionChangeListener): () => void;
   close(): Promise<void>;
