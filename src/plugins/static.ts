@@ -79,7 +79,7 @@ export default fp(
     app.decorate('assets', readManifest(options.publicDir));
     // `serve: false`, then one GET/HEAD route per file: what `wildcard: false` does, without
     // its glob walk at every start (and without glob in the serve bundle at all, see
-    // scripts/build-server.ts). A URL that names no file is the console's 404, as before.
+    // scripts/build-server-plugins.ts). A URL that names no file is the console's 404, as before.
     await app.register(fastifyStatic, {
       root: options.publicDir,
       serve: false,
