@@ -89,6 +89,29 @@ const listening = () => {
   return baseUrl;
 };
 
+/** An operator signed in, with a live stream of the dashboard open on the first console. */
+async function operatorStreamOnFirst() {
+  const operator = await stack.signIn('operator');
+  const stream = await EventStreamReader.open(
+    `${await listening()}/live?page=%2F&region=dashboard`,
+    {
+      cookie: operator.cookie,
+    },
+  );
+  await stream.waitFor('the live status', (e) => e.event === 'live-status');
+  const session = (await replica.sessions.list()).find((s) => s.username === 'operator');
+  if (!session) throw new Error('the operator has no session');
+  return { stream, session };
+}
+
+/** Milliseconds from `started` until the server ended the stream; Infinity if not within 6 s. */
+function endedAfter(stream: EventStreamReader, started: number): Promise<number> {
+  return Promise.race([
+    stream.ended.then(() => performance.now() - started),
+    new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 6_000)),
+  ]);
+}
+
 describe('two console replicas sharing Redis', () => {
   // Each test starts with no console session, whatever an earlier one left behind.
   beforeEach(async () => {
@@ -258,33 +281,15 @@ describe('two console replicas sharing Redis', () => {
   });
 
   it("a revocation on one replica ends the session's live streams on the other at once", async () => {
-    const operator = await stack.signIn('operator');
-    const base = await listening();
-    const stream = await EventStreamReader.open(`${base}/live?page=%2F&region=dashboard`, {
-      cookie: operator.cookie,
-    });
-    await stream.waitFor('the live status', (e) => e.event === 'live-status');
-    const session = (await replica.sessions.list()).find((s) => s.username === 'operator');
-    if (!session) throw new Error('the operator has no session');
+    const { stream, session } = await operatorStreamOnFirst();
     const started = performance.now();
     await replica.sessions.delete(session.id);
     // Not at the first replica's next check of its streams' sessions (every 5 s).
-    const ended = await Promise.race([
-      stream.ended.then(() => performance.now() - started),
-      new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 3_000)),
-    ]);
-    expect(ended).toBeLessThan(2_000);
+    expect(await endedAfter(stream, started)).toBeLessThan(2_000);
   });
 
   it('after its subscription broke, a replica looks again at once at the sessions its streams belong to', async () => {
-    const operator = await stack.signIn('operator');
-    const base = await listening();
-    const stream = await EventStreamReader.open(`${base}/live?page=%2F&region=dashboard`, {
-      cookie: operator.cookie,
-    });
-    await stream.waitFor('the live status', (e) => e.event === 'live-status');
-    const session = (await replica.sessions.list()).find((s) => s.username === 'operator');
-    if (!session) throw new Error('the operator has no session');
+    const { stream, session } = await operatorStreamOnFirst();
     const admin = await createClient({ url: redis.url }).connect();
     try {
       // A sign-out nobody was told of (as one published while the subscriptions were down):
@@ -293,14 +298,8 @@ describe('two console replicas sharing Redis', () => {
       const started = performance.now();
       // Redis drops the replicas' subscriptions; they come back by themselves.
       await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
-      const ended = await Promise.race([
-        stream.ended.then(() => performance.now() - started),
-        new Promise<number>((resolve) =>
-          setTimeout(() => resolve(Number.POSITIVE_INFINITY), 6_000),
-        ),
-      ]);
       // Well before the next periodic check could (every 5 s, at any moment from now).
-      expect(ended).toBeLessThan(1_000);
+      expect(await endedAfter(stream, started)).toBeLessThan(1_000);
     } finally {
       await admin.close();
     }
