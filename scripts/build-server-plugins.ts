@@ -63,7 +63,7 @@ export const globLeftOut: Plugin = {
     );
     build.onLoad({ filter: /.*/, namespace: 'glob-left-out' }, () => ({
       contents:
-        "exports.glob = async () => { throw new Error('glob is not in the serve bundle: serve public/ as src/plugins/static.ts does (scripts/build-server.ts)'); };",
+        "exports.glob = async () => { throw new Error('glob is not in the serve bundle: serve public/ as src/plugins/static.ts does (scripts/build-server-plugins.ts)'); };",
       loader: 'js',
     }));
   },
