@@ -59,6 +59,10 @@ const htmxConfig = JSON.stringify({
   // Pages hold cluster data: keep them out of localStorage, and reload on a history miss.
   historyCacheSize: 0,
   refreshOnHistoryMiss: true,
+  // New content is processed in the same task that swaps it in, not 20 ms later: until then its
+  // links and forms are plain HTML, and an Enter on a link a live update just replaced would
+  // load the whole page instead of making its htmx request. (No style here animates settling.)
+  defaultSettleDelay: 0,
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },

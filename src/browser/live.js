@@ -354,8 +354,9 @@
     }
   };
 
-  // Right after the swap, not after the settle delay (20 ms): a key pressed meanwhile would
-  // reach the body, and the operator's Enter on a link the swap replaced would be lost.
+  // In the swap's own task (afterSwap): a key pressed meanwhile would reach the body, and the
+  // operator's Enter on a link the swap replaced would be lost. The layout sets no settle delay,
+  // so htmx has made the new links work by the end of that same task too.
   document.addEventListener('htmx:afterSwap', (event) => {
     const swapped = event.target;
     if (swapped instanceof Element) {

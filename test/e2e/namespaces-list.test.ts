@@ -76,6 +76,42 @@ describe('namespace list in Chromium', () => {
     await context.close();
   });
 
+  it('makes a link work the moment a live update swaps it in: an htmx request, not a page load', async () => {
+    const { page, context, pageErrors } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces?size=10`);
+    await page.evaluate(() => {
+      (window as { loadedOnce?: boolean }).loadedOnce = true;
+    });
+    // The region fetches itself as a live update does; in the task right after its swap (where a
+    // key press would come first), the new sort link is activated.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const region = () => document.getElementById('namespace-results');
+          const swapped = (event: Event) => {
+            if (event.target !== region()) return;
+            document.removeEventListener('htmx:afterSwap', swapped);
+            setTimeout(() => {
+              region()?.querySelector<HTMLAnchorElement>('th[data-sort-key="storage"] a')?.click();
+              resolve();
+            }, 0);
+          };
+          document.addEventListener('htmx:afterSwap', swapped);
+          const htmx = (window as { htmx?: { trigger(el: Element, name: string): void } }).htmx;
+          const found = region();
+          if (!htmx || !found) throw new Error('no htmx or no results region on the page');
+          htmx.trigger(found, 'live-poll');
+        }),
+    );
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort'), WAIT).toBe('-storage');
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    await expect.poll(focused, WAIT).toBe('namespace-results');
+    // Still the same document: the link made its htmx request.
+    expect(await page.evaluate(() => (window as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it('fits a 1280 px laptop without scrolling sideways, and hides the proxy column below it', async () => {
     const { page, context } = await e2e.openAsAdmin();
     await page.setViewportSize({ width: 1280, height: 800 });
