@@ -86,13 +86,18 @@ describe('namespace list in Chromium', () => {
     // key press would come first), the new sort link is activated.
     await page.evaluate(
       () =>
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
           const region = () => document.getElementById('namespace-results');
           const swapped = (event: Event) => {
             if (event.target !== region()) return;
             document.removeEventListener('htmx:afterSwap', swapped);
             setTimeout(() => {
-              region()?.querySelector<HTMLAnchorElement>('th[data-sort-key="storage"] a')?.click();
+              const link = region()?.querySelector<HTMLAnchorElement>(
+                'th[data-sort-key="storage"] a',
+              );
+              if (!link)
+                return reject(new Error('the swapped-in results have no Storage sort link'));
+              link.click();
               resolve();
             }, 0);
           };
