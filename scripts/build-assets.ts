@@ -1,7 +1,7 @@
 /**
- * Builds public/assets: Tailwind CSS compiled from src/styles/app.css and the htmx bundle, each
- * under a content-hashed name so they can be cached for a year, plus manifest.json mapping
- * logical names to hashed ones for the server. Each asset also gets a brotli (quality 11) and a
+ * Builds public/assets: Tailwind CSS compiled from src/styles/ (one stylesheet per theme) and the
+ * script bundle (htmx and our browser scripts), each under a content-hashed name so they can be
+ * cached for a year, plus manifest.json mapping logical names to hashed ones for the server. Each asset also gets a brotli (quality 11) and a
  * gzip (level 9) copy beside it (`.br`, `.gz`), served as they are by src/plugins/static.ts:
  * compressed once here at the highest settings, never per request.
  */
@@ -26,12 +26,23 @@ function hashed(name: string, content: Buffer): string {
 }
 
 mkdirSync(outDir, { recursive: true });
-const tmpCss = join(outDir, '.app.css');
-execFileSync(
-  join(root, 'node_modules', '.bin', 'tailwindcss'),
-  ['--input', join(root, 'src', 'styles', 'app.css'), '--output', tmpCss, '--minify'],
-  { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
-);
+
+/**
+ * The stylesheet for each theme (src/styles/app.css says why there are three): Tailwind's CLI on
+ * the entry file, minified, through a temporary file in outDir (its @source paths are relative to
+ * the entry, so it stays where it is).
+ */
+function stylesheet(entry: string): Buffer {
+  const output = join(outDir, `.${entry}`);
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'tailwindcss'),
+    ['--input', join(root, 'src', 'styles', entry), '--output', output, '--minify'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const css = readFileSync(output);
+  rmSync(output);
+  return css;
+}
 
 /**
  * One of our own browser scripts (src/browser/), minified: their comments are for us, and the
@@ -43,23 +54,27 @@ function browserScript(file: string): Buffer {
 }
 
 const sources: Record<string, Buffer> = {
-  'app.css': readFileSync(tmpCss),
-  'htmx.js': readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
-  // The SSE extension (hx-ext="sse", sse-connect, sse-swap): live progress without polling.
-  'htmx-sse.js': readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
+  'app.css': stylesheet('app.css'),
+  'app-light.css': stylesheet('theme-light.css'),
+  'app-dark.css': stylesheet('theme-dark.css'),
+  // Every page's one script: htmx, its settings (src/browser/htmx-config.js: they must be set
+  // before htmx starts, at DOMContentLoaded), the SSE extension (hx-ext="sse", sse-connect,
+  // sse-swap: live regions and an operation's progress) and the live regions' script
+  // (src/browser/live.js). One file is one request and one brotli stream, smaller than four,
+  // and cached once for every page.
+  'app.js': Buffer.concat(
+    [
+      readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+      browserScript('htmx-config.js'),
+      readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
+      browserScript('live.js'),
+    ].flatMap((part) => [part, Buffer.from('\n')]),
+  ),
   // "Copy as command": the Copy button (no inline script under the CSP), and the AdminService
   // schema the commands name with `buf curl --schema` (src/views/commands-schema.ts).
   'copy-command.js': browserScript('copy-command.js'),
-  // Live regions (components/layout/live.ts): the SSE extension and our script in one file,
-  // loaded together on every live page (one request, and one brotli stream is smaller).
-  'live.js': Buffer.concat([
-    readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
-    Buffer.from('\n'),
-    browserScript('live.js'),
-  ]),
   'prism-admin.binpb': Buffer.from(adminSchemaImage()),
 };
-rmSync(tmpCss);
 
 const manifest: Record<string, string> = {};
 for (const [name, content] of Object.entries(sources)) {

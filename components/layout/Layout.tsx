@@ -36,42 +36,13 @@ export interface LayoutProps {
   /**
    * A page with live regions (components/layout/live.ts), signed in: its address (the banner's
    * own `live-poll` fetches it) and the event stream naming the page and its regions. The body
-   * then connects to the stream, the indicator shows, and src/browser/live.js is loaded.
+   * then connects to the stream and the indicator shows (src/browser/live.js runs them).
    */
   live?: { page: Url; stream: Url } | undefined;
   /** The page has a "Copy as command" form: load its script (no other page needs it). */
   copyCommand?: boolean | undefined;
-  /** The page holds an event stream of its own (sse-connect in its content): load the SSE script. */
-  ownStream?: boolean | undefined;
   children?: Children;
 }
-
-/*
- * htmx settings: no eval (strict CSP later), requests only to this origin, no inline indicator
- * styles, and error answers are swapped too — the console sends a readable fragment for them
- * (retargeted to #alerts), so the operator sees why instead of nothing.
- */
-const htmxConfig = JSON.stringify({
-  allowEval: false,
-  allowScriptTags: false,
-  selfRequestsOnly: true,
-  includeIndicatorStyles: false,
-  // Pages hold cluster data: keep them out of localStorage, and reload on a history miss.
-  historyCacheSize: 0,
-  refreshOnHistoryMiss: true,
-  // New content is processed in the same task that swaps it in, not 20 ms later: until then its
-  // links and forms are plain HTML, and an Enter on a link a live update just replaced would
-  // load the whole page instead of making its htmx request. (No style here animates settling.)
-  defaultSettleDelay: 0,
-  responseHandling: [
-    { code: '204', swap: false },
-    { code: '[23]..', swap: true },
-    // A form sent back with its messages (invalid, or changed meanwhile) is an answer, not a fault.
-    { code: '422', swap: true },
-    { code: '409', swap: true },
-    { code: '[45]..', swap: true, error: true },
-  ],
-});
 
 /** One area in the navigation: a link, or a muted entry for an area not built yet. */
 function NavEntry({ item, area }: { item: NavItem; area: Area | undefined }): JSX.Element {
@@ -151,7 +122,6 @@ export function Layout(props: LayoutProps): JSX.Element {
             name="color-scheme"
             content={theme === 'light' || theme === 'dark' ? theme : 'light dark'}
           />
-          <meta name="htmx-config" content={htmxConfig} />
           <title safe>{`${title} · Prism Console`}</title>
           {props.refreshSeconds ? (
             // In <noscript>: with JavaScript the page updates itself live and must not reload.
@@ -162,14 +132,10 @@ export function Layout(props: LayoutProps): JSX.Element {
             ''
           )}
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
-          <link rel="stylesheet" href={assets.css} />
-          <script src={assets.htmx} defer></script>
-          {/* The SSE extension is part of the live script; a page without live regions has no stream. */}
-          {live || props.ownStream ? (
-            <script src={assets.live ?? assets.htmxSse} defer></script>
-          ) : (
-            ''
-          )}
+          {/* The stylesheet for the chosen theme only (src/styles/app.css). */}
+          <link rel="stylesheet" href={assets.stylesheets[theme ?? 'system']} />
+          {/* htmx, its settings (src/browser/htmx-config.js), the SSE extension and live.js. */}
+          <script src={assets.script} defer></script>
           {props.copyCommand && assets.copyCommand ? (
             <script src={assets.copyCommand} defer></script>
           ) : (

@@ -218,7 +218,6 @@ async function layout(request: FastifyRequest, spec: PageSpec, live = false): Pr
       maintenance={maintenance}
       live={liveOf(request, spec, live)}
       copyCommand={copyCommand}
-      ownStream={spec.ownStream}
     >
       {crumbs ? <Breadcrumbs crumbs={crumbs} /> : ''}
       {spec.header !== false ? (

@@ -4,19 +4,21 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { trustedUrl, type Url } from '../html/url.js';
+import type { Theme } from './theme.js';
 
 /** Public URLs of the built assets, for the layout. */
 export interface Assets {
-  css: Url;
-  htmx: Url;
-  /** The htmx SSE extension; loaded after htmx. */
-  htmxSse: Url;
-  favicon: Url;
   /**
-   * Live regions: the htmx SSE extension and src/browser/live.js (the indicator, pause, polling
-   * fallback, swaps that keep input) in one file.
+   * The stylesheet for each theme (src/styles/app.css): `system` follows prefers-color-scheme,
+   * `light` and `dark` are for an operator who chose one.
    */
-  live?: Url | undefined;
+  stylesheets: Readonly<Record<Theme, Url>>;
+  /**
+   * Every page's script: htmx with its settings, the htmx SSE extension and src/browser/live.js
+   * (the indicator, pause, polling fallback, swaps that keep input), in one file.
+   */
+  script: Url;
+  favicon: Url;
   /** "Copy as command": the Copy button's script (components/ui/CopyCommand.tsx). */
   copyCommand?: Url | undefined;
   /** The AdminService schema the commands name (`buf curl --schema`, src/views/commands-schema.ts). */
@@ -46,10 +48,12 @@ function readManifest(publicDir: string): Assets {
   };
   // The favicon keeps its name: browsers ask for it without reading the page.
   return {
-    css: asset('app.css'),
-    htmx: asset('htmx.js'),
-    htmxSse: asset('htmx-sse.js'),
-    live: asset('live.js'),
+    stylesheets: {
+      system: asset('app.css'),
+      light: asset('app-light.css'),
+      dark: asset('app-dark.css'),
+    },
+    script: asset('app.js'),
     copyCommand: asset('copy-command.js'),
     adminSchema: asset('prism-admin.binpb'),
     favicon: trustedUrl('/favicon.svg'),

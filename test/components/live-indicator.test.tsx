@@ -5,19 +5,14 @@ import { liveRegion, liveStreamUrl } from '../../components/layout/live.js';
 import { trustedUrl } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import { parseHtml, textOf } from '../dom.js';
+import { testAssets } from './assets.js';
 
 /*
  * The live indicator and what the layout does for a live page (components/layout/live.ts). What
  * the script makes of them (ticking, Pause, polling) is for the browser tests.
  */
 
-const assets = {
-  css: trustedUrl('/assets/app.0.css'),
-  htmx: trustedUrl('/assets/htmx.0.js'),
-  htmxSse: trustedUrl('/assets/htmx-sse.0.js'),
-  live: trustedUrl('/assets/live.0.js'),
-  favicon: trustedUrl('/favicon.svg'),
-};
+const assets = testAssets;
 
 const operator: Operator = {
   subject: 'viewer-1',
@@ -63,7 +58,7 @@ describe('a live page in the layout', () => {
     expect(url.searchParams.getAll('region')).toEqual(['namespace-results', 'maintenance-banner']);
   });
 
-  it('connects the body to the stream, shows the indicator and loads the live script', async () => {
+  it('connects the body to the stream and shows the indicator; the one script runs it', async () => {
     const doc = parseHtml(
       await (
         <Layout
@@ -82,7 +77,7 @@ describe('a live page in the layout', () => {
     expect(doc.body.getAttribute('sse-connect')).toBe(stream);
     expect(doc.querySelector('[data-testid="live-indicator"]')).not.toBeNull();
     const scripts = [...doc.querySelectorAll('script[src]')].map((s) => s.getAttribute('src'));
-    expect(scripts).toEqual(['/assets/htmx.0.js', '/assets/live.0.js']);
+    expect(scripts).toEqual(['/assets/app.0.js']);
     // The banner is a region of every live page, fetched from the page's own address.
     const banner = doc.getElementById('maintenance-banner');
     expect(banner?.getAttribute('sse-swap')).toBe('maintenance-banner');
@@ -92,7 +87,7 @@ describe('a live page in the layout', () => {
     expect(region?.getAttribute('hx-swap')).toBe('outerHTML');
   });
 
-  it('a page that is not live has no stream, no indicator and no live script', async () => {
+  it('a page that is not live has no stream and no indicator', async () => {
     const doc = parseHtml(
       await (
         <Layout title="x" area={undefined} assets={assets} operator={operator} csrfToken="t" />
@@ -102,7 +97,6 @@ describe('a live page in the layout', () => {
     expect(doc.body.hasAttribute('hx-ext')).toBe(false);
     expect(doc.querySelector('[data-testid="live-indicator"]')).toBeNull();
     expect(doc.querySelector('[sse-swap]')).toBeNull();
-    expect(doc.querySelector('script[src="/assets/live.0.js"]')).toBeNull();
     expect(liveRegion('x', undefined)).toEqual({});
   });
 });

@@ -235,14 +235,14 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
       readFileSync(join(dir, 'public', 'assets', 'manifest.json'), 'utf8'),
     ) as Record<string, string>;
     const css = document.querySelector('link[rel="stylesheet"]')?.getAttribute('href');
-    const htmx = document.querySelector('script[src]')?.getAttribute('src');
+    const script = document.querySelector('script[src]')?.getAttribute('src');
     expect(css).toBe(`/assets/${manifest['app.css']}`);
-    expect(htmx).toBe(`/assets/${manifest['htmx.js']}`);
+    expect(script).toBe(`/assets/${manifest['app.js']}`);
     await window.happyDOM.close();
 
     for (const [href, type] of [
       [css, /^text\/css/],
-      [htmx, /javascript/],
+      [script, /javascript/],
     ] as const) {
       const asset = await fetch(`${baseUrl}${href}`);
       expect(asset.status, String(href)).toBe(200);

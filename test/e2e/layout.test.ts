@@ -200,7 +200,38 @@ describe('layout in Chromium', () => {
     }
   });
 
-  it('turns dark with the system, and a chosen theme on <html> wins over the system', async () => {
+  it('runs htmx with the console settings, from the one script', async () => {
+    const { context, page } = await openPage(e2e.browser, {
+      storageState: await e2e.state('admin'),
+    });
+    try {
+      await page.goto(`${e2e.base}/namespaces`);
+      await page.waitForFunction(() => (window as { htmx?: unknown }).htmx !== undefined);
+      const config = await page.evaluate(() => {
+        const { htmx } = window as unknown as { htmx: { config: Record<string, unknown> } };
+        return { ...htmx.config };
+      });
+      expect(config).toMatchObject({
+        allowEval: false,
+        allowScriptTags: false,
+        selfRequestsOnly: true,
+        includeIndicatorStyles: false,
+        historyCacheSize: 0,
+        refreshOnHistoryMiss: true,
+        defaultSettleDelay: 0,
+      });
+      // Error answers are swapped (as readable fragments); a 204 is not.
+      expect(config.responseHandling).toContainEqual({ code: '[45]..', swap: true, error: true });
+      expect(config.responseHandling).toContainEqual({ code: '204', swap: false });
+      // No settings in the page for anything to override, and no inline indicator styles.
+      await expect(page.locator('meta[name="htmx-config"]').count()).resolves.toBe(0);
+      await expect(page.locator('style').count()).resolves.toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('turns dark with the system, and a chosen theme wins over the system', async () => {
     const { context, page } = await openPage(e2e.browser, {
       storageState: await e2e.state('admin'),
     });
@@ -215,11 +246,19 @@ describe('layout in Chromium', () => {
             text: getComputedStyle(document.body).color,
           };
         });
-      const setTheme = (theme: string | null) =>
-        page.evaluate((value) => {
-          if (value === null) document.documentElement.removeAttribute('data-theme');
-          else document.documentElement.setAttribute('data-theme', value);
-        }, theme);
+      // The switch at the foot of the page: a form post, and the page again with its stylesheet.
+      const choose = async (label: string) => {
+        await Promise.all([
+          page.waitForEvent('load'),
+          page.getByTestId('theme-switch').getByRole('button', { name: label }).click(),
+        ]);
+        await expect(
+          page
+            .getByTestId('theme-switch')
+            .getByRole('button', { name: label })
+            .getAttribute('aria-pressed'),
+        ).resolves.toBe('true');
+      };
 
       await page.emulateMedia({ colorScheme: 'light' });
       const light = await colours();
@@ -230,10 +269,21 @@ describe('layout in Chromium', () => {
       expect(dark.text).not.toBe(light.text);
 
       // Chosen light in a dark system: light; chosen dark in a light system: dark.
-      await setTheme('light');
+      await choose('Light');
       await expect(colours()).resolves.toEqual(light);
       await page.emulateMedia({ colorScheme: 'light' });
-      await setTheme('dark');
+      await choose('Dark');
+      await expect(colours()).resolves.toEqual(dark);
+      // Each choice links its own stylesheet, and only that one.
+      const stylesheets = await page
+        .locator('link[rel="stylesheet"]')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+      expect(stylesheets).toHaveLength(1);
+      expect(stylesheets[0]).toMatch(/^\/assets\/app-dark\.[0-9a-f]+\.css$/);
+      // Back to the system's: dark and light follow it again.
+      await choose('System');
+      await expect(colours()).resolves.toEqual(light);
+      await page.emulateMedia({ colorScheme: 'dark' });
       await expect(colours()).resolves.toEqual(dark);
     } finally {
       await context.close();

@@ -62,7 +62,7 @@ async function expectInert(page: Page, dialogs: readonly string[]): Promise<void
   for (const src of await page
     .locator('script[src]')
     .evaluateAll((scripts) => scripts.map((s) => s.getAttribute('src')))) {
-    expect(src).toMatch(/^\/assets\/(htmx|htmx-sse|live|copy-command)\.[0-9a-f]+\.js$/);
+    expect(src).toMatch(/^\/assets\/(app|copy-command)\.[0-9a-f]+\.js$/);
   }
 }
 

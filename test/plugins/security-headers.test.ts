@@ -62,8 +62,12 @@ describe('security headers on every answer of the console', () => {
     expectSecurityHeaders(fragment);
   });
 
-  it('on static files: the stylesheet, htmx and the icon', async () => {
-    for (const url of [stack.app.assets.css, stack.app.assets.htmx, '/favicon.svg']) {
+  it('on static files: the stylesheet, the script and the icon', async () => {
+    for (const url of [
+      stack.app.assets.stylesheets.system,
+      stack.app.assets.script,
+      '/favicon.svg',
+    ]) {
       const res = await stack.admin.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expectSecurityHeaders(res);
@@ -137,7 +141,7 @@ describe('security headers behind https', () => {
   });
 
   it('adds Strict-Transport-Security to pages, static files and errors', async () => {
-    for (const url of ['/', stack.app.assets.css, '/no-such-page']) {
+    for (const url of ['/', stack.app.assets.stylesheets.system, '/no-such-page']) {
       const res = await stack.app.inject({ url });
       expect(res.headers['strict-transport-security'], url).toBe(
         'max-age=31536000; includeSubDomains',

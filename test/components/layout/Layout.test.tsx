@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../components/layout/Layout.js';
-import { trustedUrl } from '../../../src/html/url.js';
 import { navigation } from '../../../src/routes/navigation.js';
 import { parseHtml, textOf } from '../../dom.js';
+import { testAssets } from '../assets.js';
 
-const assets = {
-  css: trustedUrl('/assets/app.0.css'),
-  htmx: trustedUrl('/assets/htmx.0.js'),
-  htmxSse: trustedUrl('/assets/htmx-sse.0.js'),
-  favicon: trustedUrl('/favicon.svg'),
-};
+const assets = testAssets;
 
 describe('Layout', () => {
   it('lists every area of the console, linking only those that are built', async () => {
@@ -39,20 +34,36 @@ describe('Layout', () => {
     expect(textOf(doc.querySelector('main#main'))).toBe('content');
   });
 
-  it('configures htmx without eval, to this origin only, without inline styles', async () => {
-    const doc = parseHtml(
-      await (
-        <Layout title="x" area={undefined} assets={assets} operator={null} csrfToken={undefined} />
-      ),
-    );
-    const config = JSON.parse(
-      doc.querySelector('meta[name="htmx-config"]')?.getAttribute('content') ?? '{}',
-    );
-    expect(config).toMatchObject({
-      allowEval: false,
-      selfRequestsOnly: true,
-      includeIndicatorStyles: false,
-    });
+  it('links the stylesheet of the chosen theme, and the one script', async () => {
+    for (const [theme, stylesheet] of [
+      [undefined, '/assets/app.0.css'],
+      ['system', '/assets/app.0.css'],
+      ['light', '/assets/app-light.0.css'],
+      ['dark', '/assets/app-dark.0.css'],
+    ] as const) {
+      const doc = parseHtml(
+        await (
+          <Layout
+            title="x"
+            area={undefined}
+            assets={assets}
+            operator={null}
+            csrfToken={undefined}
+            theme={theme}
+          />
+        ),
+      );
+      const links = [...doc.querySelectorAll('link[rel="stylesheet"]')];
+      expect(
+        links.map((link) => link.getAttribute('href')),
+        String(theme),
+      ).toEqual([stylesheet]);
+      const scripts = [...doc.querySelectorAll('script[src]')];
+      expect(scripts.map((script) => script.getAttribute('src'))).toEqual(['/assets/app.0.js']);
+      expect(doc.documentElement.getAttribute('data-theme')).toBe(
+        theme === 'light' || theme === 'dark' ? theme : null,
+      );
+    }
   });
 
   it('escapes the title', async () => {

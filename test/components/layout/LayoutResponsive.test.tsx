@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../components/layout/Layout.js';
-import { trustedUrl } from '../../../src/html/url.js';
 import type { Operator } from '../../../src/plugins/operator.js';
 import { navigation } from '../../../src/routes/navigation.js';
 import { parseHtml, textOf } from '../../dom.js';
+import { testAssets } from '../assets.js';
 
-const assets = {
-  css: trustedUrl('/assets/app.0.css'),
-  htmx: trustedUrl('/assets/htmx.0.js'),
-  htmxSse: trustedUrl('/assets/htmx-sse.0.js'),
-  favicon: trustedUrl('/favicon.svg'),
-};
+const assets = testAssets;
 
 const operator = { name: 'Vera Viewer', username: 'viewer', role: 'viewer' } as Operator;
 
