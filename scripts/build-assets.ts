@@ -8,16 +8,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
 import { projectRoot } from '../src/project-root.js';
 import { adminSchemaImage } from '../src/views/commands-schema.js';
+import { htmxBundle } from './htmx-bundle.js';
 
 const root = projectRoot();
 const outDir = join(root, 'public', 'assets');
-const require = createRequire(import.meta.url);
 
 function hashed(name: string, content: Buffer): string {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
@@ -57,14 +56,14 @@ const sources: Record<string, Buffer> = {
   'app.css': stylesheet('app.css'),
   'app-light.css': stylesheet('theme-light.css'),
   'app-dark.css': stylesheet('theme-dark.css'),
-  // Every page's one script: htmx, its settings (src/browser/htmx-config.js: they must be set
-  // before htmx starts, at DOMContentLoaded), the SSE extension (hx-ext="sse", sse-connect,
-  // sse-swap: live regions and an operation's progress) and the live regions' script
-  // (src/browser/live.js). One file is one request and one brotli stream, smaller than four,
-  // and cached once for every page.
+  // Every page's one script: htmx (less what its settings leave dead: scripts/htmx-bundle.ts),
+  // its settings (src/browser/htmx-config.js: they must be set before htmx starts, at
+  // DOMContentLoaded), the SSE extension (hx-ext="sse", sse-connect, sse-swap: live regions and
+  // an operation's progress) and the live regions' script (src/browser/live.js). One file is one
+  // request and one brotli stream, smaller than four, and cached once for every page.
   'app.js': Buffer.concat(
     [
-      readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+      await htmxBundle(root),
       browserScript('htmx-config.js'),
       readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
       browserScript('live.js'),

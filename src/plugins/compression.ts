@@ -27,11 +27,14 @@ export const ENCODINGS = ['br', 'gzip', 'identity'] as const;
 
 /**
  * Brotli quality for answers compressed per request. Measured on the 50-row namespaces page
- * (77 KB, this machine, best of 5×40): quality 4 → 7.7 KB in ~0.3 ms; 5 → 6.9 KB in ~0.5 ms;
- * 6 → 6.8 KB in ~0.65 ms; 11 → 6.1 KB in ~200 ms (for the assets, compressed once at build).
- * Issue 10 counts console CPU per page (target ≈ 1 ms in all), so 4.
+ * (83 KB, this machine, best of 5×40): quality 4 → 8.2 KB in ~0.33 ms; 5 → 7.3 KB in ~0.53 ms;
+ * 6 → 7.2 KB in ~0.56 ms; 8 → 7.1 KB in ~4.5 ms; 11 → 6.3 KB in ~63 ms (for the assets,
+ * compressed once at build). 5: a tenth smaller than 4 for ~0.2 ms more per compressed page, where
+ * 6 and up cost more than they save. The first load is counted on the wire (issue 10: ≤ 30 KB);
+ * the bench's CPU per page is measured without compression, as the minimal server serves it, so
+ * this 0.2 ms is not in it.
  */
-export const BROTLI_QUALITY = 4;
+export const BROTLI_QUALITY = 5;
 /** gzip level per request: 6 (zlib's default) is within a few % of 9 at half the CPU. */
 export const GZIP_LEVEL = 6;
 /** Smaller answers (redirects, short fragments, 304s) go out as they are: not worth a frame. */
