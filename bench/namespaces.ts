@@ -14,6 +14,7 @@ import { ListNamespacesRequestSchema } from '../src/gen/prism/admin/v1/namespace
 import { routes } from '../src/routes/table.js';
 import { listQueryInput, listRequest, parseListQuery } from '../src/views/namespaces/list.js';
 import { autocannon, type LoadResult } from './autocannon.js';
+import { firstLoad } from './first-load.js';
 import { cpuMs } from './proc.js';
 import type { BenchStack, Child } from './support.js';
 import { col, out, type Target, unavailable } from './targets.js';
@@ -102,6 +103,12 @@ async function measure(stack: BenchStack, minimal: Child, settings: PageSettings
 
   out(
     `namespaces page: ${ROWS} rows; console ${body.length} bytes, minimal server ${Buffer.byteLength(minimalBody)} bytes`,
+  );
+  const firstLoadTarget = await firstLoad(
+    app.url,
+    cookie,
+    routes.namespaces.list.href({ size: ROWS }),
+    body.toString(),
   );
   out(
     `autocannon: ${settings.connections} connections, ${settings.durationS} s per run, ` +
@@ -232,6 +239,7 @@ async function measure(stack: BenchStack, minimal: Child, settings: PageSettings
   if (!c || !m) throw new Error('the console or the minimal server was not measured');
   const unexpected = [...totals.values()].reduce((sum, t) => sum + t.unexpected, 0);
   return [
+    firstLoadTarget,
     {
       name: 'console CPU per page vs minimal server',
       value: c.server / m.server,

@@ -136,7 +136,7 @@ describe('static assets', () => {
     const css = doc.querySelector('link[rel="stylesheet"]')?.getAttribute('href') ?? '';
     const js = doc.querySelector('script[src]')?.getAttribute('src') ?? '';
     expect(css).toMatch(/^\/assets\/app\.[0-9a-f]{12}\.css$/);
-    expect(js).toMatch(/^\/assets\/htmx\.[0-9a-f]{12}\.js$/);
+    expect(js).toMatch(/^\/assets\/app\.[0-9a-f]{12}\.js$/);
     for (const url of [css, js]) {
       const res = await stack.admin.inject({ url });
       expect(res.statusCode).toBe(200);
