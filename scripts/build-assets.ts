@@ -1,9 +1,10 @@
 /**
  * Builds public/assets: Tailwind CSS compiled from src/styles/ (one stylesheet per theme) and the
  * script bundle (htmx and our browser scripts), each under a content-hashed name so they can be
- * cached for a year, plus manifest.json mapping logical names to hashed ones for the server. Each asset also gets a brotli (quality 11) and a
- * gzip (level 9) copy beside it (`.br`, `.gz`), served as they are by src/plugins/static.ts:
- * compressed once here at the highest settings, never per request.
+ * cached for a year, plus manifest.json mapping logical names to hashed ones for the server.
+ * Each asset also gets a brotli (quality 11) and a gzip (level 9) copy beside it (`.br`, `.gz`),
+ * served as they are by src/plugins/static.ts: compressed once here at the highest settings,
+ * never per request.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,7 +1,8 @@
 /**
  * htmx as the console ships it (scripts/build-assets.ts): htmx.org's dist/htmx.js less the code
- * the console's settings (src/browser/htmx-config.js) leave dead, minified with terser. Issue 10
- * counts the first load in bytes on the wire, and htmx is half of it.
+ * the console leaves dead, minified with terser. Issue 10 counts the first load in bytes on the
+ * wire, and htmx is half of it; what goes is also work the browser no longer does (an XPath
+ * query for hx-on over every swapped fragment, a clone of the page on every pushed URL).
  *
  * Each cut names what makes its code dead, and the build checks it still holds, so that a cut
  * fails the build instead of silently taking a feature away:
