@@ -5,14 +5,12 @@ import { liveRegion, liveStreamUrl } from '../../components/layout/live.js';
 import { trustedUrl } from '../../src/html/url.js';
 import type { Operator } from '../../src/plugins/operator.js';
 import { parseHtml, textOf } from '../dom.js';
-import { testAssets } from './assets.js';
+import { testAssets as assets } from './assets.js';
 
 /*
  * The live indicator and what the layout does for a live page (components/layout/live.ts). What
  * the script makes of them (ticking, Pause, polling) is for the browser tests.
  */
-
-const assets = testAssets;
 
 const operator: Operator = {
   subject: 'viewer-1',

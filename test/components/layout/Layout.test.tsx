@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../components/layout/Layout.js';
 import { navigation } from '../../../src/routes/navigation.js';
 import { parseHtml, textOf } from '../../dom.js';
-import { testAssets } from '../assets.js';
-
-const assets = testAssets;
+import { testAssets as assets } from '../assets.js';
 
 describe('Layout', () => {
   it('lists every area of the console, linking only those that are built', async () => {

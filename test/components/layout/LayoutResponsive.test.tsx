@@ -3,9 +3,7 @@ import { Layout } from '../../../components/layout/Layout.js';
 import type { Operator } from '../../../src/plugins/operator.js';
 import { navigation } from '../../../src/routes/navigation.js';
 import { parseHtml, textOf } from '../../dom.js';
-import { testAssets } from '../assets.js';
-
-const assets = testAssets;
+import { testAssets as assets } from '../assets.js';
 
 const operator = { name: 'Vera Viewer', username: 'viewer', role: 'viewer' } as Operator;
 
