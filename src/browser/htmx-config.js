@@ -3,7 +3,8 @@
  * starts at DOMContentLoaded: no eval (strict CSP), requests only to this origin, no inline
  * indicator styles, and error answers are swapped too — the console sends a readable fragment for
  * them (retargeted to #alerts), so the operator sees why instead of nothing. Here rather than in
- * a <meta> of every page: sent once, cached with htmx.
+ * a <meta> of every page: sent once, cached with htmx. scripts/htmx-bundle.ts leaves out of htmx
+ * the code some of these settings make dead, and fails the build if one of them changes.
  */
 Object.assign(window.htmx.config, {
   allowEval: false,

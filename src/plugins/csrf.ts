@@ -66,7 +66,7 @@ export default fp(
     };
 
     app.decorateRequest('csrfToken', function (this: FastifyRequest) {
-      // A live render is sent to many operators: no session's token in it (public/live.js fills
+      // A live render is sent to many operators: no session's token in it (src/browser/live.js fills
       // the empty token fields of swapped content from the page).
       if (this.liveRender) return '';
       return this.consoleSession ? maskToken(tokenFor(this.consoleSession.id)) : undefined;
