@@ -74,7 +74,11 @@ const HEARTBEAT = Buffer.from(': keep-alive\n\n');
 const RESYNC = Buffer.from(formatEvent({ event: 'resync', data: 'resync' }));
 
 interface Group {
-  readonly clients: Set<Client>;
+  /**
+   * Its subscribers, each with its sink: the fan-out reads the sink from here and never touches
+   * the Client (with thousands of streams every object read per stream is a cache miss).
+   */
+  readonly clients: Map<Client, LiveSink>;
   /** The HTML last sent to this (topic, role): a render giving the same sends nothing. */
   lastHtml: string | undefined;
   /**
@@ -99,8 +103,6 @@ interface Client {
   readonly sink: LiveSink;
   readonly role: Role;
   readonly topics: Set<Topic>;
-  /** Frames were dropped: once caught up it gets `resync`. */
-  stale: boolean;
 }
 
 export class LiveHub {
@@ -112,6 +114,8 @@ export class LiveHub {
   readonly #slots: Slots;
   readonly #topics = new Map<string, Topic>();
   readonly #clients = new Set<Client>();
+  /** Clients whose frames were dropped: once caught up they get `resync`. Usually empty. */
+  readonly #stale = new Set<Client>();
   #status: LiveStatus;
   #version = 0n;
   #renders = 0;
@@ -121,6 +125,8 @@ export class LiveHub {
   readonly #flush: (() => void) | undefined;
   /** The last frame sent to a (topic, role): handing it to every subscriber, and writing it. */
   #fanOut = { ms: 0, withWritesMs: 0, clients: 0 };
+  /** Frames fanned out since start (to one subscriber or thousands). */
+  #fanOuts = 0;
 
   constructor(options: HubOptions) {
     this.#render = options.render;
@@ -141,7 +147,8 @@ export class LiveHub {
   /**
    * Renders made since start (each is one internal request), topics with subscribers, and the
    * last fan-out of a region's frame: to how many subscribers, the time handing it to them took
-   * (fanOutMs, ms) and until the sinks' writes had reached the kernel (fanOutWithWritesMs).
+   * (fanOutMs, ms) and until the sinks' writes had reached the kernel (fanOutWithWritesMs);
+   * fanOuts counts the frames fanned out so far.
    */
   stats(): {
     renders: number;
@@ -150,6 +157,7 @@ export class LiveHub {
     fanOutMs: number;
     fanOutClients: number;
     fanOutWithWritesMs: number;
+    fanOuts: number;
   } {
     return {
       renders: this.#renders,
@@ -158,6 +166,7 @@ export class LiveHub {
       fanOutMs: this.#fanOut.ms,
       fanOutClients: this.#fanOut.clients,
       fanOutWithWritesMs: this.#fanOut.withWritesMs,
+      fanOuts: this.#fanOuts,
     };
   }
 
@@ -171,23 +180,23 @@ export class LiveHub {
    * before a change); a topic followed already is sent at its next change.
    */
   subscribe(sink: LiveSink, role: Role, topics: readonly LiveTopic[]): LiveClient {
-    const client: Client = { sink, role, topics: new Set(), stale: false };
+    const client: Client = { sink, role, topics: new Set() };
     if (this.#closed) {
       sink.end();
       return { drained() {}, close() {} };
     }
     this.#clients.add(client);
     this.#startTimers();
-    this.#send(client, this.#statusFrame());
+    this.#send(client, sink, this.#statusFrame());
     for (const wanted of topics) {
       const topic = this.#topic(wanted);
       let group = topic.roles.get(role);
       const first = !group;
       if (!group) {
-        group = { clients: new Set(), lastHtml: undefined, joined: new Set() };
+        group = { clients: new Map(), lastHtml: undefined, joined: new Set() };
         topic.roles.set(role, group);
       }
-      group.clients.add(client);
+      group.clients.set(client, sink);
       client.topics.add(topic);
       if (first) {
         topic.lastRenderAt = Date.now();
@@ -225,7 +234,7 @@ export class LiveHub {
     const back = status === 'live';
     this.#status = status;
     const frame = this.#statusFrame();
-    for (const client of this.#clients) this.#send(client, frame);
+    for (const client of this.#clients) this.#send(client, client.sink, frame);
     // The feed is back: renders skipped meanwhile (the control plane was down) are made now.
     if (back) this.changed(this.#version);
   }
@@ -239,6 +248,7 @@ export class LiveHub {
     this.#topics.clear();
     for (const client of [...this.#clients]) client.sink.end(retryMs);
     this.#clients.clear();
+    this.#stale.clear();
   }
 
   #statusFrame(): Buffer {
@@ -272,29 +282,30 @@ export class LiveHub {
   #beat(): void {
     for (const client of this.#clients) {
       // A client that missed frames may have caught up without a drain event reaching us.
-      if (client.stale) this.#drained(client);
-      else this.#send(client, HEARTBEAT);
+      if (this.#stale.has(client)) this.#drained(client);
+      else this.#send(client, client.sink, HEARTBEAT);
     }
   }
 
   /** Writes, unless the client is behind: then the frame is dropped and the client is stale. */
-  #send(client: Client, frame: Buffer): void {
-    if (client.stale) return;
-    if (client.sink.bufferedBytes() + frame.length > this.#max) {
-      client.stale = true;
+  #send(client: Client, sink: LiveSink, frame: Buffer): void {
+    if (this.#stale.size > 0 && this.#stale.has(client)) return;
+    if (sink.bufferedBytes() + frame.length > this.#max) {
+      this.#stale.add(client);
       return;
     }
-    client.sink.write(frame);
+    sink.write(frame);
   }
 
   #drained(client: Client): void {
-    if (!client.stale || client.sink.bufferedBytes() > this.#max / 4) return;
-    client.stale = false;
+    if (!this.#stale.has(client) || client.sink.bufferedBytes() > this.#max / 4) return;
+    this.#stale.delete(client);
     client.sink.write(RESYNC);
   }
 
   #remove(client: Client): void {
     if (!this.#clients.delete(client)) return;
+    this.#stale.delete(client);
     for (const topic of client.topics) {
       const group = topic.roles.get(client.role);
       group?.clients.delete(client);
@@ -361,7 +372,7 @@ export class LiveHub {
     if (result === 'refused') {
       // Fail closed: this role gets nothing of this topic, ever, on these streams.
       topic.roles.delete(role);
-      for (const client of group.clients) client.topics.delete(topic);
+      for (const client of group.clients.keys()) client.topics.delete(topic);
       if (topic.roles.size === 0) {
         clearTimeout(topic.timer);
         this.#topics.delete(topic.key);
@@ -373,18 +384,24 @@ export class LiveHub {
     // Unchanged: only those who joined since get it (their page may show something else).
     const to = changed
       ? group.clients
-      : new Set(joined.filter((client) => group.clients.has(client)));
+      : new Map(
+          joined.flatMap((client) => (group.clients.has(client) ? [[client, client.sink]] : [])),
+        );
     if (to.size === 0) return;
     group.lastHtml = result.html;
     const frame = Buffer.from(formatEvent({ event: topic.region, data: result.html }));
     const started = performance.now();
-    for (const client of to) this.#send(client, frame);
+    // forEach hands key and value from the map's table: no [client, sink] array per stream.
+    to.forEach((sink, client) => {
+      this.#send(client, sink, frame);
+    });
     const fanOut = {
       ms: performance.now() - started,
       withWritesMs: 0,
       clients: to.size,
     };
     this.#fanOut = fanOut;
+    this.#fanOuts += 1;
     this.#flush?.();
     // Sinks may queue their writes until the end of the tick: timed once they are out.
     setImmediate(() => {
