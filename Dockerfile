@@ -16,7 +16,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci
 COPY . .
 # Regenerates src/gen from proto/ (CI checks it matches what is committed), type-checks, bundles
-# the server (scripts/build-server.ts: dist/src/server.js and the console.js it loads, with no
+# the server (scripts/build-server.ts: dist/src/server.js and the console.cjs it runs, with no
 # demo code), then builds public/assets/ with manifest.json.
 RUN npm run build
 
@@ -30,15 +30,16 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
-# Node's compile cache for the bundle (dist/.compile-cache), so that every container starts with
-# V8's compiled code instead of compiling the bundle again. Made by this image's node, with the
-# CMD's flags and as the user the CMD runs as (Node keeps one cache per user id): the run loads
-# the bundle, then stops at the configuration check ("refusing to start", exit 2), as nothing
-# is configured here. Then it is handed to root like everything else: read-only to the process.
+# V8's compiled code for the bundle (dist/.compile-cache), so that every container starts with
+# the code its start needs instead of compiling it again (scripts/build-server.ts says why).
+# Made by this image's node, with the CMD's flags and as the user the CMD runs as (Node keeps
+# its own cache per user id): `--fill-compile-cache` starts the console with throwaway settings
+# on loopback, keeps the code once it listens, and exits. Then it is handed to root like
+# everything else: read-only to the process.
 RUN install -d -o node -g node dist/.compile-cache
 USER node
-RUN node --max-old-space-size-percentage=75 dist/src/server.js >/dev/null 2>&1; \
-    test -n "$(find dist/.compile-cache -type f)"
+RUN node --max-old-space-size-percentage=75 dist/src/server.js --fill-compile-cache >/dev/null && \
+    test -n "$(find dist/.compile-cache -name 'console-*.v8')"
 USER root
 RUN chown -R root:root dist/.compile-cache && chmod -R a+rX,go-w dist/.compile-cache
 # Files stay owned by root and read-only to the process: it writes nothing to disk, so the

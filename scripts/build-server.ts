@@ -2,10 +2,8 @@
  * `npm run build:server`: bundles the server with esbuild into dist/:
  *
  *   dist/src/server.js    serve mode's entry (the Dockerfile's CMD, `npm run serve`): the few
- *                         lines in SERVE_ENTRY, which then load console.js
- *   dist/src/console.js   src/server.ts and everything it imports, in one file: no demo code
- *   dist/src/chunks/      what console.js imports only with import() (the Redis client), and
- *                         the little code it shares with those
+ *                         lines serveEntry() writes, which run console.cjs and its main()
+ *   dist/src/console.cjs  src/serve.ts and everything it imports, in one script: no demo code
  *   dist/src/dev/demo.js  `npm start`: the demo companions, then it imports ../server.js
  *
  * Type checking stays with tsc (`npm run build` runs `tsc --noEmit` first); esbuild only strips
@@ -22,6 +20,7 @@
  * walks up from dist/src/ to package.json and finds public/, and every script, test and bench
  * that starts `dist/src/server.js` works unchanged.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,27 +44,63 @@ import { keepOwnMappings } from './build-server-source-map.js';
 export const NODE_MODULES_KEPT = ['sodium-native'];
 
 /**
- * Serve mode's entry, written as dist/src/server.js. Two things must happen before the bundle
- * is compiled, so they cannot be inside it:
+ * Serve mode's entry, written as dist/src/server.js (an ES module: `npm start`'s demo.js imports
+ * it and waits for it). It runs console.cjs and calls its main(). Three things it does that the
+ * bundle cannot do for itself:
  *
  * - Stack traces through the source map, read the first time a stack trace is made. Not
  *   Node's own source-map support (`--enable-source-maps`, or module.setSourceMapsSupport()):
  *   with it Node reads the map and measures every line of the 2 MB bundle as it compiles it
  *   (~30 ms of every start, 7 %), and with the flag util.getCallSites() maps every frame, which
- *   pino calls for each logger it makes. Here only frames in console.js are mapped, by
+ *   pino calls for each logger it makes. Here only frames in console.cjs are mapped, by
  *   node:module's SourceMap, and a frame keeps V8's own text with src/…:line:column in it.
- * - Node's compile cache: V8's compiled code for the bundle, kept in dist/.compile-cache (or
- *   NODE_COMPILE_CACHE) and reused by the next start. The image fills it at build time; where
- *   the folder cannot be written (a read-only root filesystem) Node carries on without it.
+ * - V8's compiled code for the bundle, kept in dist/.compile-cache (or NODE_COMPILE_CACHE) and
+ *   given back to V8 at the next start. Node's own compile cache (module.enableCompileCache(),
+ *   still on for the files loaded from node_modules) keeps a module's code as compiled before
+ *   it ran: only its top level. Every function start-up calls was then compiled again at every
+ *   start, lazily, ~60 ms of CPU (7 December figures in bench/README.md, "Start-up"). This keeps
+ *   the code once the console listens, with every function the start compiled. The file is named
+ *   by the bundle's hash, since V8 checks only the source's length. The image makes it at build
+ *   time with `--fill-compile-cache`: a start with throwaway settings of its own (nothing is
+ *   configured there), on loopback, that exits once listening and its code is kept. Where the
+ *   folder cannot be written (a read-only root filesystem) the console starts without it.
+ * - The bundle read as Latin-1, which is a copy: as UTF-8, Node decodes 2.5 MB at every start
+ *   (~17 ms). The build has checked that the bundle is ASCII, where the two are the same text.
  */
-const SERVE_ENTRY = `// Written by scripts/build-server.ts, which says why this is not part of console.js.
-import { readFileSync } from 'node:fs';
+function serveEntry(bundleId: string): string {
+  return `// Written by scripts/build-server.ts, which says why this is not part of console.cjs.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
-const bundle = new URL('./console.js', import.meta.url).href;
-/** console.js's map: undefined until a stack trace needs it, null when it cannot be read. */
+const fill = process.argv.includes('--fill-compile-cache');
+if (fill) {
+  const { randomBytes } = await import('node:crypto');
+  for (const name of Object.keys(process.env)) {
+    if (/^(HOST|PORT|PUBLIC_URL|CONTROL_PLANE_|OIDC_|SESSION_|REDIS_|TRUST_PROXY)/.test(name)) {
+      delete process.env[name];
+    }
+  }
+  // Nothing answers at port 9 (discard): the start waits for neither the control plane nor
+  // the identity provider.
+  Object.assign(process.env, {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: 'http://127.0.0.1',
+    CONTROL_PLANE_URL: 'http://127.0.0.1:9',
+    OIDC_ISSUER: 'http://127.0.0.1:9',
+    OIDC_CLIENT_ID: 'compile-cache',
+    OIDC_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+    SESSION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+  });
+}
+
+const bundle = join(import.meta.dirname, 'console.cjs');
+const bundleUrl = pathToFileURL(bundle).href;
+/** console.cjs's map: undefined until a stack trace needs it, null when it cannot be read. */
 let map;
 function mapped(site) {
   const text = String(site);
@@ -73,7 +108,7 @@ function mapped(site) {
   if (site.getFileName() !== bundle || !line || !column) return text;
   if (map === undefined) {
     try {
-      map = new module.SourceMap(JSON.parse(readFileSync(fileURLToPath(\`\${bundle}.map\`), 'utf8')));
+      map = new module.SourceMap(JSON.parse(readFileSync(\`\${bundle}.map\`, 'utf8')));
     } catch {
       map = null;
     }
@@ -81,7 +116,7 @@ function mapped(site) {
   const origin = map?.findOrigin(line, column);
   if (!origin?.fileName) return text;
   // A source that is no file (a module esbuild made up): the frame as V8 wrote it.
-  const url = URL.parse(origin.fileName, bundle);
+  const url = URL.parse(origin.fileName, bundleUrl);
   if (url?.protocol !== 'file:') return text;
   const source = fileURLToPath(url);
   return text.replace(
@@ -98,20 +133,66 @@ Error.prepareStackTrace = (error, sites) => {
   }
   return head + sites.map((site) => \`\\n    at \${mapped(site)}\`).join('');
 };
+
+const cacheDir =
+  process.env.NODE_COMPILE_CACHE || join(import.meta.dirname, '..', '.compile-cache');
 try {
-  module.enableCompileCache(
-    process.env.NODE_COMPILE_CACHE || join(import.meta.dirname, '..', '.compile-cache'),
-  );
+  module.enableCompileCache(cacheDir);
 } catch {
   // No cache: the start is slower, nothing else changes.
 }
-await import('./console.js');
-// Listening: what start-up compiled is written now, not only when the process exits.
+const codeName = 'console-${bundleId}-' + process.version + '-' + process.arch + '.v8';
+let code;
+try {
+  code = readFileSync(join(cacheDir, codeName));
+} catch {
+  // None yet: this start compiles, and keeps the code once listening.
+}
+// The wrapper on a line of its own (lineOffset -1): V8's lines are the file's.
+const script = new vm.Script(
+  \`(function (exports, require, module, __filename, __dirname) {\\n\${readFileSync(bundle, 'latin1')}\\n})\`,
+  {
+    filename: bundle,
+    lineOffset: -1,
+    cachedData: code,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  },
+);
+const loaded = { exports: {} };
+script.runInThisContext()(
+  loaded.exports,
+  module.createRequire(bundle),
+  loaded,
+  bundle,
+  import.meta.dirname,
+);
+
+/** Keeps V8's code for console.cjs, with what start-up compiled, unless it was given it. */
+function keepCode() {
+  if (code && !script.cachedDataRejected) return;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const file = join(cacheDir, codeName);
+    writeFileSync(\`\${file}.\${process.pid}\`, script.createCachedData());
+    renameSync(\`\${file}.\${process.pid}\`, file);
+    // Older builds' code is of no use to this one.
+    for (const name of readdirSync(cacheDir)) {
+      if (/^console-.*\\.v8$/.test(name) && name !== codeName) rmSync(join(cacheDir, name));
+    }
+  } catch {
+    // Not writable: every start compiles what it needs, nothing else changes.
+  }
+}
+
+await loaded.exports.main();
+keepCode();
 module.flushCompileCache();
+if (fill) process.exit(0);
 `;
+}
 
 export interface BuiltServer {
-  /** Serve mode's entry (SERVE_ENTRY), absolute. */
+  /** Serve mode's entry (serveEntry()), absolute. */
   serve: string;
   /** The serve-mode bundle it loads, absolute. */
   bundle: string;
@@ -189,25 +270,26 @@ export async function buildServer(
       ...common,
       absWorkingDir: root,
       tsconfig,
-      entryPoints: [{ in: 'src/server.ts', out: 'src/console' }],
+      entryPoints: [{ in: 'src/serve.ts', out: 'src/console' }],
       outdir: outDir,
       external: NODE_MODULES_KEPT,
       plugins: [builtinsThroughRequire, globLeftOut, zodLocalesLeftOut, compressChecksLazy],
-      // What is imported with import() only (the Redis client: sessions are in memory without
-      // REDIS_URL) goes to files of its own in src/chunks/, read when first imported: console.js
-      // is smaller, and every start reads, maps and loads less of it.
-      splitting: true,
-      chunkNames: 'src/chunks/[name]-[hash]',
-      // Dependencies written as CommonJS call require() for Node's own modules and for the
-      // packages kept above; an ES module has no require of its own, so it gets one.
-      banner: {
-        js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+      // A script, not an ES module: the entry runs it with node:vm, which can hand V8 the code
+      // kept from an earlier start and keep the code of this one (serveEntry() says why). What
+      // is imported with import() only (the Redis client) stays in the file, run when imported.
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      define: {
+        'import.meta.dirname': '__dirname',
+        'import.meta.filename': '__filename',
+        'import.meta.url': '__import_meta_url',
       },
+      banner: { js: "var __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
       // Licence texts of the bundled dependencies, in a file beside the bundle.
       legalComments: 'linked',
       // Less to read, compile and keep in memory (about 10 MiB less resident, a tenth less CPU
       // at start). Our frames still read src/… through the map; a dependency's frame reads
-      // console.js and a column, with its function's own name (keepNames).
+      // console.cjs and a column, with its function's own name (keepNames).
       minify: true,
     }),
     build({
@@ -223,7 +305,7 @@ export async function buildServer(
   ]);
 
   const serveFile = join(outDir, 'src', 'server.js');
-  const bundleFile = join(outDir, 'src', 'console.js');
+  const bundleFile = join(outDir, 'src', 'console.cjs');
   const demoFile = join(outDir, 'src', 'dev', 'demo.js');
   const serveMeta = serve.metafile as Metafile;
   const serveInputs = Object.keys(serveMeta.inputs);
@@ -242,7 +324,7 @@ export async function buildServer(
   // first time it prints a stack trace; our own files are what stack traces need. A chunk of
   // dependencies only keeps no map at all, so loading it costs Node no source-map work.
   for (const output of Object.keys(serveMeta.outputs)) {
-    if (!output.endsWith('.js') || options.dependencyMappings) continue;
+    if (!/\.c?js$/.test(output) || options.dependencyMappings) continue;
     const js = join(root, output);
     const own = keepOwnMappings(readFileSync(`${js}.map`, 'utf8'));
     if ((JSON.parse(own) as { sources: string[] }).sources.length > 0) {
@@ -253,7 +335,15 @@ export async function buildServer(
       writeFileSync(js, code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
     }
   }
-  writeFileSync(serveFile, SERVE_ENTRY);
+  // The entry reads the bundle as Latin-1 (a copy, not a decoding): that is its text only when
+  // every byte is ASCII, as esbuild writes it (charset: 'ascii', its default).
+  const bundle = readFileSync(bundleFile);
+  const notAscii = bundle.findIndex((byte) => byte > 0x7f);
+  if (notAscii >= 0) {
+    throw new Error(`${bundleFile} is not ASCII (byte ${notAscii}): the entry reads it as Latin-1`);
+  }
+  const bundleId = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  writeFileSync(serveFile, serveEntry(bundleId));
 
   return { serve: serveFile, bundle: bundleFile, demo: demoFile, serveInputs };
 }

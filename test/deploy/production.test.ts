@@ -1,7 +1,8 @@
 /**
  * The production image's steps, outside Docker (no engine runs here): bundle into dist/ (as
  * `npm run build` does), take the built public/ assets, install production dependencies only
- * into a fresh folder, then start `node dist/src/server.js` as the Dockerfile's CMD does. It
+ * into a fresh folder, make V8's code for the bundle (`--fill-compile-cache`, as the image
+ * does), then start `node dist/src/server.js` as the Dockerfile's CMD does. It
  * proves that what the bundle leaves in node_modules is a production dependency (the build
  * itself refuses to bundle a development one), that serve mode finds its assets from dist/, and
  * that it refuses to start without its configuration.
@@ -9,7 +10,15 @@
 
 import { type ChildProcess, type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,6 +125,8 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
   let identityProvider: DemoIdentityProvider;
   let server: Started;
   let baseUrl: string;
+  /** V8's code for the bundle, as the image's build step left it. */
+  let code: { file: string; modified: number };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'prism-console-prod-'));
@@ -142,6 +153,17 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
       },
     );
     await Promise.all([compiled, installed]);
+
+    // The image's compile-cache step, with the runtime stage's environment (nothing else set).
+    await run(
+      node,
+      ['--max-old-space-size-percentage=75', 'dist/src/server.js', '--fill-compile-cache'],
+      { cwd: dir, env: cleanEnv({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8000' }) },
+    );
+    const cacheDir = join(dir, 'dist', '.compile-cache');
+    const name = readdirSync(cacheDir).find((entry) => /^console-.*\.v8$/.test(entry));
+    if (!name) throw new Error(`--fill-compile-cache left no code in ${cacheDir}`);
+    code = { file: join(cacheDir, name), modified: statSync(join(cacheDir, name)).mtimeMs };
 
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
@@ -187,6 +209,12 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     await controlPlane?.stop();
     await identityProvider?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("made V8's code for the bundle at build time, and the start took it as it was", () => {
+    // Kept code that V8 turned down would be written again by the start: it was not.
+    expect(statSync(code.file).mtimeMs).toBe(code.modified);
+    expect(statSync(code.file).size).toBeGreaterThan(1_000_000);
   });
 
   it('installed no development dependency', () => {
