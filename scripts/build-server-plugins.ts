@@ -4,7 +4,6 @@
  * the dependency fails the build instead of being patched wrongly.
  */
 import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -20,30 +19,6 @@ export const serverStaysSeparate: Plugin = {
         ? { path: '../server.js', external: true }
         : undefined,
     );
-  },
-};
-
-/**
- * `import … from 'node:http'` in the bundle (ours, and dependencies written as ES modules)
- * becomes `require('node:http')`. An ES import of a built-in makes Node build an ES module
- * facade of it, which reads every export: node:http's lazy getters then load undici (Node's
- * fetch and WebSocket) and node:util's its TextDecoder, ~60 ms of CPU at every start for things
- * serve mode uses later or never. Through require nothing is read until the code uses it.
- */
-export const builtinsThroughRequire: Plugin = {
-  name: 'builtins-through-require',
-  setup(build) {
-    const builtins = new Set(builtinModules);
-    build.onResolve({ filter: /^[a-z_/0-9:]+$/ }, (args) => {
-      if (args.kind !== 'import-statement') return undefined;
-      const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
-      return { path: `node:${name}`, namespace: 'builtin-through-require' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
   },
 };
 

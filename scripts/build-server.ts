@@ -27,7 +27,6 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { projectRoot } from '../src/project-root.js';
 import {
-  builtinsThroughRequire,
   compressChecksLazy,
   globLeftOut,
   serverStaysSeparate,
@@ -273,10 +272,13 @@ export async function buildServer(
       entryPoints: [{ in: 'src/serve.ts', out: 'src/console' }],
       outdir: outDir,
       external: NODE_MODULES_KEPT,
-      plugins: [builtinsThroughRequire, globLeftOut, zodLocalesLeftOut, compressChecksLazy],
+      plugins: [globLeftOut, zodLocalesLeftOut, compressChecksLazy],
       // A script, not an ES module: the entry runs it with node:vm, which can hand V8 the code
       // kept from an earlier start and keep the code of this one (serveEntry() says why). What
       // is imported with import() only (the Redis client) stays in the file, run when imported.
+      // Node's own modules are require()d, as a script does: an ES import of node:http made
+      // Node build a module facade that read every export, and its lazy getters loaded undici
+      // (fetch), ~60 ms of every start (test/deploy/bundle.test.ts checks undici stays out).
       format: 'cjs',
       outExtension: { '.js': '.cjs' },
       define: {
