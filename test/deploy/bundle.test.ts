@@ -1,7 +1,8 @@
 /**
  * The server bundle (scripts/build-server.ts) as serve mode runs it: no demo code inside, it
  * starts and answers /healthz without reaching the control plane, the identity provider or
- * Redis, with or without a writable compile cache, and stack traces still name src/ files.
+ * Redis, with or without a writable compile cache; it keeps V8's code of its start and takes it
+ * at the next; it uses Redis when configured; and stack traces still name src/ files.
  * production.test.ts runs the same bundle against real companions after `npm ci --omit=dev`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -20,10 +21,12 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltServer, buildServer } from '../../scripts/build-server.js';
 import { projectRoot } from '../../src/project-root.js';
 import { freePort } from '../helper.js';
+import { startRedisServer } from '../sessions/redis-server.js';
 
 const root = projectRoot();
 /** Node 24 of the project, as in the image; the machine's own node may be older. */
@@ -168,6 +171,22 @@ describe('the server bundle', () => {
     await fetch(server.url('/healthz'));
     await server.stop();
     expect(server.output()).toContain('undici loaded: false');
+  }, 30_000);
+
+  it('keeps sessions in Redis: its client, inside the bundle, is loaded when REDIS_URL is set', async () => {
+    const redis = await startRedisServer();
+    const probe = createClient({ url: redis.url });
+    try {
+      const server = await startServe(dir, { REDIS_URL: redis.url });
+      await probe.connect();
+      // The console's own connections (commands, and its subscription to session changes).
+      const clients = (await probe.sendCommand(['CLIENT', 'LIST'])) as string;
+      await server.stop();
+      expect(clients.trim().split('\n').length).toBeGreaterThan(1);
+    } finally {
+      await probe.close().catch(() => {});
+      await redis.stop();
+    }
   }, 30_000);
 
   it('starts when the compile cache cannot be written (a read-only filesystem)', async () => {
