@@ -1,5 +1,6 @@
 import type { Role } from '../plugins/operator.js';
 import { formatEvent } from '../plugins/sse.js';
+import { BoundedSend } from './bounded-send.js';
 import { Slots } from './slots.js';
 
 /*
@@ -8,7 +9,7 @@ import { Slots } from './slots.js';
  * built once, is written to every subscriber of that (topic, role) — never once per browser.
  * A browser that reads slower than frames come is not buffered for without bound: past the limit
  * its frames are dropped, and once it has caught up it is told `resync` (it re-fetches its
- * regions). Knows nothing of Fastify: the plugin (src/plugins/live.ts) hands in the render and
+ * regions; src/live/bounded-send.ts). Knows nothing of Fastify: the plugin (src/plugins/live.ts) hands in the render and
  * the streams.
  */
 
@@ -71,7 +72,6 @@ export interface LiveClient {
 
 const KB = 1024;
 const HEARTBEAT = Buffer.from(': keep-alive\n\n');
-const RESYNC = Buffer.from(formatEvent({ event: 'resync', data: 'resync' }));
 
 interface Group {
   /**
@@ -107,15 +107,14 @@ interface Client {
 
 export class LiveHub {
   readonly #render: RenderRegion;
-  readonly #max: number;
+  /** Writes to subscribers, dropping frames for one that is behind (src/live/bounded-send.ts). */
+  readonly #out: BoundedSend<Client>;
   readonly #throttleMs: number;
   readonly #refreshMs: number;
   readonly #heartbeatMs: number;
   readonly #slots: Slots;
   readonly #topics = new Map<string, Topic>();
   readonly #clients = new Set<Client>();
-  /** Clients whose frames were dropped: once caught up they get `resync`. Usually empty. */
-  readonly #stale = new Set<Client>();
   #status: LiveStatus;
   #version = 0n;
   #renders = 0;
@@ -130,7 +129,7 @@ export class LiveHub {
 
   constructor(options: HubOptions) {
     this.#render = options.render;
-    this.#max = options.maxBufferedBytes ?? 256 * KB;
+    this.#out = new BoundedSend(options.maxBufferedBytes ?? 256 * KB);
     this.#throttleMs = options.throttleMs ?? 1_000;
     this.#refreshMs = options.refreshMs ?? 15_000;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -187,7 +186,7 @@ export class LiveHub {
     }
     this.#clients.add(client);
     this.#startTimers();
-    this.#send(client, sink, this.#statusFrame());
+    this.#out.send(client, sink, this.#statusFrame());
     for (const wanted of topics) {
       const topic = this.#topic(wanted);
       let group = topic.roles.get(role);
@@ -209,7 +208,7 @@ export class LiveHub {
       }
     }
     return {
-      drained: () => this.#drained(client),
+      drained: () => this.#out.drained(client, sink),
       close: () => this.#remove(client),
     };
   }
@@ -234,7 +233,7 @@ export class LiveHub {
     const back = status === 'live';
     this.#status = status;
     const frame = this.#statusFrame();
-    for (const client of this.#clients) this.#send(client, client.sink, frame);
+    for (const client of this.#clients) this.#out.send(client, client.sink, frame);
     // The feed is back: renders skipped meanwhile (the control plane was down) are made now.
     if (back) this.changed(this.#version);
   }
@@ -248,7 +247,7 @@ export class LiveHub {
     this.#topics.clear();
     for (const client of [...this.#clients]) client.sink.end(retryMs);
     this.#clients.clear();
-    this.#stale.clear();
+    this.#out.clear();
   }
 
   #statusFrame(): Buffer {
@@ -282,30 +281,14 @@ export class LiveHub {
   #beat(): void {
     for (const client of this.#clients) {
       // A client that missed frames may have caught up without a drain event reaching us.
-      if (this.#stale.has(client)) this.#drained(client);
-      else this.#send(client, client.sink, HEARTBEAT);
+      if (this.#out.isStale(client)) this.#out.drained(client, client.sink);
+      else this.#out.send(client, client.sink, HEARTBEAT);
     }
-  }
-
-  /** Writes, unless the client is behind: then the frame is dropped and the client is stale. */
-  #send(client: Client, sink: LiveSink, frame: Buffer): void {
-    if (this.#stale.size > 0 && this.#stale.has(client)) return;
-    if (sink.bufferedBytes() + frame.length > this.#max) {
-      this.#stale.add(client);
-      return;
-    }
-    sink.write(frame);
-  }
-
-  #drained(client: Client): void {
-    if (!this.#stale.has(client) || client.sink.bufferedBytes() > this.#max / 4) return;
-    this.#stale.delete(client);
-    client.sink.write(RESYNC);
   }
 
   #remove(client: Client): void {
     if (!this.#clients.delete(client)) return;
-    this.#stale.delete(client);
+    this.#out.forget(client);
     for (const topic of client.topics) {
       const group = topic.roles.get(client.role);
       group?.clients.delete(client);
@@ -393,7 +376,7 @@ export class LiveHub {
     const started = performance.now();
     // forEach hands key and value from the map's table: no [client, sink] array per stream.
     to.forEach((sink, client) => {
-      this.#send(client, sink, frame);
+      this.#out.send(client, sink, frame);
     });
     const fanOut = {
       ms: performance.now() - started,
