@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { DASHBOARD_ID } from '../components/dashboard/DashboardContent.js';
 import { signInOverHttp } from '../test/sign-in.js';
 import type { BenchStack, Child } from './support.js';
-import { out, type Target, unavailable } from './targets.js';
+import { median, out, type Target, unavailable } from './targets.js';
 
 export interface LiveSettings {
   clients: number;
@@ -234,11 +234,6 @@ async function manyStreams(stack: BenchStack, dashboard: URL, settings: LiveSett
     await clients.stop();
   }
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 /**
  * The hub's fanOutMs for up to FAN_OUT_EVENTS − 1 more changes fanned out to all `n` streams:

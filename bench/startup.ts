@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/build-server.js';
 import { freePort } from '../src/dev/free-port.js';
 import { projectRoot } from '../src/project-root.js';
+import { median } from './targets.js';
 
 export interface StartupFigures {
   /** Median milliseconds from spawn to the first 200 on /healthz. */
@@ -113,11 +114,6 @@ async function timeOne(
     await exited;
   }
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 /**
  * Bundles the server into a folder laid out like the image (dist/, public/, package.json,

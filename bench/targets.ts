@@ -14,6 +14,12 @@ export const passes = (t: Target) => t.available && t.value <= t.limit;
 
 export const out = (line = '') => process.stdout.write(`${line}\n`);
 
+/** The middle value (the upper one of an even count); NaN for none. */
+export const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
 /** Right-aligned number with `digits` decimals in a column `width` wide. */
 export const col = (n: number, digits = 0, width = 9) => n.toFixed(digits).padStart(width);
 
