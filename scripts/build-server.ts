@@ -57,7 +57,7 @@ export const NODE_MODULES_KEPT = ['sodium-native'];
  *   given back to V8 at the next start. Node's own compile cache (module.enableCompileCache(),
  *   still on for the files loaded from node_modules) keeps a module's code as compiled before
  *   it ran: only its top level. Every function start-up calls was then compiled again at every
- *   start, lazily, ~60 ms of CPU (7 December figures in bench/README.md, "Start-up"). This keeps
+ *   start, lazily, ~60 ms of CPU (3 December figures in bench/README.md, "Start-up"). This keeps
  *   the code once the console listens, with every function the start compiled. The file is named
  *   by the bundle's hash, since V8 checks only the source's length. The image makes it at build
  *   time with `--fill-compile-cache`: a start with throwaway settings of its own (nothing is
