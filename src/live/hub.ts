@@ -9,8 +9,8 @@ import { Slots } from './slots.js';
  * built once, is written to every subscriber of that (topic, role) — never once per browser.
  * A browser that reads slower than frames come is not buffered for without bound: past the limit
  * its frames are dropped, and once it has caught up it is told `resync` (it re-fetches its
- * regions; src/live/bounded-send.ts). Knows nothing of Fastify: the plugin (src/plugins/live.ts) hands in the render and
- * the streams.
+ * regions; src/live/bounded-send.ts). Knows nothing of Fastify: the plugin (src/plugins/live.ts)
+ * hands in the render and the streams.
  */
 
 export interface LiveTopic {
