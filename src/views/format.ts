@@ -69,7 +69,7 @@ function span(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
-  return `${numberFormat.format(Math.floor(seconds / 86_400))}d`;
+  return `${groupThousands(Math.floor(seconds / 86_400))}d`;
 }
 
 /** `12m ago`, `in 3h` (a time ahead of the clock), `just now`; `never` when unset. */
@@ -87,9 +87,14 @@ export function formatAgo(ts: Timestamp | undefined, now: Date = new Date()): st
 
 // --- numbers ------------------------------------------------------------------------------------
 
-// Made once: building an Intl.NumberFormat costs far more than using one, and a page of 50
-// rows formats a hundred numbers (bench/README.md).
-const numberFormat = new Intl.NumberFormat('en-US');
+// Made once, on first use: building an Intl.NumberFormat costs far more than using one (a page of
+// 50 rows formats a hundred numbers, bench/README.md), ~20 ms of ICU set-up. Made at import, that
+// was a twentieth of the console's start-up; most numbers are whole and never need it.
+let numberFormat: Intl.NumberFormat | undefined;
+function intlFormat(value: number | bigint): string {
+  numberFormat ??= new Intl.NumberFormat('en-US');
+  return numberFormat.format(value);
+}
 
 /**
  * Past this a double is no count any field can hold (int64 tops at 9.2e18) and Intl would write
@@ -99,16 +104,16 @@ const HUGE = 1e21;
 
 /** `1,234`; a bigint exactly (`9,223,372,036,854,775,807`). */
 export function formatNumber(value: number | bigint): string {
-  if (typeof value === 'bigint') return numberFormat.format(value);
+  if (typeof value === 'bigint') return intlFormat(value);
   if (!Number.isFinite(value)) return UNKNOWN_VALUE;
   if (Math.abs(value) >= HUGE) {
-    return `${value < 0 ? 'less than -' : 'more than '}${numberFormat.format(HUGE)}`;
+    return `${value < 0 ? 'less than -' : 'more than '}${intlFormat(HUGE)}`;
   }
   // Whole numbers, most of what a page shows, are grouped here: the same text as en-US Intl
   // ("-1,234"), at a fraction of its cost (a 50-row page formats a hundred or more).
   if (Number.isSafeInteger(value)) return groupThousands(value);
   // Intl writes -0 as "-0".
-  return numberFormat.format(value === 0 ? 0 : value);
+  return intlFormat(value === 0 ? 0 : value);
 }
 
 /** `1,234,567` for a safe integer (String() writes those without an exponent; -0 as "0"). */

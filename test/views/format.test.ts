@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { TimestampSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   formatAgo,
   formatBytes,
@@ -273,5 +273,40 @@ describe('time formatters are total', () => {
     expect(formatAgo(at('2026-11-02T04:00:00Z'), now)).toBe('30d ago');
     expect(formatAgo(at('2026-12-02T07:00:00Z'), now)).toBe('in 3h');
     expect(formatAgo(at('2016-12-02T04:00:00Z'), now)).toBe('3,652d ago');
+  });
+
+  it('builds no Intl.NumberFormat until a number needs one: ICU set-up is ~20 ms of a start', async () => {
+    const Original = Intl.NumberFormat;
+    let made = 0;
+    const Counted = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Intl.NumberFormat>) {
+        super(...args);
+        made++;
+      }
+    };
+    Object.defineProperty(Intl, 'NumberFormat', {
+      value: Counted,
+      configurable: true,
+      writable: true,
+    });
+    vi.resetModules();
+    try {
+      const fresh = await import('../../src/views/format.js');
+      expect(made).toBe(0);
+      // Whole numbers, and days in "ago", are grouped without it.
+      expect(fresh.formatNumber(-1234567)).toBe('-1,234,567');
+      const epoch = timestampFromDate(new Date(0));
+      expect(fresh.formatAgo(epoch, new Date('2026-12-02T04:00:00Z'))).toBe('20,789d ago');
+      expect(made).toBe(0);
+      expect(fresh.formatNumber(1234.5)).toBe('1,234.5');
+      expect(fresh.formatNumber(2n ** 63n)).toBe('9,223,372,036,854,775,808');
+      expect(made).toBe(1);
+    } finally {
+      Object.defineProperty(Intl, 'NumberFormat', {
+        value: Original,
+        configurable: true,
+        writable: true,
+      });
+    }
   });
 });
