@@ -10,8 +10,8 @@
  * types and joins modules into one file. Most of serve mode's start-up went on Node finding,
  * reading and compiling some 1,600 files of dependencies one by one; one file of the same code
  * starts in about half the CPU time (figures in bench/README.md, "Start-up"). So the serve
- * bundle takes its dependencies in too, except the few that must stay files (NODE_MODULES_KEPT).
- * The image still installs production dependencies: those few need them.
+ * bundle takes its dependencies in too. The image still installs production dependencies for
+ * the one file no bundle can hold: sodium-native's addon.
  *
  * The demo bundle keeps every dependency in node_modules: it starts development tools (the
  * identity provider, the demo control plane) whose start-up time matters to nobody.
@@ -30,17 +30,10 @@ import {
   compressChecksLazy,
   globLeftOut,
   serverStaysSeparate,
+  sodiumAddonDirect,
   zodLocalesLeftOut,
 } from './build-server-plugins.js';
 import { keepOwnMappings } from './build-server-source-map.js';
-
-/**
- * Dependencies loaded from node_modules at run time rather than bundled: sodium-native is a
- * native addon (@fastify/secure-session). pino is bundled although its transports (worker
- * threads started from files beside its own) cannot work from a bundle: the console configures
- * none, it logs JSON to stdout, and loading pino from its files cost ~15 ms of every start.
- */
-export const NODE_MODULES_KEPT = ['sodium-native'];
 
 /**
  * Serve mode's entry, written as dist/src/server.js (an ES module: `npm start`'s demo.js imports
@@ -273,8 +266,11 @@ export async function buildServer(
       tsconfig,
       entryPoints: [{ in: 'src/serve.ts', out: 'src/console' }],
       outdir: outDir,
-      external: NODE_MODULES_KEPT,
-      plugins: [globLeftOut, zodLocalesLeftOut, compressChecksLazy],
+      // Every dependency is bundled. sodium-native's addon, a file no bundle can hold, is loaded
+      // from node_modules (sodiumAddonDirect). pino is bundled although its transports (worker
+      // threads started from files beside its own) cannot work from a bundle: the console
+      // configures none, it logs JSON to stdout, and loading pino from its files cost ~15 ms.
+      plugins: [globLeftOut, zodLocalesLeftOut, compressChecksLazy, sodiumAddonDirect],
       // A script, not an ES module: the entry runs it with node:vm, which can hand V8 the code
       // kept from an earlier start and keep the code of this one (serveEntry() says why). What
       // is imported with import() only (the Redis client) stays in the file, run when imported.

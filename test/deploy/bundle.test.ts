@@ -173,6 +173,27 @@ describe('the server bundle', () => {
     expect(server.output()).toContain('undici loaded: false');
   }, 30_000);
 
+  it("loads sodium-native's addon straight from its prebuild, without require-addon's resolver", async () => {
+    // The files Node's CommonJS loader loaded, as the process exits.
+    const report = `process.on('exit', () => process.stderr.write('loaded: ' + JSON.stringify(Object.keys(process.getBuiltinModule('node:module')._cache)) + '\\n'));`;
+    const server = await startServe(dir, {
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(report)}`,
+    });
+    await server.stop();
+    const loaded = JSON.parse(/loaded: (.*)/.exec(server.output())?.[1] ?? '[]') as string[];
+    expect(loaded).toContain(
+      join(
+        root,
+        'node_modules',
+        'sodium-native',
+        'prebuilds',
+        `${process.platform}-${process.arch}`,
+        'sodium-native.node',
+      ),
+    );
+    expect(loaded.filter((file) => /require-addon|bare-addon-resolve/.test(file))).toEqual([]);
+  }, 30_000);
+
   it('keeps sessions in Redis: its client, inside the bundle, is loaded when REDIS_URL is set', async () => {
     const redis = await startRedisServer();
     const probe = createClient({ url: redis.url });
