@@ -3,7 +3,13 @@ import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { localPath } from '../html/url.js';
 import type { ChangeFeed } from '../live/changes.js';
-import { LiveHub, type LiveStatus, type LiveTopic, type RenderResult } from '../live/hub.js';
+import {
+  type LiveClient,
+  LiveHub,
+  type LiveStatus,
+  type LiveTopic,
+  type RenderResult,
+} from '../live/hub.js';
 import { LIVE_RENDER_HEADER, liveRenderHeader } from '../live/render-identity.js';
 import { Watcher } from '../live/watcher.js';
 import { events } from '../routes/register.js';
@@ -113,12 +119,78 @@ async function renderRegion(
   return { html };
 }
 
-/** A source for reply.sse that the hub writes to directly. */
-function directSource(attach: DirectSseSource['attach']): DirectSseSource {
-  return {
-    attach,
-    async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent> {},
-  };
+/** A session's open streams, ended together when the session ends. */
+interface SessionStreams {
+  readonly sid: string;
+  readonly streams: Set<LiveStream>;
+}
+
+/**
+ * One browser's stream of live regions: the source reply.sse hands its sink to, which the hub
+ * then writes to directly. One object per stream with its methods on the prototype, as the hub's
+ * Client is: thousands of streams each holding a handful of closures (and, under esbuild's
+ * keepNames, a property for each one's name) cost ~1 KB more per stream.
+ */
+class LiveStream implements DirectSseSource {
+  readonly #hub: LiveHub;
+  readonly #role: Role | undefined;
+  readonly #topics: readonly LiveTopic[];
+  readonly #bySession: Map<string, SessionStreams>;
+  readonly #sid: string | undefined;
+  #sink: SseSink | undefined;
+  #client: LiveClient | undefined;
+  /** The session's handle (bySession's key), once subscribed. */
+  #handle: string | undefined;
+
+  constructor(
+    hub: LiveHub,
+    bySession: Map<string, SessionStreams>,
+    role: Role | undefined,
+    sid: string | undefined,
+    topics: readonly LiveTopic[],
+  ) {
+    this.#hub = hub;
+    this.#bySession = bySession;
+    this.#role = role;
+    this.#sid = sid;
+    this.#topics = topics;
+  }
+
+  attach(sink: SseSink): { drained(): void; closed(): void } {
+    if (!this.#role || !this.#sid) {
+      sink.end();
+      return { drained() {}, closed() {} };
+    }
+    this.#sink = sink;
+    this.#client = this.#hub.subscribe(sink, this.#role, this.#topics);
+    const handle = sessionHandle(this.#sid);
+    const entry = this.#bySession.get(handle) ?? { sid: this.#sid, streams: new Set() };
+    this.#bySession.set(handle, entry);
+    entry.streams.add(this);
+    this.#handle = handle;
+    return this;
+  }
+
+  /** The session ended: so does the stream. */
+  end(): void {
+    this.#sink?.end();
+  }
+
+  drained(): void {
+    this.#client?.drained();
+  }
+
+  closed(): void {
+    this.#client?.close();
+    const handle = this.#handle;
+    const entry = handle === undefined ? undefined : this.#bySession.get(handle);
+    if (!entry || handle === undefined) return;
+    entry.streams.delete(this);
+    if (entry.streams.size === 0) this.#bySession.delete(handle);
+  }
+
+  // reply.sse's iterable side: the hub writes, so there is nothing to read.
+  async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent> {}
 }
 
 export default fp(
@@ -149,9 +221,9 @@ export default fp(
 
     // Streams by console session (its handle): ended when the session is (signed out, revoked,
     // expired, evicted).
-    const bySession = new Map<string, { sid: string; ends: Set<() => void> }>();
+    const bySession = new Map<string, SessionStreams>();
     const endSessionStreams = (handle: string) => {
-      for (const end of bySession.get(handle)?.ends ?? []) end();
+      for (const stream of bySession.get(handle)?.streams ?? []) stream.end();
     };
     const checkSessions = async () => {
       for (const [handle, { sid }] of [...bySession]) {
@@ -186,26 +258,7 @@ export default fp(
       const topics = watcher ? request.query.region.map((region) => ({ page, region })) : [];
       const role = request.operator?.role;
       const sid = request.consoleSession?.id;
-      return directSource((sink: SseSink) => {
-        if (!role || !sid) {
-          sink.end();
-          return { drained() {}, closed() {} };
-        }
-        const client = hub.subscribe(sink, role, topics);
-        const handle = sessionHandle(sid);
-        const entry = bySession.get(handle) ?? { sid, ends: new Set<() => void>() };
-        bySession.set(handle, entry);
-        const end = () => sink.end();
-        entry.ends.add(end);
-        return {
-          drained: () => client.drained(),
-          closed: () => {
-            client.close();
-            entry.ends.delete(end);
-            if (entry.ends.size === 0) bySession.delete(handle);
-          },
-        };
-      });
+      return new LiveStream(hub, bySession, role, sid, topics);
     });
   },
   { name: 'live', dependencies: ['sse', 'control-plane', 'session', 'auth', 'metrics'] },
