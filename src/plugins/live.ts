@@ -183,8 +183,9 @@ class LiveStream implements DirectSseSource {
   closed(): void {
     this.#client?.close();
     const handle = this.#handle;
-    const entry = handle === undefined ? undefined : this.#bySession.get(handle);
-    if (!entry || handle === undefined) return;
+    if (handle === undefined) return;
+    const entry = this.#bySession.get(handle);
+    if (!entry) return;
     entry.streams.delete(this);
     if (entry.streams.size === 0) this.#bySession.delete(handle);
   }
