@@ -1,5 +1,5 @@
 import { formatEvent } from '../plugins/sse.js';
-import type { LiveSink } from './hub.js';
+import type { LiveSink } from './hub-types.js';
 
 const RESYNC = Buffer.from(formatEvent({ event: 'resync', data: 'resync' }));
 

@@ -3,20 +3,16 @@ import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { localPath } from '../html/url.js';
 import type { ChangeFeed } from '../live/changes.js';
-import {
-  type LiveClient,
-  LiveHub,
-  type LiveStatus,
-  type LiveTopic,
-  type RenderResult,
-} from '../live/hub.js';
+import { LiveHub } from '../live/hub.js';
+import type { LiveClient, LiveStatus, LiveTopic, RenderResult } from '../live/hub-types.js';
 import { LIVE_RENDER_HEADER, liveRenderHeader } from '../live/render-identity.js';
 import { Watcher } from '../live/watcher.js';
 import { events } from '../routes/register.js';
 import { type Route, routes } from '../routes/table.js';
 import { sessionHandle } from '../sessions/index.js';
 import type { Role } from './operator.js';
-import { type DirectSseSource, flushEventStreams, type SseEvent, type SseSink } from './sse.js';
+import type { DirectSseSource, SseEvent, SseSink } from './sse.js';
+import { flushEventStreams } from './sse-direct.js';
 
 /*
  * Live updates (issue 10): the replica's one Watch (app.changes) and the fan-out to browsers

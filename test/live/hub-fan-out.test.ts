@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LiveHub, type LiveSink } from '../../src/live/hub.js';
+import { LiveHub } from '../../src/live/hub.js';
+import type { LiveSink } from '../../src/live/hub-types.js';
 
 // The hub's own figure for the bench (bench/live.ts reads stats().fanOutMs): what the last
 // fan-out of a region's frame reached, and that the sinks' queued writes are flushed after it.

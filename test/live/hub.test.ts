@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveHub, type LiveSink, type LiveTopic, type RenderResult } from '../../src/live/hub.js';
+import { LiveHub } from '../../src/live/hub.js';
+import type { LiveSink, LiveTopic, RenderResult } from '../../src/live/hub-types.js';
 import type { Role } from '../../src/plugins/operator.js';
 
 /*

@@ -4,12 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import {
-  chunkFramed,
-  type DirectSseSource,
-  type SseEvent,
-  type SseSink,
-} from '../../src/plugins/sse.js';
+import type { DirectSseSource, SseEvent, SseSink } from '../../src/plugins/sse.js';
+import { chunkFramed } from '../../src/plugins/sse-direct.js';
 
 // reply.sse() with a direct source (the live hub's way: frames built once, written to every
 // stream) on the whole console, read off a raw TCP connection so the wire itself is checked:
