@@ -94,7 +94,10 @@ export function CopyCommand({ command, live }: CopyCommandProps): JSX.Element {
         hx-trigger={live ? 'input from:closest form delay:300ms' : undefined}
         hx-target={live ? 'this' : undefined}
         hx-swap={live ? 'innerHTML' : undefined}
-        hx-sync={live ? 'closest form:abort' : undefined}
+        // Shares the form's lock. A command asked for while the form is being sent is not asked
+        // (drop); a form sent while a command is on its way waits those few ms for it (htmx
+        // queues it). Not `abort`: htmx reports every abort as an error in the browser console.
+        hx-sync={live ? 'closest form:drop' : undefined}
         // The form's own (inherited: "find button[type=submit]") would find nothing from here.
         hx-disabled-elt={live ? 'this' : undefined}
       >

@@ -72,6 +72,47 @@ describe('Copy as command, with JavaScript', () => {
   });
 });
 
+describe('Copy as command, sent while the command is on its way', () => {
+  it('sends the form once the command is back, with nothing aborted or logged', async () => {
+    const { page, context, pageErrors } = await openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces/new`);
+    await page.getByText('Copy as command').click();
+    await page.getByLabel('Name', { exact: true }).fill('sent-while-asking');
+    await page.getByLabel('Reason').fill('quicker than');
+    const code = page.getByTestId('copy-command').locator('[data-command]');
+    await expect.poll(() => code.textContent(), WAIT).toContain('"reason": "quicker than"');
+    // The command's answer is held until the form has been sent: the operator was quicker.
+    const posts: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      void page.route('**/*', async (route) => {
+        const request = route.request();
+        if (request.method() !== 'POST') return route.continue();
+        const command = request.headers()['hx-target'] === 'copy-command';
+        posts.push(command ? 'command' : 'form');
+        if (!command || posts.filter((p) => p === 'command').length > 1) return route.continue();
+        resolve();
+        await new Promise<void>((go) => {
+          release = go;
+        });
+        await route.continue().catch(() => {});
+      });
+    });
+    await page.getByLabel('Reason').fill('quicker than the command');
+    await held;
+    await page.getByRole('button', { name: 'Create namespace' }).click();
+    // The form waits for the command's answer (htmx queues it) instead of aborting it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(posts).toEqual(['command']);
+    release();
+    await page.waitForURL(`${e2e.base}/namespaces/sent-while-asking?**`, WAIT);
+    expect(posts).toEqual(['command', 'form']);
+    expect(e2e.stack.controlPlane.state.namespaces.has('sent-while-asking')).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('Copy as command, after htmx sends the form back', () => {
   it('shows the command of the values sent, with the new request id, and a working Copy button', async () => {
     const { page, context, pageErrors } = await openAsAdmin();
