@@ -114,7 +114,8 @@ export function AuditFilters({ filters }: { filters: Filters }): JSX.Element {
     'hx-swap': 'outerHTML',
     'hx-push-url': 'true',
     'hx-include': `#${AUDIT_FILTERS_ID}`,
-    'hx-sync': `#${AUDIT_FILTERS_ID}:replace`,
+    // As the lists' filters (components/ui/ListFilters.tsx): one at a time, the last one wins.
+    'hx-sync': `#${AUDIT_FILTERS_ID}:queue last`,
     'hx-indicator': `#${LOADING_ID}`,
   };
   return (

@@ -38,8 +38,10 @@ export function filterHtmx(ids: FilterIds): HtmxAttributes {
     'hx-swap': 'outerHTML',
     'hx-push-url': 'true',
     'hx-include': `#${ids.form}`,
-    // A newer search replaces one still in flight, so the last keystroke wins.
-    'hx-sync': `#${ids.form}:replace`,
+    // One search at a time, and the last keystroke wins: a newer one waits for the one on its
+    // way (only the newest waits), in order. Not `replace`: htmx reports the abort it makes as
+    // an error in the browser console, though nothing went wrong.
+    'hx-sync': `#${ids.form}:queue last`,
     // The indicator sits beside the button: without this only a submit (the form's own
     // request) would show it, not the search box's or a select's.
     'hx-indicator': `#${ids.loading}`,

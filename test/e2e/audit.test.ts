@@ -64,8 +64,8 @@ describe('the audit log in Chromium', () => {
 
     // Back to all outcomes, 25 per page, then further back and to the newest again.
     await page.getByLabel('Outcome').selectOption({ label: 'Any outcome' });
-    // One choice at a time, as a person makes them: a second choice while the first is in
-    // flight replaces it (hx-sync), which htmx reports as an aborted request.
+    // One choice after the other (a second one made while the first is in flight waits for it:
+    // hx-sync, tested with the lists' search in namespaces.test.ts).
     await page.waitForURL((url) => !url.searchParams.has('outcome'), WAIT);
     await page.getByLabel('Per page').selectOption('25');
     await page.waitForURL((url) => url.searchParams.get('size') === '25', WAIT);

@@ -221,6 +221,45 @@ describe('namespaces in Chromium, with htmx', () => {
     await context.close();
   });
 
+  it('runs one search at a time: a newer one waits for the one on its way, and the last wins', async () => {
+    const { page, pageErrors, context } = await e2e.openAsAdmin();
+    await page.goto(`${e2e.base}/namespaces`);
+    const matching = await listed({ filter: 'payments' });
+    expect(matching.length).toBeGreaterThan(0);
+
+    // The answer to the first search is held until the operator has typed on (a slow control
+    // plane): the second search must neither abort it nor overtake it.
+    const searches: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      void page.route('**/namespaces?*', async (route) => {
+        const url = new URL(route.request().url());
+        if (!route.request().headers()['hx-request']) return route.continue();
+        searches.push(url.searchParams.get('q') ?? '');
+        if (searches.length > 1) return route.continue();
+        resolve();
+        await new Promise<void>((go) => {
+          release = go;
+        });
+        await route.continue().catch(() => {});
+      });
+    });
+    const search = page.getByLabel('Search');
+    await search.pressSequentially('pay');
+    await held;
+    await search.pressSequentially('ments');
+    // Past the typing pause: the newer search is waiting, not sent.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(searches).toEqual(['pay']);
+    release();
+    await expect.poll(() => rowNames(page), WAIT).toEqual(matching);
+    await expect.poll(() => new URL(page.url()).searchParams.get('q'), WAIT).toBe('payments');
+    expect(searches).toEqual(['pay', 'payments']);
+    expect(await search.inputValue()).toBe('payments');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it('pages through the list with Next and Previous', async () => {
     const { page, pageErrors, context } = await e2e.openAsAdmin();
     await page.goto(`${e2e.base}/namespaces?size=10`);

@@ -102,7 +102,7 @@ describe('ListFilters', () => {
         <PageSizeFilter {...field('size')} id="thing-size" width="w-24" size={300} emptyAtDefault />
       </FilterForm>,
     );
-    expect(doc.querySelector('form')?.getAttribute('hx-sync')).toBe('#thing-filters:replace');
+    expect(doc.querySelector('form')?.getAttribute('hx-sync')).toBe('#thing-filters:queue last');
     expect(textOf(doc.querySelector('label[for="thing-q"]'))).toBe('Search');
     const select = doc.querySelector('#thing-q');
     expect(select?.getAttribute('name')).toBe('q');
