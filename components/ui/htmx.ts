@@ -35,9 +35,12 @@ export type HxTarget =
 /** A selector for hx-include, hx-indicator and hx-disabled-elt. */
 export type HxSelector = HxTarget | `.${string}` | `[${string}]`;
 
-/** `<selector>:<strategy>` (https://htmx.org/attributes/hx-sync/). */
-export type HxSync =
-  `${string}:${'drop' | 'abort' | 'replace' | 'queue' | 'queue first' | 'queue last' | 'queue all'}`;
+/**
+ * `<selector>:<strategy>` (https://htmx.org/attributes/hx-sync/). Not `abort` nor `replace`:
+ * htmx reports every abort through console.error (`htmx:sendAbort`), though nothing went wrong,
+ * so a request that must give way to another waits for it (`queue …`) or is not made (`drop`).
+ */
+export type HxSync = `${string}:${'drop' | 'queue' | 'queue first' | 'queue last' | 'queue all'}`;
 
 /** An event with modifiers, or a poll (`every 10s`) (https://htmx.org/attributes/hx-trigger/). */
 export type HxTrigger = string;

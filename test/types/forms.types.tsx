@@ -56,6 +56,11 @@ namespaceFormValues satisfies (
 <div hx-target="namespace-results" />;
 // @ts-expect-error a sync strategy htmx does not have
 <form hx-sync="this:cancel" />;
+<form hx-sync="this:queue last" />;
+// @ts-expect-error one that aborts a request: htmx logs each abort as an error
+<form hx-sync="this:replace" />;
+// @ts-expect-error the same
+<div hx-sync="closest form:abort" />;
 
 // --- enums: protobuf enums take their members, not any number -------------------------------
 
