@@ -234,7 +234,9 @@ describe('namespaces in Chromium, with htmx', () => {
     const held = new Promise<void>((resolve) => {
       void page.route('**/namespaces?*', async (route) => {
         const url = new URL(route.request().url());
-        if (!route.request().headers()['hx-request']) return route.continue();
+        const headers = route.request().headers();
+        // Searches only: not the page itself, nor a live region fetching itself (a poll).
+        if (!headers['hx-request'] || headers['x-prism-background']) return route.continue();
         searches.push(url.searchParams.get('q') ?? '');
         if (searches.length > 1) return route.continue();
         resolve();
