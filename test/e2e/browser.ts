@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+  type Request,
+} from 'playwright-core';
 import { type DemoUsername, listen, PASSWORDS, type Stack, startStack } from '../helper.js';
 
 /** Cookies and storage of a signed-in browser, to start other contexts signed in. */
@@ -57,6 +63,38 @@ export async function openPage(
     if (msg.type() === 'error') pageErrors.push(msg.text());
   });
   return { context, page, dialogs, pageErrors };
+}
+
+/**
+ * A slow answer: the requests to `url` that `classify` names are recorded by name, in order (the
+ * others pass untouched), and the first of them is held until `release()`. `held` resolves when
+ * it has arrived.
+ */
+export async function holdFirst(
+  page: Page,
+  url: string,
+  classify: (request: Request) => string | undefined,
+): Promise<{ seen: string[]; held: Promise<void>; release: () => void }> {
+  const seen: string[] = [];
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrived = () => {};
+  const held = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  await page.route(url, async (route) => {
+    const name = classify(route.request());
+    if (name === undefined) return route.continue();
+    seen.push(name);
+    if (seen.length > 1) return route.continue();
+    arrived();
+    await gate;
+    // The page may have gone meanwhile.
+    await route.continue().catch(() => {});
+  });
+  return { seen, held, release: () => release() };
 }
 
 /** Signs in on the identity provider's own page and lands on `path`, in this page. */

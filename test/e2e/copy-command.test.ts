@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AXE_PATH } from '../helper.js';
-import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
+import { type BrowserStack, holdFirst, openPage, startBrowserStack } from './browser.js';
 
 /*
  * "Copy as command" in Chromium: with htmx the command follows the form as the operator types
@@ -82,31 +82,19 @@ describe('Copy as command, sent while the command is on its way', () => {
     const code = page.getByTestId('copy-command').locator('[data-command]');
     await expect.poll(() => code.textContent(), WAIT).toContain('"reason": "quicker than"');
     // The command's answer is held until the form has been sent: the operator was quicker.
-    const posts: string[] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      void page.route('**/*', async (route) => {
-        const request = route.request();
-        if (request.method() !== 'POST') return route.continue();
-        const command = request.headers()['hx-target'] === 'copy-command';
-        posts.push(command ? 'command' : 'form');
-        if (!command || posts.filter((p) => p === 'command').length > 1) return route.continue();
-        resolve();
-        await new Promise<void>((go) => {
-          release = go;
-        });
-        await route.continue().catch(() => {});
-      });
+    const posts = await holdFirst(page, '**/*', (request) => {
+      if (request.method() !== 'POST') return undefined;
+      return request.headers()['hx-target'] === 'copy-command' ? 'command' : 'form';
     });
     await page.getByLabel('Reason').fill('quicker than the command');
-    await held;
+    await posts.held;
     await page.getByRole('button', { name: 'Create namespace' }).click();
     // The form waits for the command's answer (htmx queues it) instead of aborting it.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(posts).toEqual(['command']);
-    release();
+    expect(posts.seen).toEqual(['command']);
+    posts.release();
     await page.waitForURL(`${e2e.base}/namespaces/sent-while-asking?**`, WAIT);
-    expect(posts).toEqual(['command', 'form']);
+    expect(posts.seen).toEqual(['command', 'form']);
     expect(e2e.stack.controlPlane.state.namespaces.has('sent-while-asking')).toBe(true);
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NamespaceStatus } from '../../src/gen/prism/admin/v1/namespace_pb.js';
+import { holdFirst } from './browser.js';
 import {
   auditEntries,
   currentPath,
@@ -229,34 +230,23 @@ describe('namespaces in Chromium, with htmx', () => {
 
     // The answer to the first search is held until the operator has typed on (a slow control
     // plane): the second search must neither abort it nor overtake it.
-    const searches: string[] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      void page.route('**/namespaces?*', async (route) => {
-        const url = new URL(route.request().url());
-        const headers = route.request().headers();
-        // Searches only: not the page itself, nor a live region fetching itself (a poll).
-        if (!headers['hx-request'] || headers['x-prism-background']) return route.continue();
-        searches.push(url.searchParams.get('q') ?? '');
-        if (searches.length > 1) return route.continue();
-        resolve();
-        await new Promise<void>((go) => {
-          release = go;
-        });
-        await route.continue().catch(() => {});
-      });
+    const searches = await holdFirst(page, '**/namespaces?*', (request) => {
+      const headers = request.headers();
+      // Searches only: not the page itself, nor a live region fetching itself (a poll).
+      if (!headers['hx-request'] || headers['x-prism-background']) return undefined;
+      return new URL(request.url()).searchParams.get('q') ?? '';
     });
     const search = page.getByLabel('Search');
     await search.pressSequentially('pay');
-    await held;
+    await searches.held;
     await search.pressSequentially('ments');
     // Past the typing pause: the newer search is waiting, not sent.
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(searches).toEqual(['pay']);
-    release();
+    expect(searches.seen).toEqual(['pay']);
+    searches.release();
     await expect.poll(() => rowNames(page), WAIT).toEqual(matching);
     await expect.poll(() => new URL(page.url()).searchParams.get('q'), WAIT).toBe('payments');
-    expect(searches).toEqual(['pay', 'payments']);
+    expect(searches.seen).toEqual(['pay', 'payments']);
     expect(await search.inputValue()).toBe('payments');
     expect(pageErrors).toEqual([]);
     await context.close();
