@@ -4,6 +4,11 @@
  * way. Five runs of each, interleaved so that a busy moment on the machine hits both; medians
  * are compared. Exits 1 when the console takes more than 2.5× the bare server (issue 10, §2).
  *
+ * A third process runs beside them, for reference only: Fastify alone, with one /healthz route
+ * and its pino logger at the console's level, bundled and minified as the console is and started
+ * with Node's compile cache. What separates it from the bare server is the framework the console
+ * is built on; what separates the console from it is the console's own plugins and routes.
+ *
  * Without an argument it bundles the server (scripts/build-server.ts) into a folder of its own,
  * beside a copy of package.json and links to public/ and node_modules/, and starts that as the
  * Dockerfile does. With one it starts that file instead (e.g. an older tsc-built dist/ to
@@ -17,6 +22,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { buildServer } from '../scripts/build-server.js';
 import { freePort } from '../src/dev/free-port.js';
 import { projectRoot } from '../src/project-root.js';
@@ -37,6 +43,9 @@ export interface StartupFigures {
    */
   consoleCpuMs: number;
   bareCpuMs: number;
+  /** Fastify alone (one route, bundled as the console is): its median ms and ms / bareMs. */
+  fastifyMs: number;
+  fastifyRatio: number;
 }
 
 export const STARTUP_TARGET = 2.5;
@@ -51,6 +60,32 @@ const node = join(root, 'node_modules', '.bin', 'node');
 const BARE = `require('node:http')
   .createServer((req, res) => res.end('ok'))
   .listen(Number(process.env.PORT), '127.0.0.1');`;
+
+/** Fastify alone, as the console makes it: pino at the console's level, one route, no plugin. */
+const FASTIFY_ALONE = `const Fastify = require('fastify');
+const app = Fastify({ logger: { level: process.env.LOG_LEVEL } });
+app.get('/healthz', async () => 'ok');
+app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`;
+
+/**
+ * FASTIFY_ALONE bundled into \`dir\` as the console's bundle is made (one minified script,
+ * keepNames), with a folder beside it for Node's compile cache.
+ */
+async function fastifyAlone(dir: string): Promise<{ script: string; env: Record<string, string> }> {
+  const script = join(dir, 'fastify-alone.cjs');
+  await build({
+    stdin: { contents: FASTIFY_ALONE, resolveDir: root, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    outfile: script,
+    logLevel: 'warning',
+  });
+  return { script, env: { NODE_COMPILE_CACHE: join(dir, 'fastify-alone-cache') } };
+}
 
 /** One GET /healthz on a fresh connection: its status, or 0 when nothing answers yet. */
 function health(port: number): Promise<number> {
@@ -157,15 +192,23 @@ export async function measureStartup(
   };
   const consoleRuns: { ms: number; rss: number; cpu: number }[] = [];
   const bareRuns: { ms: number; rss: number; cpu: number }[] = [];
+  const fastifyRuns: { ms: number; rss: number; cpu: number }[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'prism-console-fastify-alone-'));
   try {
+    const fastify = await fastifyAlone(scratch);
+    const fastifyEnv = { ...fastify.env, LOG_LEVEL: env.LOG_LEVEL };
+    // Its first start fills its compile cache, as the console's first start does.
+    await timeOne([fastify.script], scratch, fastifyEnv);
     for (let run = 0; run < RUNS; run++) {
       // As the Dockerfile's CMD starts it. A fresh bundle's first start fills the compile
       // cache, as the image build does; later ones use it, as every container does.
       consoleRuns.push(await timeOne([...nodeFlags, target.script], target.dir, env));
       bareRuns.push(await timeOne(['-e', BARE], target.dir, {}));
+      fastifyRuns.push(await timeOne([fastify.script], scratch, fastifyEnv));
     }
   } finally {
     target.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
   }
   const consoleMs = median(consoleRuns.map((r) => r.ms));
   const bareMs = median(bareRuns.map((r) => r.ms));
@@ -177,6 +220,8 @@ export async function measureStartup(
     bareRss: median(bareRuns.map((r) => r.rss)),
     consoleCpuMs: median(consoleRuns.map((r) => r.cpu)),
     bareCpuMs: median(bareRuns.map((r) => r.cpu)),
+    fastifyMs: median(fastifyRuns.map((r) => r.ms)),
+    fastifyRatio: median(fastifyRuns.map((r) => r.ms)) / bareMs,
   };
 }
 
@@ -189,6 +234,7 @@ export function formatStartup(figures: StartupFigures): string {
     `  console (serve mode)  ${figures.consoleMs.toFixed(0)} ms (CPU ${figures.consoleCpuMs.toFixed(0)} ms), idle RSS ${mib(figures.consoleRss)}`,
     `  bare node:http        ${figures.bareMs.toFixed(0)} ms (CPU ${figures.bareCpuMs.toFixed(0)} ms), idle RSS ${mib(figures.bareRss)}`,
     `  ratio                 ${figures.ratio.toFixed(2)}× (target ≤ ${STARTUP_TARGET}×) ${verdict}`,
+    `  for reference: Fastify alone, one route, bundled the same way: ${figures.fastifyMs.toFixed(0)} ms, ${figures.fastifyRatio.toFixed(2)}× bare`,
   ].join('\n');
 }
 
