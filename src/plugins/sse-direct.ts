@@ -11,10 +11,15 @@ import type { SseSink } from './sse.js';
 
 /** The event stream a DirectSink belongs to (sse.ts's EventStream). */
 export interface DirectStream {
-  /** The answer's body, piped to the response by reply.send. */
-  readonly body: PassThrough;
+  /** The answer's body, piped to the response by reply.send; undefined once let go. */
+  readonly body: PassThrough | undefined;
   /** Ends the stream, with a `retry:` hint when given. */
   end(retryMs?: number): void;
+  /**
+   * Frames go to the socket from now on: the body is unpiped and ended, so that the pipe and
+   * Fastify's watcher on it are let go, and the stream's end goes to the response itself.
+   */
+  releaseBody(): void;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -102,7 +107,8 @@ export class DirectSink implements SseSink {
   #chunked = true;
   #closed = false;
   readonly #raw: ServerResponse;
-  readonly #body: PassThrough;
+  /** Until frames go to the socket: then the stream lets it go (releaseBody). */
+  #body: PassThrough | undefined;
   readonly #stream: DirectStream;
   /** The stream's drain listener, also on the socket once frames go there. */
   readonly #drained: () => void;
@@ -120,10 +126,14 @@ export class DirectSink implements SseSink {
   }
 
   #prepare(): Socket | undefined {
-    if (this.#socket || this.#closed) return this.#socket;
+    if (this.#socket || this.#closed || !this.#body) return this.#socket;
     const socket = socketReady(this.#raw, this.#body);
     if (!socket) return undefined;
     this.#socket = socket;
+    this.#body = undefined;
+    // What kept the body flowing into the response (a pipe, Fastify's end-of-stream watcher on
+    // the body, the PassThrough's two states) is ~2 KB per stream for the stream's whole life.
+    this.#stream.releaseBody();
     keepHeadFlat(this.#raw);
     // Without chunked encoding (an HTTP/1.0 client) the body is the bytes until the close.
     this.#chunked = this.#raw.chunkedEncoding;
@@ -135,7 +145,7 @@ export class DirectSink implements SseSink {
     if (this.#closed) return;
     const target = this.#socket ?? this.#prepare();
     if (!target) {
-      if (this.#body.writable) this.#body.write(frame);
+      if (this.#body?.writable) this.#body.write(frame);
       return;
     }
     // Gone, its close event not here yet: nothing more to write.
@@ -149,7 +159,8 @@ export class DirectSink implements SseSink {
   bufferedBytes(): number {
     const socket = this.#socket;
     if (socket) return socket.writableLength;
-    return this.#body.writableLength + this.#body.readableLength + this.#raw.writableLength;
+    const body = this.#body;
+    return (body ? body.writableLength + body.readableLength : 0) + this.#raw.writableLength;
   }
 
   end(retryMs?: number): void {

@@ -114,7 +114,8 @@ interface OpenStreams {
  * keepNames, a property for its name) cost ~1.5 KB more per stream.
  */
 class EventStream {
-  readonly body = new PassThrough();
+  /** What reply.send pipes to the response; a direct sink lets it go (releaseBody). */
+  body: PassThrough | undefined = new PassThrough();
   readonly #reply: FastifyReply;
   readonly #open: OpenStreams;
   #ended = false;
@@ -131,7 +132,8 @@ class EventStream {
   }
 
   write(chunk: string | Buffer): boolean {
-    return this.body.writable && this.body.write(chunk);
+    const body = this.body;
+    return body?.writable === true && body.write(chunk);
   }
 
   /** Ends the stream (once), with a `retry:` hint when given. */
@@ -141,11 +143,28 @@ class EventStream {
     clearInterval(this.#heartbeat);
     this.#open.delete(this);
     this.#sink?.close();
-    if (this.body.writable) this.body.end(hint === undefined ? undefined : `retry: ${hint}\n\n`);
+    const last = hint === undefined ? undefined : `retry: ${hint}\n\n`;
+    const raw = this.#reply.raw;
+    if (this.body) {
+      if (this.body.writable) this.body.end(last);
+    } else if (!raw.destroyed && !raw.writableEnded) {
+      // The body was let go: the end (the last chunk) is the response's own.
+      raw.end(last);
+    }
     // Not awaited: a source waiting for its next item finishes that wait first (for a
     // control-plane stream, the response closing cancels it).
     this.#iterator?.return?.().catch(() => {});
     this.#attached?.closed();
+  }
+
+  releaseBody(): void {
+    const body = this.body;
+    if (!body) return;
+    this.body = undefined;
+    body.unpipe(this.#reply.raw);
+    // Ended and read to its end: Fastify's watcher on it sees a normal end, and lets go.
+    body.end();
+    body.resume();
   }
 
   /** The browser has taken what was buffered: a direct source is told. */
@@ -167,7 +186,7 @@ class EventStream {
       sink.close();
       this.#attached.closed();
     }
-    this.body.on('drain', drained);
+    this.body?.on('drain', drained);
     raw.on('drain', drained);
   }
 
@@ -187,7 +206,8 @@ class EventStream {
         const next = await iterator.next();
         if (next.done || this.#ended) break;
         // The browser reads slower than events come: wait instead of buffering them all.
-        if (!this.write(formatEvent(next.value)) && this.body.writable) await drained(this.body);
+        const body = this.body;
+        if (!this.write(formatEvent(next.value)) && body?.writable) await drained(body);
       }
     } catch (err) {
       if (!this.#ended) this.#reply.log.warn({ err }, 'event stream source failed');
@@ -236,6 +256,8 @@ export default fp(
           open,
           direct ? undefined : source[Symbol.asyncIterator](),
         );
+        // Taken before attach(): a direct sink may let the body go once the head is out.
+        const body = stream.body as PassThrough;
         stream.write(`retry: ${retryMs}\n\n`);
         if (app.shuttingDown) {
           stream.end(shutdownRetryMs);
@@ -251,7 +273,7 @@ export default fp(
             .header('cache-control', 'no-store')
             // nginx (ingress) would otherwise buffer the stream.
             .header('x-accel-buffering', 'no')
-            .send(stream.body)
+            .send(body)
         );
       },
     );

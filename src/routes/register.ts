@@ -112,7 +112,10 @@ export function events<P extends string, Q extends z.ZodType | undefined = undef
     ...(options.preHandler ? { preHandler: options.preHandler } : {}),
     ...(options.config ? { config: options.config } : {}),
     exposeHeadRoute: false,
-    handler: (request, reply) =>
-      reply.sse(source(request as unknown as HtmlRequest<P, Q, undefined>)),
+    // Returns nothing: a returned reply is a thenable that Fastify waits on, with a watcher on
+    // the response (node:stream's finished()) held for the stream's whole life, ~1 KB each.
+    handler: (request, reply) => {
+      reply.sse(source(request as unknown as HtmlRequest<P, Q, undefined>));
+    },
   });
 }

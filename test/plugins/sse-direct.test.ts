@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { chunkFramed } from '../../src/plugins/sse-direct.js';
 
 interface Stream {
   sink: SseSink;
+  /** The response it answers (Node's own). */
+  raw: ServerResponse;
   drained: number;
   closed: boolean;
 }
@@ -34,9 +37,10 @@ async function startApp(): Promise<{ port: number; streams: Stream[] }> {
   });
   const streams: Stream[] = [];
   app.get('/test/direct', { config: { public: true } }, async (_request, reply) => {
+    const raw = reply.raw;
     const source: DirectSseSource = {
       attach(sink) {
-        const stream: Stream = { sink, drained: 0, closed: false };
+        const stream: Stream = { sink, raw, drained: 0, closed: false };
         streams.push(stream);
         return {
           drained: () => {
@@ -169,6 +173,24 @@ describe('reply.sse with a direct source', () => {
     await client.waitFor((text) => /\r\n\r\n[\s\S]*ok/i.test(text.slice(sofar)));
     expect(client.received().slice(sofar)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(client.received()).not.toContain('after the end');
+  });
+
+  it('lets the body go once frames go to the socket, and still ends through the response', async () => {
+    const { port, streams } = await startApp();
+    const client = rawClient(port, GET());
+    await client.waitFor((text) => text.includes('retry: 3000'));
+    const stream = streams[0] as Stream;
+    stream.sink.write(frame('region', 'direct'));
+    await client.waitFor((text) => text.includes('data: direct'));
+    // Nothing is piped into the response any more: the body, its pipe and Fastify's watcher on
+    // it are not kept for the stream's life (~2 KB of each of thousands of streams).
+    expect(stream.raw.listenerCount('unpipe')).toBe(0);
+    expect(stream.raw.listenerCount('drain')).toBe(1);
+    stream.sink.write(frame('region', 'still direct'));
+    stream.sink.end(1000);
+    await client.waitFor((text) => text.endsWith('\r\n0\r\n\r\n'));
+    expect(client.received()).toContain(latin1(chunkFramed(frame('region', 'still direct'))));
+    expect(client.received()).toMatch(/\r\nretry: 1000\n\n\r\n0\r\n\r\n$/);
   });
 
   it('answers an HTTP/1.0 client without chunks: the stream is the bytes until the close', async () => {
