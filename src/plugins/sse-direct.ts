@@ -79,14 +79,20 @@ function socketReady(raw: ServerResponse, body: PassThrough): Socket | undefined
   return raw.writableLength === socket.writableLength ? socket : undefined;
 }
 
+/** What stands for a response head once it is out (forgetHead). */
+const HEAD_SENT = 'HTTP/1.1 200 OK\r\n\r\n';
+
 /**
- * Node keeps the response head it sent (`_header`) for as long as the response is open, only to
- * know that it was sent. It is built by adding up each header's text: some 55 linked pieces,
- * ~1.7 KB per stream. Once it is out the same text is kept as one flat string.
+ * Node keeps the response head it sent (`_header`) for as long as the response is open: some 55
+ * linked pieces of text, ~1.7 KB per stream (~750 B even flattened). Once the head is on the
+ * socket (`_headerSent`), Node 24's http reads it only as a flag: headersSent, and refusing a
+ * second head or a header set late. A constant, shared by every stream, does the same.
  */
-function keepHeadFlat(raw: ServerResponse): void {
-  const response = raw as ServerResponse & { _header?: unknown };
-  if (typeof response._header === 'string') response._header = ` ${response._header}`.slice(1);
+function forgetHead(raw: ServerResponse): void {
+  const response = raw as ServerResponse & { _header?: unknown; _headerSent?: unknown };
+  if (typeof response._header === 'string' && response._headerSent === true) {
+    response._header = HEAD_SENT;
+  }
 }
 
 /**
@@ -131,10 +137,10 @@ export class DirectSink implements SseSink {
     if (!socket) return undefined;
     this.#socket = socket;
     this.#body = undefined;
-    // What kept the body flowing into the response (a pipe, Fastify's end-of-stream watcher on
-    // the body, the PassThrough's two states) is ~2 KB per stream for the stream's whole life.
+    // What kept the body flowing into the response (a pipe, and Fastify's end-of-stream watcher
+    // on the body) is ~2 KB per stream for the stream's whole life.
     this.#stream.releaseBody();
-    keepHeadFlat(this.#raw);
+    forgetHead(this.#raw);
     // Without chunked encoding (an HTTP/1.0 client) the body is the bytes until the close.
     this.#chunked = this.#raw.chunkedEncoding;
     socket.on('drain', this.#drained);

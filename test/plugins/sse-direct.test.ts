@@ -186,6 +186,10 @@ describe('reply.sse with a direct source', () => {
     // it are not kept for the stream's life (~2 KB of each of thousands of streams).
     expect(stream.raw.listenerCount('unpipe')).toBe(0);
     expect(stream.raw.listenerCount('drain')).toBe(1);
+    // Nor the head's text (Node keeps it only as a flag once sent): it is sent, and only once.
+    expect(stream.raw.headersSent).toBe(true);
+    expect((stream.raw as unknown as { _header: string })._header.length).toBeLessThan(32);
+    expect(client.received().match(/HTTP\/1\.1 200/g)).toHaveLength(1);
     stream.sink.write(frame('region', 'still direct'));
     stream.sink.end(1000);
     await client.waitFor((text) => text.endsWith('\r\n0\r\n\r\n'));
