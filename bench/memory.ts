@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/memory.ts`: what the built server (`node dist/src/server.js`, serve mode) holds
- * in memory idle and under load, with and without the heap cap of the image
- * (`--max-old-space-size-percentage`), for docs/operations.md and deploy/'s requests and limits.
+ * in memory idle and under load, with and without the heap bounds of the image (the node flags
+ * of the Dockerfile's CMD), for docs/operations.md and deploy/'s requests and limits.
  *
  * Per variant: compile once into a scratch folder, start the demo control plane in its own
  * process (bench/control-plane.ts), the demo identity provider here, and the console; sign the
@@ -10,7 +10,7 @@
  *
  * MEMORY_CGROUP: a cgroup v1 memory folder (e.g. /sys/fs/cgroup/memory/prism) to run the console
  * in, its limit set to MEMORY_LIMIT_MIB (256) as a container's would be; without it the cap's
- * percentage applies to the machine's memory. MEMORY_CAP_PERCENT (75): the capped variant's flag.
+ * percentage applies to the machine's memory.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import { projectRoot } from '../src/project-root.js';
 import { freePort } from '../test/helper.js';
 import { signInAdmin, startBenchIdentityProvider, startControlPlaneProcess } from './support.js';
@@ -38,7 +39,6 @@ const durationS = Number(process.env.MEMORY_DURATION ?? 60);
 const connections = Number(process.env.MEMORY_CONNECTIONS ?? 10);
 const cgroup = process.env.MEMORY_CGROUP;
 const limitMiB = Number(process.env.MEMORY_LIMIT_MIB ?? 256);
-const capPercent = Number(process.env.MEMORY_CAP_PERCENT ?? 75);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Resident set size of a process in MiB, from /proc (Linux). */
@@ -179,9 +179,7 @@ async function main() {
     );
     const figures = [
       await measure(dir, 'no cap (V8 default)', []),
-      await measure(dir, `--max-old-space-size-percentage=${capPercent}`, [
-        `--max-old-space-size-percentage=${capPercent}`,
-      ]),
+      await measure(dir, imageNodeFlags().join(' '), imageNodeFlags()),
     ];
     out(JSON.stringify(figures, null, 2));
   } finally {

@@ -24,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildServer } from '../scripts/build-server.js';
+import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import { freePort } from '../src/dev/free-port.js';
 import { projectRoot } from '../src/project-root.js';
 import { median } from './targets.js';
@@ -173,7 +174,7 @@ async function bundledServer(): Promise<{ dir: string; script: string; cleanup()
  */
 export async function measureStartup(
   server?: string,
-  nodeFlags: string[] = ['--max-old-space-size-percentage=75'],
+  nodeFlags: string[] = imageNodeFlags(),
 ): Promise<StartupFigures> {
   const target = server
     ? { dir: projectRoot(dirname(resolve(server))), script: resolve(server), cleanup() {} }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import {
   type DemoIdentityProvider,
   startIdentityProvider,
@@ -129,7 +130,7 @@ export interface BenchStack {
 /**
  * The identity provider, the control plane (simulator paused) and the console with its service
  * client, with the admin signed in. Children get this process's node flags (tsx's loader, and
- * --cpu-prof when profiling).
+ * --cpu-prof when profiling); the console also the image's (the heap's bounds, Dockerfile).
  */
 export async function startBenchStack(): Promise<BenchStack> {
   const port = await freePort();
@@ -137,8 +138,17 @@ export async function startBenchStack(): Promise<BenchStack> {
   const { identityProvider, clientSecret, serviceClientSecret } =
     await startBenchIdentityProvider(base);
   const children: Child[] = [];
-  const start = async (script: string, env: Record<string, string | undefined>) => {
-    const child = await startChild(script, process.execPath, process.execArgv, env);
+  const start = async (
+    script: string,
+    env: Record<string, string | undefined>,
+    nodeFlags: string[] = [],
+  ) => {
+    const child = await startChild(
+      script,
+      process.execPath,
+      [...nodeFlags, ...process.execArgv],
+      env,
+    );
     children.push(child);
     return child;
   };
@@ -148,21 +158,26 @@ export async function startBenchStack(): Promise<BenchStack> {
       BENCH_ISSUER: identityProvider.issuer,
       BENCH_JWKS_URI: identityProvider.jwksUri,
     });
-    const console = await start('bench/console.ts', {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      CONTROL_PLANE_URL: controlPlane.url,
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: base,
-      OIDC_ISSUER: identityProvider.issuer,
-      OIDC_CLIENT_ID: CLIENT_ID,
-      OIDC_CLIENT_SECRET: clientSecret,
-      SERVICE_CLIENT_ID: SERVICE_CLIENT_ID,
-      SERVICE_CLIENT_SECRET: serviceClientSecret,
-      SESSION_KEY: randomBytes(32).toString('base64'),
-    });
+    // With the image's node flags (the heap's bounds), as production runs it.
+    const console = await start(
+      'bench/console.ts',
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CONTROL_PLANE_URL: controlPlane.url,
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_URL: base,
+        OIDC_ISSUER: identityProvider.issuer,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: clientSecret,
+        SERVICE_CLIENT_ID: SERVICE_CLIENT_ID,
+        SERVICE_CLIENT_SECRET: serviceClientSecret,
+        SESSION_KEY: randomBytes(32).toString('base64'),
+      },
+      imageNodeFlags(),
+    );
     const cookie = await signInAdmin(base);
     return {
       identityProvider,

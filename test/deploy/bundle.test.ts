@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltServer, buildServer } from '../../scripts/build-server.js';
+import { imageNodeFlags } from '../../scripts/image-node-flags.js';
 import { projectRoot } from '../../src/project-root.js';
 import { freePort } from '../helper.js';
 import { startRedisServer } from '../sessions/redis-server.js';
@@ -47,7 +48,7 @@ function filesUnder(dir: string): string[] {
  */
 async function startServe(dir: string, extraEnv: Record<string, string> = {}) {
   const port = await freePort();
-  return start(dir, ['--max-old-space-size-percentage=75', 'dist/src/server.js'], port, {
+  return start(dir, [...imageNodeFlags(), 'dist/src/server.js'], port, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,

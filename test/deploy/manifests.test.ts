@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeFlagsOf } from '../../scripts/image-node-flags.js';
 import { loadConfig } from '../../src/config.js';
 import { projectRoot } from '../../src/project-root.js';
 
@@ -58,14 +59,31 @@ describe('deploy/ and the Dockerfile', () => {
   });
 
   it('caps the V8 heap from the container limit, which the Deployment does not override', () => {
-    const cmd = /^CMD \[(.+)\]$/m.exec(dockerfile)?.[1] ?? '';
-    const percent = Number(/"--max-old-space-size-percentage=(\d+)"/.exec(cmd)?.[1]);
+    const flags = nodeFlagsOf(dockerfile);
+    const flag = (name: string) =>
+      Number(flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3));
+    const percent = flag('max-old-space-size-percentage');
     expect(percent).toBeGreaterThanOrEqual(50);
     expect(percent).toBeLessThanOrEqual(80);
+    // The young generation too: V8 sizes it from the machine's memory (up to 3 × 64 MiB), not
+    // from the limit. Old and young generations at most leave a fifth of the limit to the rest.
+    const semiSpaceMiB = flag('max-semi-space-size');
+    expect(semiSpaceMiB).toBeGreaterThanOrEqual(8);
+    expect((percent / 100) * mebibytes('limits') + 3 * semiSpaceMiB).toBeLessThanOrEqual(
+      0.85 * mebibytes('limits'),
+    );
     // The image's CMD runs as is: no command or args, no heap size of its own in NODE_OPTIONS.
     expect(deployment).not.toMatch(/^\s+(command|args):/m);
     expect(deployment).not.toMatch(/max-old-space-size/);
     expect(mebibytes('requests')).toBeLessThanOrEqual(mebibytes('limits'));
+  });
+
+  it("fills the compile cache with the CMD's flags (V8 keeps code only for the flags it ran under)", () => {
+    const joined = dockerfile.replace(/\\\n\s*/g, ' ');
+    const fill = /^RUN node (.*?)\s*dist\/src\/server\.js\s+--fill-compile-cache/m.exec(
+      joined,
+    )?.[1];
+    expect(fill?.split(/\s+/).filter(Boolean)).toEqual(nodeFlagsOf(dockerfile));
   });
 
   it('probes readiness on /readyz and liveness on /healthz', () => {

@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../scripts/build-server.js';
+import { imageNodeFlags } from '../../scripts/image-node-flags.js';
 import { type DemoControlPlane, startControlPlane } from '../../src/dev/control-plane/index.js';
 import {
   type DemoIdentityProvider,
@@ -82,7 +83,7 @@ interface Started {
 }
 
 function start(dir: string, env: Record<string, string>): Started {
-  const child = spawn(node, ['--max-old-space-size-percentage=75', 'dist/src/server.js'], {
+  const child = spawn(node, [...imageNodeFlags(), 'dist/src/server.js'], {
     cwd: dir,
     env: cleanEnv({ NODE_ENV: 'production', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -155,11 +156,10 @@ describe('production build (the Dockerfile steps, without Docker)', () => {
     await Promise.all([compiled, installed]);
 
     // The image's compile-cache step, with the runtime stage's environment (nothing else set).
-    await run(
-      node,
-      ['--max-old-space-size-percentage=75', 'dist/src/server.js', '--fill-compile-cache'],
-      { cwd: dir, env: cleanEnv({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8000' }) },
-    );
+    await run(node, [...imageNodeFlags(), 'dist/src/server.js', '--fill-compile-cache'], {
+      cwd: dir,
+      env: cleanEnv({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8000' }),
+    });
     const cacheDir = join(dir, 'dist', '.compile-cache');
     const name = readdirSync(cacheDir).find((entry) => /^console-.*\.v8$/.test(entry));
     if (!name) throw new Error(`--fill-compile-cache left no code in ${cacheDir}`);
