@@ -157,6 +157,7 @@ class EventStream {
     this.#attached?.closed();
   }
 
+  /** Frames go straight to the socket from now on (DirectStream.releaseBody). */
   releaseBody(): void {
     const body = this.body;
     if (!body) return;
