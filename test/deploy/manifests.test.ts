@@ -86,6 +86,17 @@ describe('deploy/ and the Dockerfile', () => {
     expect(fill?.split(/\s+/).filter(Boolean)).toEqual(nodeFlagsOf(dockerfile));
   });
 
+  it('npm run serve starts serve mode with the flags the image starts it with', () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.serve).toBe(
+      ['node', ...nodeFlagsOf(dockerfile), 'dist/src/server.js'].join(' '),
+    );
+  });
+
   it('probes readiness on /readyz and liveness on /healthz', () => {
     expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz/);
     expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz/);
