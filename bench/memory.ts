@@ -3,9 +3,10 @@
  * in memory idle and under load, with and without the heap bounds of the image (the node flags
  * of the Dockerfile's CMD), for docs/operations.md and deploy/'s requests and limits.
  *
- * Per variant: compile once into a scratch folder, start the demo control plane in its own
- * process (bench/control-plane.ts), the demo identity provider here, and the console; sign the
- * admin in; RSS after 10 s idle; then autocannon on the signed-in namespaces page for
+ * The server is bundled once into a scratch folder, as the image does. Per variant: fill the
+ * compile cache with its flags, as the image's build does; start the demo control plane in its
+ * own process (bench/control-plane.ts), the demo identity provider here, and the console; sign
+ * the admin in; RSS after 10 s idle; then autocannon on the signed-in namespaces page for
  * MEMORY_DURATION seconds (60), sampling RSS every second (peak, and at the end).
  *
  * MEMORY_CGROUP: a cgroup v1 memory folder (e.g. /sys/fs/cgroup/memory/prism) to run the console
@@ -27,6 +28,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildServer } from '../scripts/build-server.js';
 import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import { projectRoot } from '../src/project-root.js';
 import { freePort } from '../test/helper.js';
@@ -77,7 +79,13 @@ async function measure(dir: string, variant: string, flags: string[]): Promise<F
     SESSION_KEY: randomBytes(32).toString('base64'),
     SHUTDOWN_GRACE_MS: '0',
   };
-  const command = [node, ...flags, '--enable-source-maps', 'dist/src/server.js'];
+  // The compile cache filled as the image's build fills it, with this variant's flags (V8 keeps
+  // code only for the flags it ran under).
+  await run(node, [...flags, 'dist/src/server.js', '--fill-compile-cache'], {
+    cwd: dir,
+    env: { PATH: env.PATH, NODE_ENV: 'production' },
+  });
+  const command = [node, ...flags, 'dist/src/server.js'];
   // In the cgroup, the shell moves itself in, then becomes node (same pid).
   const console: ChildProcess = cgroup
     ? spawn('sh', ['-c', `echo $$ > ${cgroup}/cgroup.procs && exec "$@"`, 'sh', ...command], {
@@ -157,17 +165,8 @@ async function main() {
   if (cgroup) writeFileSync(join(cgroup, 'memory.limit_in_bytes'), String(limitMiB * 2 ** 20));
   const dir = mkdtempSync(join(tmpdir(), 'prism-console-memory-'));
   try {
-    await run(
-      node,
-      [
-        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        join(root, 'tsconfig.build.json'),
-        '--outDir',
-        join(dir, 'dist'),
-      ],
-      { cwd: root },
-    );
+    // The bundle the image runs (scripts/build-server.ts), not one file per module.
+    await buildServer(join(dir, 'dist'));
     if (!existsSync(join(root, 'public', 'assets', 'manifest.json'))) {
       throw new Error('no built assets: run npm run build:assets first');
     }
