@@ -66,7 +66,7 @@ describe('deploy/ and the Dockerfile', () => {
     expect(percent).toBeGreaterThanOrEqual(50);
     expect(percent).toBeLessThanOrEqual(80);
     // The young generation too: V8 sizes it from the machine's memory (up to 3 × 64 MiB), not
-    // from the limit. Old and young generations at most leave a fifth of the limit to the rest.
+    // from the limit. Both at their largest still leave 15 % of the limit to native memory.
     const semiSpaceMiB = flag('max-semi-space-size');
     expect(semiSpaceMiB).toBeGreaterThanOrEqual(8);
     expect((percent / 100) * mebibytes('limits') + 3 * semiSpaceMiB).toBeLessThanOrEqual(

@@ -182,8 +182,8 @@ describe('reply.sse with a direct source', () => {
     const stream = streams[0] as Stream;
     stream.sink.write(frame('region', 'direct'));
     await client.waitFor((text) => text.includes('data: direct'));
-    // Nothing is piped into the response any more: the body, its pipe and Fastify's watcher on
-    // it are not kept for the stream's life (~2 KB of each of thousands of streams).
+    // Nothing is piped into the response any more: the pipe and the listeners on the body are
+    // not kept for the stream's life (~2 KB of each of thousands of streams).
     expect(stream.raw.listenerCount('unpipe')).toBe(0);
     expect(stream.raw.listenerCount('drain')).toBe(1);
     // Nor the head's text (Node keeps it only as a flag once sent): it is sent, and only once.
