@@ -17,7 +17,7 @@ export interface DirectStream {
   end(retryMs?: number): void;
   /**
    * Frames go to the socket from now on: the body is unpiped and ended, so that the pipe and
-   * Fastify's watcher on it are let go, and the stream's end goes to the response itself.
+   * the listeners on the body are let go, and the stream's end goes to the response itself.
    */
   releaseBody(): void;
 }
@@ -137,8 +137,8 @@ export class DirectSink implements SseSink {
     if (!socket) return undefined;
     this.#socket = socket;
     this.#body = undefined;
-    // What kept the body flowing into the response (a pipe, and Fastify's end-of-stream watcher
-    // on the body) is ~2 KB per stream for the stream's whole life.
+    // What kept the body flowing into the response (a pipe, and the listeners of Fastify's
+    // end-of-stream watcher on the body) is ~2 KB per stream for the stream's whole life.
     this.#stream.releaseBody();
     forgetHead(this.#raw);
     // Without chunked encoding (an HTTP/1.0 client) the body is the bytes until the close.

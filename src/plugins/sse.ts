@@ -58,6 +58,10 @@ declare module 'fastify' {
      * cannot send headers, so unlike the dashboard's polls it cannot mark itself
      * X-Prism-Background; each reconnect counts as activity. An open stream is not cut when its
      * session ends: sources that reopen calls (streamWithReconnect) find out at a reopening.
+     *
+     * Call it from a handler that returns nothing (as routes/register.ts `events()` does): a
+     * returned reply is a thenable Fastify waits on, with a watcher on the response held for
+     * the stream's whole life.
      */
     sse(source: AsyncIterable<SseEvent>, options?: SseOptions): FastifyReply;
   }
