@@ -32,7 +32,12 @@ import { buildServer } from '../scripts/build-server.js';
 import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import { projectRoot } from '../src/project-root.js';
 import { freePort } from '../test/helper.js';
-import { signInAdmin, startBenchIdentityProvider, startControlPlaneProcess } from './support.js';
+import {
+  inCgroup,
+  signInAdmin,
+  startBenchIdentityProvider,
+  startControlPlaneProcess,
+} from './support.js';
 
 const root = projectRoot();
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -86,14 +91,8 @@ async function measure(dir: string, variant: string, flags: string[]): Promise<F
     env: { PATH: env.PATH, NODE_ENV: 'production' },
   });
   const command = [node, ...flags, 'dist/src/server.js'];
-  // In the cgroup, the shell moves itself in, then becomes node (same pid).
-  const console: ChildProcess = cgroup
-    ? spawn('sh', ['-c', `echo $$ > ${cgroup}/cgroup.procs && exec "$@"`, 'sh', ...command], {
-        cwd: dir,
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      })
-    : spawn(command[0] as string, command.slice(1), { cwd: dir, env, stdio: 'inherit' });
+  const [file, ...args] = inCgroup(cgroup, command);
+  const console: ChildProcess = spawn(file as string, args, { cwd: dir, env, stdio: 'inherit' });
   const pid = console.pid as number;
   try {
     for (let i = 0; ; i++) {
@@ -105,19 +104,13 @@ async function measure(dir: string, variant: string, flags: string[]): Promise<F
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const cookie = await signInAdmin(base);
-    const heapLimit = await run(
-      'sh',
-      [
-        '-c',
-        `${cgroup ? `echo $$ > ${cgroup}/cgroup.procs && ` : ''}exec "$@"`,
-        'sh',
-        node,
-        ...flags,
-        '-p',
-        'require("v8").getHeapStatistics().heap_size_limit / 2 ** 20',
-      ],
-      { cwd: dir },
-    );
+    const [probe, ...probeArgs] = inCgroup(cgroup, [
+      node,
+      ...flags,
+      '-p',
+      'require("v8").getHeapStatistics().heap_size_limit / 2 ** 20',
+    ]);
+    const heapLimit = await run(probe as string, probeArgs, { cwd: dir });
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const idleMiB = rssMiB(pid);
     let peakMiB = idleMiB;

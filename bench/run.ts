@@ -15,7 +15,7 @@
 import { benchLive } from './live.js';
 import { benchPages } from './namespaces.js';
 import { machine } from './proc.js';
-import { startBenchStack } from './support.js';
+import { consoleProcessSetting, startBenchStack } from './support.js';
 import { col, out, passes, type Target, unavailable } from './targets.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -61,6 +61,7 @@ async function startup(): Promise<Target> {
 
 async function main() {
   out(`machine: ${machine()}`);
+  if (only.has('live') || only.has('pages')) out(`console: ${consoleProcessSetting()}`);
   out();
   const targets: Target[] = [];
   if (only.has('live') || only.has('pages')) {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { imageNodeFlags } from '../scripts/image-node-flags.js';
 import {
@@ -60,6 +62,16 @@ export interface Child {
 }
 
 /**
+ * `command` (a program and its arguments) run in `cgroup` (a cgroup v1 folder) from its first
+ * instruction, since V8 sizes its heap from the memory it may use: a shell moves itself in, then
+ * becomes the program, with the same pid. Without a cgroup, `command` as it is.
+ */
+export function inCgroup(cgroup: string | undefined, command: string[]): string[] {
+  if (!cgroup) return command;
+  return ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, ...command];
+}
+
+/**
  * A bench script in a child process started with `node` and `nodeArgs` (the tsx loader, and
  * --cpu-prof when profiling) and an IPC channel; resolves with its URL once it prints it.
  */
@@ -68,8 +80,10 @@ export async function startChild(
   node: string,
   nodeArgs: string[],
   env: Record<string, string | undefined>,
+  cgroup?: string,
 ): Promise<Child> {
-  const child = spawn(node, [...nodeArgs, script], {
+  const [file, ...args] = inCgroup(cgroup, [node, ...nodeArgs, script]);
+  const child = spawn(file as string, args, {
     cwd: projectRoot(),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     serialization: 'advanced',
@@ -128,9 +142,31 @@ export interface BenchStack {
 }
 
 /**
+ * The console's node flags: the image's (the heap's bounds, Dockerfile), or BENCH_NODE_FLAGS
+ * when set (space-separated; `none` for V8's own sizing), to compare.
+ */
+function consoleNodeFlags(): string[] {
+  const flags = process.env.BENCH_NODE_FLAGS?.trim();
+  if (!flags) return imageNodeFlags();
+  return flags === 'none' ? [] : flags.split(/\s+/);
+}
+
+/** How the console runs in this bench, for its output: node flags, and cgroup with its limit. */
+export function consoleProcessSetting(): string {
+  const flags = consoleNodeFlags();
+  const cgroup = process.env.BENCH_CGROUP;
+  const limit = cgroup
+    ? `, in ${cgroup} (limit ${Number(readFileSync(join(cgroup, 'memory.limit_in_bytes'), 'utf8')) / 2 ** 20} MiB)`
+    : '';
+  return `node flags ${flags.length > 0 ? flags.join(' ') : '(none: V8 sizes its heap)'}${limit}`;
+}
+
+/**
  * The identity provider, the control plane (simulator paused) and the console with its service
  * client, with the admin signed in. Children get this process's node flags (tsx's loader, and
- * --cpu-prof when profiling); the console also the image's (the heap's bounds, Dockerfile).
+ * --cpu-prof when profiling); the console also consoleNodeFlags(), and runs in the cgroup
+ * BENCH_CGROUP names when set (a cgroup v1 memory folder with its limit already written, e.g.
+ * /sys/fs/cgroup/memory/prism at 256 MiB: the Deployment's limit, as the container runs it).
  */
 export async function startBenchStack(): Promise<BenchStack> {
   const port = await freePort();
@@ -142,12 +178,14 @@ export async function startBenchStack(): Promise<BenchStack> {
     script: string,
     env: Record<string, string | undefined>,
     nodeFlags: string[] = [],
+    cgroup?: string,
   ) => {
     const child = await startChild(
       script,
       process.execPath,
       [...nodeFlags, ...process.execArgv],
       env,
+      cgroup,
     );
     children.push(child);
     return child;
@@ -176,7 +214,8 @@ export async function startBenchStack(): Promise<BenchStack> {
         SERVICE_CLIENT_SECRET: serviceClientSecret,
         SESSION_KEY: randomBytes(32).toString('base64'),
       },
-      imageNodeFlags(),
+      consoleNodeFlags(),
+      process.env.BENCH_CGROUP || undefined,
     );
     const cookie = await signInAdmin(base);
     return {
