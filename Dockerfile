@@ -54,11 +54,12 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # reason is in scripts/build-server.ts).
 # node is PID 1 and handles SIGTERM itself (src/server.ts: fail readiness for SHUTDOWN_GRACE_MS,
 # close, exit by SHUTDOWN_TIMEOUT_MS at the latest).
-# The V8 heap is sized here, not by V8. V8 sizes both generations from the memory Node reports:
-# the container's limit (its cgroup), the machine's without one. Its old generation is capped at
-# 65 % of that. Its young generation is set to 3 × 16 MiB whatever the memory: V8's own is 3 MiB
-# in a 256 MiB container, where a page then costs ~1.5× the CPU (more scavenges), and up to
-# 3 × 64 MiB on a large machine without a limit (~25 KB per open event stream at 5,000).
+# The V8 heap is sized here rather than left to V8, which sizes both generations from the memory
+# Node reports: the container's limit (its cgroup), the machine's without one. The old generation
+# is capped at 65 % of that. The young generation is set to 3 × 16 MiB whatever the memory:
+# V8's own is 3 MiB in a 256 MiB container, where a page then costs ~1.5× the CPU (more
+# scavenges), and up to 3 × 64 MiB on a large machine without a limit (~25 KB per open event
+# stream at 5,000).
 # Together 214 MiB of the Deployment's 256 MiB at most, the rest for buffers, code and native
 # memory: without a cap V8 sizes its heap past the limit and the kernel kills the process before
 # the GC pushes back. --max-old-space-size-percentage is not allowed in NODE_OPTIONS, hence here;
