@@ -10,30 +10,38 @@ import { formatMetric } from '../../src/views/backends/detail.js';
 
 export type SparklineSize = 'small' | 'large';
 
-const sizes: Record<SparklineSize, { width: number; height: number; class: string }> = {
-  small: { width: 120, height: 32, class: 'h-8 w-30' },
-  large: { width: 600, height: 160, class: 'h-40 w-full' },
+/** Each size's height in CSS pixels, as its classes draw it (the width follows the box). */
+const sizes: Record<SparklineSize, { height: number; class: string }> = {
+  small: { height: 32, class: 'h-8 w-30' },
+  large: { height: 160, class: 'h-40 w-full' },
 };
 
-/** Space above and below the line, so the stroke at the extremes is not cut. */
+/**
+ * The drawing's own units per CSS pixel, up and down: the line's heights are whole numbers of
+ * them, a quarter pixel apart, which no one can tell from exact and which keeps the numbers short.
+ */
+const UNITS_PER_PX = 4;
+/** Space above and below the line, so the stroke at the extremes is not cut (in pixels). */
 const PAD = 3;
 
 export interface SparklineSummary {
   min: number;
   max: number;
   last: number;
-  /** `x,y x,y …` in the SVG's own units. */
-  points: string;
+  /** The SVG's own box: one unit across per step between points, `UNITS_PER_PX` per pixel up. */
+  viewBox: string;
+  /**
+   * The line as an SVG path: the first point, then each next one relative to the one before
+   * (`M0,40l1,-3 1,2 …`). A step across is always 1, and a step up or down a small whole number,
+   * so that a chart costs a few bytes per point on the wire where `x,y` pairs with decimals cost
+   * three times as many: a backend's page draws hundreds of points (issue 10: the first load).
+   */
+  path: string;
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/** The polyline for the finite values, or undefined when there are none. */
+/** The line for the finite values, or undefined when there are none. */
 export function sparklineSummary(
   values: readonly number[],
-  width: number,
   height: number,
 ): SparklineSummary | undefined {
   const finite = values.filter((v) => Number.isFinite(v));
@@ -45,18 +53,27 @@ export function sparklineSummary(
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  const box = height * UNITS_PER_PX;
+  const pad = PAD * UNITS_PER_PX;
   // Halved so that max - min cannot overflow to Infinity (1e308 and -1e308).
   const span = max / 2 - min / 2;
   const y = (v: number): number => {
-    if (!(span > 0)) return height / 2;
+    if (!(span > 0)) return box / 2;
     const t = (v / 2 - min / 2) / span;
-    return round(PAD + (1 - t) * (height - 2 * PAD));
+    return Math.round(pad + (1 - t) * (box - 2 * pad));
   };
-  const coords =
-    finite.length === 1
-      ? [`0,${y(last)}`, `${width},${y(last)}`]
-      : finite.map((v, i) => `${round((i / (finite.length - 1)) * width)},${y(v)}`);
-  return { min, max, last, points: coords.join(' ') };
+  // One point is drawn as a flat line across the box.
+  const ys = finite.length === 1 ? [y(last), y(last)] : finite.map(y);
+  const first = ys[0] as number;
+  const steps: string[] = [];
+  for (let i = 1; i < ys.length; i++) steps.push(`1,${(ys[i] as number) - (ys[i - 1] as number)}`);
+  return {
+    min,
+    max,
+    last,
+    viewBox: `0 0 ${ys.length - 1} ${box}`,
+    path: `M0,${first}l${steps.join(' ')}`,
+  };
 }
 
 export interface SparklineProps {
@@ -77,8 +94,8 @@ export function Sparkline({
   size = 'small',
   testId,
 }: SparklineProps): JSX.Element {
-  const { width, height, class: sizeClass } = sizes[size];
-  const summary = sparklineSummary(values, width, height);
+  const { height, class: sizeClass } = sizes[size];
+  const summary = sparklineSummary(values, height);
   if (!summary) {
     return (
       <span
@@ -96,15 +113,15 @@ export function Sparkline({
     <figure data-testid={testId} data-sparkline="line" class="m-0 flex flex-col gap-1">
       <svg
         xmlns="http://www.w3.org/2000/svg"
-        viewBox={`0 0 ${width} ${height}`}
+        viewBox={summary.viewBox}
         preserveAspectRatio="none"
         role="img"
         aria-label={`${label}: ${text}`}
         class={[sizeClass, 'text-indigo-600 dark:text-indigo-400']}
       >
         <title safe>{`${label}: ${text}`}</title>
-        <polyline
-          points={summary.points}
+        <path
+          d={summary.path}
           fill="none"
           stroke="currentColor"
           stroke-width="1.5"

@@ -101,7 +101,7 @@ describe('GET /backends/:name', () => {
     for (const chart of charts) {
       const svg = chart.querySelector('svg');
       expect(svg?.getAttribute('aria-label')).toMatch(/min .* · max .* · last /);
-      expect(chart.querySelector('polyline')).not.toBeNull();
+      expect(chart.querySelector('svg path')).not.toBeNull();
     }
     expect(res.body).not.toMatch(/ style=/);
   });
@@ -134,7 +134,7 @@ describe('GET /backends/:name', () => {
         const last = sent?.points.at(-1)?.value;
         expect(last, `${id} ${name}`).toBeDefined();
         expect(sent?.points.length).toBeGreaterThan(1);
-        expect(trend.querySelector('polyline')).not.toBeNull();
+        expect(trend.querySelector('svg path')).not.toBeNull();
         // The caption (for screen readers) ends with the control plane's last value.
         const shown = new Intl.NumberFormat('en-US').format(
           Math.abs(last ?? 0) >= 100 ? Math.round(last ?? 0) : Math.round((last ?? 0) * 100) / 100,
@@ -168,10 +168,10 @@ describe('GET /backends/:name', () => {
       // Sent with no points: "no data", no chart.
       const trends = [...(fresh?.querySelectorAll('[data-testid="instance-trend"]') ?? [])];
       expect(trends.map((t) => textOf(t))).toContain('postgres-main-new CPU: no data');
-      expect(fresh?.querySelector('polyline')).toBeNull();
+      expect(fresh?.querySelector('svg path')).toBeNull();
       // The others keep theirs.
       const first = doc.querySelector(`[data-testid="instance-row"][data-id="${template.id}"]`);
-      expect(first?.querySelectorAll('polyline').length).toBe(5);
+      expect(first?.querySelectorAll('svg path').length).toBe(5);
     } finally {
       backend.instances.pop();
     }
