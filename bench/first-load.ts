@@ -30,15 +30,16 @@ function wireBytes(url: string, cookie: string): Promise<{ status: number; body:
 }
 
 /**
- * `html` is the page at `path` as the browser reads it (decompressed), for what it links; the
- * page itself is fetched again for its size on the wire.
+ * The page at `path` and everything it links, each in body bytes on the wire. `html` is the page
+ * as the browser reads it (decompressed), for what it links; the page itself is fetched again
+ * for its size on the wire.
  */
-export async function firstLoad(
+async function wireSizes(
   base: string,
   cookie: string,
   path: string,
   html: string,
-): Promise<Target> {
+): Promise<Record<string, number>> {
   const assets = [...html.matchAll(/<(?:link|script)\b[^>]*\s(?:href|src)="([^"]+)"/g)].map(
     (match) => (match[1] as string).replaceAll('&amp;', '&'),
   );
@@ -51,7 +52,21 @@ export async function firstLoad(
     if (status !== 200) throw new Error(`first load: ${address} answered ${status}`);
     sizes[address] = body.length;
   }
-  const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
+  return sizes;
+}
+
+const sum = (sizes: Record<string, number>) =>
+  Object.values(sizes).reduce((total, size) => total + size, 0);
+
+/** Issue 10's figure: the first load of `path` (the 50-row namespaces page), asset by asset. */
+export async function firstLoad(
+  base: string,
+  cookie: string,
+  path: string,
+  html: string,
+): Promise<Target> {
+  const sizes = await wireSizes(base, cookie, path, html);
+  const total = sum(sizes);
   out(`first load of ${path} in br: ${(total / 1024).toFixed(1)} KB`);
   for (const [address, size] of Object.entries(sizes)) {
     out(`  ${address.padEnd(48)}${String(size).padStart(8)} bytes`);
@@ -65,4 +80,28 @@ export async function firstLoad(
     available: true,
     note: `${Object.keys(sizes).length} requests, all to the console`,
   };
+}
+
+/**
+ * For reference, not a target: the first load of each page of the navigation as it opens (its
+ * default view, with the demo's data), one line each, so that a page heavier than the one the
+ * target measures shows here. The assets are the same for every page; the page is what differs.
+ */
+export async function firstLoadOfPages(
+  base: string,
+  cookie: string,
+  paths: readonly string[],
+): Promise<void> {
+  out('first load of each navigation page as it opens, in br (for reference):');
+  for (const path of paths) {
+    const page = await fetch(new URL(path, base), { headers: { cookie } });
+    if (page.status !== 200) throw new Error(`first load: ${path} answered ${page.status}`);
+    const sizes = await wireSizes(base, cookie, path, await page.text());
+    const total = sum(sizes);
+    const over = total > FIRST_LOAD_TARGET_KB * 1024 ? `, over ${FIRST_LOAD_TARGET_KB} KB` : '';
+    out(
+      `  ${path.padEnd(24)}${(total / 1024).toFixed(1).padStart(6)} KB  (page ${sizes[path]} bytes${over})`,
+    );
+  }
+  out();
 }

@@ -11,10 +11,11 @@
  */
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ListNamespacesRequestSchema } from '../src/gen/prism/admin/v1/namespace_pb.js';
+import { adminNavigation, navigation } from '../src/routes/navigation.js';
 import { routes } from '../src/routes/table.js';
 import { listQueryInput, listRequest, parseListQuery } from '../src/views/namespaces/list.js';
 import { autocannon, type LoadResult } from './autocannon.js';
-import { firstLoad } from './first-load.js';
+import { firstLoad, firstLoadOfPages } from './first-load.js';
 import { cpuMs } from './proc.js';
 import type { BenchStack, Child } from './support.js';
 import { col, out, type Target, unavailable } from './targets.js';
@@ -109,6 +110,12 @@ async function measure(stack: BenchStack, minimal: Child, settings: PageSettings
     cookie,
     routes.namespaces.list.href({ size: ROWS }),
     body.toString(),
+  );
+  await firstLoadOfPages(
+    app.url,
+    cookie,
+    // The admin's: every area, the audit log and console sessions too.
+    [...navigation, ...adminNavigation].filter((item) => item.available).map((item) => item.href),
   );
   out(
     `autocannon: ${settings.connections} connections, ${settings.durationS} s per run, ` +
