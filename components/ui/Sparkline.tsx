@@ -33,8 +33,8 @@ export interface SparklineSummary {
   /**
    * The line as an SVG path: the first point, then each next one relative to the one before
    * (`M0,40l1,-3 1,2 …`). A step across is always 1, and a step up or down a small whole number,
-   * so that a chart costs a few bytes per point on the wire where `x,y` pairs with decimals cost
-   * three times as many: a backend's page draws hundreds of points (issue 10: the first load).
+   * so that in brotli a chart costs ~2.6 times less than as `x,y` pairs with two decimals: a
+   * backend's page draws 20 charts of 60 points (issue 10: the first load).
    */
   path: string;
 }
