@@ -38,6 +38,15 @@ describe('backends in Chromium', () => {
     const box = await svg.boundingBox();
     expect(box?.width ?? 0).toBeGreaterThan(100);
     expect(box?.height ?? 0).toBeGreaterThan(100);
+    // The line runs from one side of the chart to the other, inside its top and bottom edges,
+    // and goes up and down (the demo's CPU moves).
+    const line = await svg.locator('path').boundingBox();
+    if (!box || !line) throw new Error('the chart or its line has no box');
+    expect(Math.abs(line.x - box.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(line.x + line.width - (box.x + box.width))).toBeLessThanOrEqual(1);
+    expect(line.y).toBeGreaterThanOrEqual(box.y);
+    expect(line.y + line.height).toBeLessThanOrEqual(box.y + box.height);
+    expect(line.height).toBeGreaterThan(box.height / 2);
     // Each instance row has its own small chart under each figure, sized to the column.
     const trend = page
       .getByTestId('instance-row')
