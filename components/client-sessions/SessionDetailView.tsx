@@ -24,14 +24,7 @@ function Fact({ term, testId, children }: { term: string; testId: string; childr
 function TimeFact({ term, time, testId }: { term: string; time: TimeText; testId: string }) {
   return (
     <Fact term={term} testId={testId}>
-      <RelativeTime time={time} />
-      {time.datetime ? (
-        <span class="ml-2 text-xs text-slate-500" aria-hidden="true" safe>
-          {time.absolute}
-        </span>
-      ) : (
-        ''
-      )}
+      <RelativeTime time={time} shown />
     </Fact>
   );
 }

@@ -15,11 +15,23 @@ export function SessionStatusBadge({ status }: { status: SessionStatusInfo }): J
 
 /**
  * A relative time ("12m ago") with the absolute time in `datetime`, as a tooltip on hover, and
- * read out after it by screen readers; focusable, so keyboard users get the tooltip too.
+ * read out after it by screen readers. Not focusable: a browser shows no `title` tooltip on
+ * focus, so a tab stop would show a keyboard user nothing new, and a list of 50 sessions would
+ * hold 100 of them before its page links. Where the absolute time matters to a keyboard user
+ * (a session's page, the maintenance state), `shown` writes it out beside the relative one.
  * `relative`: the screen-reader text is positioned absolutely, and would otherwise escape a
  * table's scroll box and widen the page.
  */
-export function RelativeTime({ time, testId }: { time: TimeText; testId?: string }): JSX.Element {
+export function RelativeTime({
+  time,
+  testId,
+  shown,
+}: {
+  time: TimeText;
+  testId?: string;
+  /** The absolute time also written out, visibly (screen readers have it already). */
+  shown?: boolean;
+}): JSX.Element {
   if (!time.datetime) {
     return (
       <span data-testid={testId} safe>
@@ -28,16 +40,24 @@ export function RelativeTime({ time, testId }: { time: TimeText; testId?: string
     );
   }
   return (
-    <time
-      datetime={time.datetime}
-      title={time.absolute}
-      tabindex="0"
-      data-testid={testId}
-      class="relative rounded-sm underline decoration-slate-300 decoration-dotted underline-offset-2 focus:outline-2 focus:outline-indigo-600"
-    >
-      <span safe>{time.relative}</span>
-      <span class="sr-only" safe>{` (${time.absolute})`}</span>
-    </time>
+    <>
+      <time
+        datetime={time.datetime}
+        title={time.absolute}
+        data-testid={testId}
+        class="relative underline decoration-slate-300 decoration-dotted underline-offset-2"
+      >
+        <span safe>{time.relative}</span>
+        <span class="sr-only" safe>{` (${time.absolute})`}</span>
+      </time>
+      {shown ? (
+        <span class="ml-2 text-xs text-slate-500" aria-hidden="true" safe>
+          {time.absolute}
+        </span>
+      ) : (
+        ''
+      )}
+    </>
   );
 }
 

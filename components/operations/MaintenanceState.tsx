@@ -26,12 +26,12 @@ export function MaintenanceState({ view }: { view: MaintenanceView | undefined }
           </dd>
           <dt class="font-medium">Since</dt>
           <dd>
-            <RelativeTime time={view.since} testId="state-since" />
+            <RelativeTime time={view.since} testId="state-since" shown />
           </dd>
           <dt class="font-medium">Scheduled end</dt>
           <dd>
             {view.scheduledEnd ? (
-              <RelativeTime time={view.scheduledEnd} testId="state-end" />
+              <RelativeTime time={view.scheduledEnd} testId="state-end" shown />
             ) : (
               'None scheduled'
             )}

@@ -1,7 +1,10 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatAgo, formatTime } from '../format.js';
 
-/** A time as the session pages show it: short and relative, the absolute time on hover and focus. */
+/**
+ * A time as the session pages show it: short and relative, with the absolute time
+ * (components/client-sessions/parts.tsx, RelativeTime).
+ */
 export interface TimeText {
   /** `12m ago`, `never`. */
   relative: string;

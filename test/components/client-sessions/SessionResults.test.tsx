@@ -71,12 +71,25 @@ describe('SessionResults', () => {
     expect(started?.tagName).toBe('TIME');
     expect(started?.getAttribute('datetime')).toBe('2026-12-02T03:00:00Z');
     expect(started?.getAttribute('title')).toBe('2026-12-02 03:00:00 UTC');
-    expect(started?.getAttribute('tabindex')).toBe('0');
     expect(textOf(started)).toContain('3h ago');
+    // Screen readers read the absolute time after the relative one.
+    expect(textOf(started?.querySelector('.sr-only'))).toBe('(2026-12-02 03:00:00 UTC)');
     expect(row?.querySelector('[title="client-a · session a"]')).not.toBeNull();
     expect(textOf(row?.querySelector('[data-testid="bytes"]'))).toBe('3.0 KiB');
     // Less-used columns are dropped below xl.
     expect(row?.querySelectorAll('td.hidden.xl\\:table-cell')).toHaveLength(2);
+  });
+
+  it('stops the keyboard only on what acts in a row: its checkbox and links, not its times', async () => {
+    const doc = await render();
+    const row = byTestId(doc, 'session-row')[0];
+    // A focusable time shows a keyboard user nothing (browsers show no tooltip on focus), and
+    // would be two tab stops more in every row before the page links.
+    const stops = [...(row?.querySelectorAll('a[href], input, button, [tabindex]') ?? [])].filter(
+      (element) => element.getAttribute('tabindex') !== '-1',
+    );
+    expect(stops.map((element) => element.tagName)).toEqual(['INPUT', 'A', 'A']);
+    expect(row?.querySelectorAll('time')).toHaveLength(2);
   });
 
   it('counts per status, each a link to that status keeping the other filters; unknown ones shown', async () => {

@@ -122,6 +122,10 @@ describe('turning maintenance on', () => {
     expect(textOf(byTestId(after, 'maintenance-mode-banner')[0])).toContain(
       'Turned on by operator',
     );
+    // The scheduled end written out beside the relative time, for whoever cannot hover for it.
+    const scheduledEnd = byTestId(after, 'state-end')[0];
+    expect(scheduledEnd?.getAttribute('title')).toBe(`${end.replace('T', ' ')}:00 UTC`);
+    expect(textOf(scheduledEnd?.nextElementSibling)).toBe(`${end.replace('T', ' ')}:00 UTC`);
     const other = doc(await viewer.inject({ url: '/namespaces' }));
     expect(byTestId(other, 'maintenance-mode-banner')).toHaveLength(1);
     // The maintenance page reads the state itself (once); the banner is served from the cache.
