@@ -60,13 +60,15 @@ const sources: Record<string, Buffer> = {
   // Every page's one script: htmx (less what its settings leave dead: scripts/htmx-bundle.ts),
   // its settings (src/browser/htmx-config.js: they must be set before htmx starts, at
   // DOMContentLoaded), the SSE extension (hx-ext="sse", sse-connect, sse-swap: live regions and
-  // an operation's progress) and the live regions' script (src/browser/live.js). One file is one
-  // request and one brotli stream, smaller than four, and cached once for every page.
+  // an operation's progress) and the live regions' scripts (src/browser/live-keep.js, then
+  // src/browser/live.js, which uses it). One file is one request and one brotli stream, smaller
+  // than five, and cached once for every page.
   'app.js': Buffer.concat(
     [
       await htmxBundle(root),
       browserScript('htmx-config.js'),
       readFileSync(join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js')),
+      browserScript('live-keep.js'),
       browserScript('live.js'),
     ].flatMap((part) => [part, Buffer.from('\n')]),
   ),

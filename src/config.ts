@@ -30,6 +30,11 @@ export interface Config {
   /** After the grace, how long in-flight requests have before the process exits regardless. */
   shutdownTimeoutMs: number;
   /**
+   * How often each browser's event stream carries a heartbeat: it keeps proxies from closing a
+   * quiet stream, and a page that hears nothing for three of them reconnects (src/browser/live.js).
+   */
+  liveHeartbeatMs: number;
+  /**
    * Which proxies in front may say who the client is (X-Forwarded-For): none (false), that many
    * hops, or those addresses and CIDR ranges. Rate limits and the sessions page use the result.
    */
@@ -207,6 +212,8 @@ const schema = z.object({
     .optional(),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(5000),
   SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(10_000),
+  // Shorter than the idle timeout of every proxy between browsers and the console.
+  LIVE_HEARTBEAT_MS: integer(200, 60_000).default(15_000),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -356,6 +363,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    liveHeartbeatMs: v.LIVE_HEARTBEAT_MS,
     trustProxy: v.TRUST_PROXY,
     oidc: {
       issuer: new URL(v.OIDC_ISSUER),

@@ -105,6 +105,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it("reads the live streams' heartbeat, 15 s unless set, from 200 ms to 60 s", () => {
+    expect(loadConfig(REQUIRED).liveHeartbeatMs).toBe(15_000);
+    expect(loadConfig({ ...REQUIRED, LIVE_HEARTBEAT_MS: '5000' }).liveHeartbeatMs).toBe(5000);
+    expect(problemsOf({ ...REQUIRED, LIVE_HEARTBEAT_MS: '50' })).toEqual([
+      'LIVE_HEARTBEAT_MS: must be at least 200',
+    ]);
+    expect(problemsOf({ ...REQUIRED, LIVE_HEARTBEAT_MS: '120000' })).toEqual([
+      'LIVE_HEARTBEAT_MS: must be at most 60000',
+    ]);
+  });
+
   it('refuses an http:// identity provider that is not on this machine', () => {
     for (const issuer of [
       'http://login.example/realms/prism',

@@ -194,7 +194,7 @@ export async function startStack(
         authorizationUrl,
         username,
         PASSWORDS[username],
-        `${baseUrl}/auth/callback`,
+        `${publicUrl}/auth/callback`,
       ),
     );
     const done = await target.inject({
@@ -222,7 +222,7 @@ export async function startStack(
           headers: {
             cookie,
             'x-csrf-token': csrfToken,
-            origin: baseUrl,
+            origin: publicUrl,
             ...(opts.headers as Record<string, string> | undefined),
           },
         }),

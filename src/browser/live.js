@@ -5,11 +5,18 @@
  *
  * - the indicator (components/layout/LiveIndicator.tsx): live, polling or paused, and how long
  *   ago the regions last changed; Pause ignores the stream, Resume fetches every region once;
- * - polling: without EventSource, after three failed connections in a row, or while the server
- *   says its own feed is down (`live-status`), every region fetches itself each 10 s;
+ * - polling: without EventSource, after three failed connections in a row, while the server
+ *   says its own feed is down (`live-status`), or while the stream is silent (below), every
+ *   region fetches itself each 10 s;
+ * - a silent stream: open is not live. The server's first frame is `live-status` and a
+ *   `heartbeat` event follows every few seconds (its data: how many ms apart). A stream that
+ *   brings no `live-status` within 10 s (a proxy holding it back), or nothing for three
+ *   heartbeats (a connection dropped on the way without a close), is closed and opened again,
+ *   later each time it happens again, and the page polls until a stream speaks;
  * - `resync` (the server dropped events for this slow tab): every region fetches itself;
  * - swaps that keep what the operator was doing: focus and caret, typed text, ticked boxes,
- *   open <details> and scroll positions, saved before a live swap and put back after;
+ *   open <details> and scroll positions, saved before a live swap and put back after
+ *   (src/browser/live-keep.js, loaded before this script);
  * - the CSRF token: live renders are shared between operators and carry none, so empty token
  *   fields in swapped content get this page's;
  * - a page whose address or regions change without a reload (a list's filters, an htmx form
@@ -20,12 +27,26 @@
 (() => {
   const POLL_MS = 10_000;
   const ERRORS_BEFORE_POLLING = 3;
+  // A stream's first frame is written as it is opened; 10 s is slow even for a busy console.
+  const FIRST_FRAME_MS = 10_000;
+  const HEARTBEATS_MISSED = 3;
+  const MAX_WAIT_MS = 5 * 60_000;
   const REGIONS = '[hx-trigger="live-poll"]';
   const body = document.body;
   const htmx = window.htmx;
   if (!body || !htmx) return;
 
-  const state = { paused: false, polling: false, upstreamDown: false, errors: 0, opened: false };
+  const state = {
+    paused: false,
+    polling: false,
+    upstreamDown: false,
+    errors: 0,
+    opened: false,
+    // The stream said nothing for too long (a proxy holding it back, a dropped connection).
+    silent: false,
+  };
+  // What the stream last said, and when: `heard` is 0 until its first `live-status`.
+  const hearing = { since: 0, heard: 0, heartbeatMs: 15_000, silences: 0 };
   let updatedAt = Date.now();
   let source = null;
   let pollTimer = 0;
@@ -80,7 +101,7 @@
     render();
   };
   const setPolling = (on) => {
-    state.polling = on;
+    state.polling = on || state.silent;
     schedule();
   };
 
@@ -93,9 +114,30 @@
     const created = makeSource ? makeSource(url) : new EventSource(url, { withCredentials: true });
     if (new URL(url, location.href).pathname === '/live') {
       source = created;
+      hearing.since = Date.now();
+      hearing.heard = 0;
       created.addEventListener('live-status', (event) => {
+        if (created !== source) return;
+        // The first frame: the stream speaks. Back after a break or a silence, what changed
+        // meanwhile was not sent, so every region fetches itself once.
+        const first = hearing.heard === 0;
+        const missed = state.errors > 0 || state.silent;
+        hearing.heard = Date.now();
+        if (first) {
+          state.errors = 0;
+          state.silent = false;
+          hearing.silences = 0;
+          state.opened = true;
+        }
         state.upstreamDown = event.data !== 'live';
-        setPolling(state.upstreamDown || state.errors >= ERRORS_BEFORE_POLLING);
+        setPolling(state.upstreamDown);
+        if (first && missed && !state.paused) pollAll();
+      });
+      created.addEventListener('heartbeat', (event) => {
+        if (created !== source) return;
+        const ms = Number(event.data);
+        if (ms > 0) hearing.heartbeatMs = ms;
+        if (hearing.heard) hearing.heard = Date.now();
       });
       created.addEventListener('resync', () => {
         if (!state.paused) pollAll();
@@ -103,20 +145,35 @@
     }
     return created;
   };
-  body.addEventListener('htmx:sseOpen', (event) => {
-    if (event.target !== body) return;
-    // Back after a break: what changed meanwhile was not sent, so fetch it once.
-    const missed = state.errors > 0;
-    state.errors = 0;
-    state.opened = true;
-    setPolling(state.upstreamDown);
-    if (missed && !state.paused) pollAll();
-  });
   body.addEventListener('htmx:sseError', (event) => {
     if (event.target !== body) return;
     state.errors += 1;
+    state.opened = false;
+    // The browser (or the extension) opens it again: its first frame is awaited afresh.
+    hearing.since = Date.now();
+    hearing.heard = 0;
     if (state.errors >= ERRORS_BEFORE_POLLING) setPolling(true);
   });
+
+  // A stream that is silent for too long is closed and opened again, through the extension's
+  // own reconnection (the error handler it set: a closed source is reopened after its back-off,
+  // and the regions subscribe to the new one). Each silence in a row waits twice as long. A
+  // closed one is left alone: the extension is opening it again already (one stream per tab).
+  const checkSilence = () => {
+    if (!source || suspended || typeof source.onerror !== 'function') return;
+    if (source.readyState === 2) return;
+    const quiet = hearing.heard
+      ? Date.now() - hearing.heard > HEARTBEATS_MISSED * hearing.heartbeatMs
+      : Date.now() - hearing.since > Math.min(FIRST_FRAME_MS * 2 ** hearing.silences, MAX_WAIT_MS);
+    if (!quiet) return;
+    const silent = source;
+    hearing.silences += 1;
+    state.silent = true;
+    setPolling(true);
+    source = null;
+    silent.close();
+    silent.onerror('live: the event stream was silent; opening it again');
+  };
 
   // Where the stream should point: the page the regions come from, and the regions there are.
   const wantedStream = () => {
@@ -166,114 +223,9 @@
     render();
   };
 
-  // --- Keeping what the operator was doing across a swap --------------------------------------
-  const keyOf = (el, root) => {
-    if (el.id) return { id: el.id };
-    const name = el.getAttribute('name');
-    if (name) {
-      const choice = el.type === 'checkbox' || el.type === 'radio';
-      return { name, value: choice ? el.value : undefined };
-    }
-    const tag = el.tagName.toLowerCase();
-    return { tag, index: [...root.querySelectorAll(tag)].indexOf(el) };
-  };
-  const find = (root, key) => {
-    if (key.id) return root.id === key.id ? root : root.querySelector(`#${CSS.escape(key.id)}`);
-    if (key.name) {
-      const value = key.value === undefined ? '' : `[value="${CSS.escape(key.value)}"]`;
-      return root.querySelector(`[name="${CSS.escape(key.name)}"]${value}`);
-    }
-    return root.querySelectorAll(key.tag)[key.index] ?? null;
-  };
-  // Some fields (a checkbox, a number in older browsers) have no caret, or throw when asked.
-  const selection = (el) => {
-    try {
-      return { start: el.selectionStart ?? null, end: el.selectionEnd ?? null };
-    } catch {
-      return { start: null, end: null };
-    }
-  };
-  const save = (region) => {
-    const saved = { focus: null, fields: [], details: [], scroll: [], page: [scrollX, scrollY] };
-    const active = document.activeElement;
-    // The region itself may hold the focus (the results after a sort link): found again by id.
-    if (active && region.contains(active)) {
-      saved.focus = { key: keyOf(active, region), ...selection(active) };
-    } else if (active && active !== body) {
-      // Outside the region (a filter being typed in): it stays, and keeps the focus.
-      saved.focus = { element: active, ...selection(active) };
-    }
-    for (const field of region.querySelectorAll('input, textarea, select')) {
-      if (field.type === 'hidden') continue;
-      if (field.type === 'checkbox' || field.type === 'radio') {
-        if (field.checked !== field.defaultChecked) {
-          saved.fields.push({ key: keyOf(field, region), checked: field.checked });
-        }
-      } else if (field.tagName === 'SELECT') {
-        const options = [...field.options];
-        if (options.some((option) => option.selected !== option.defaultSelected)) {
-          const values = options.filter((option) => option.selected).map((o) => o.value);
-          saved.fields.push({ key: keyOf(field, region), values });
-        }
-      } else if (field.value !== field.defaultValue) {
-        saved.fields.push({ key: keyOf(field, region), value: field.value });
-      }
-    }
-    for (const details of region.querySelectorAll('details')) {
-      saved.details.push({ key: keyOf(details, region), open: details.open });
-    }
-    for (const box of region.querySelectorAll('[class*="overflow-"]')) {
-      if (box.scrollTop || box.scrollLeft) {
-        saved.scroll.push({ key: keyOf(box, region), top: box.scrollTop, left: box.scrollLeft });
-      }
-    }
-    return saved;
-  };
-  const restore = (region, saved) => {
-    for (const { key, checked, values, value } of saved.fields) {
-      const field = find(region, key);
-      if (!field) continue;
-      if (checked !== undefined) field.checked = checked;
-      else if (values)
-        for (const option of field.options) option.selected = values.includes(option.value);
-      else field.value = value;
-    }
-    for (const { key, open } of saved.details) {
-      const details = find(region, key);
-      if (details && details.open !== open) details.open = open;
-    }
-    for (const { key, top, left } of saved.scroll) {
-      const box = find(region, key);
-      if (box) box.scrollTo(left, top);
-    }
-    if (scrollX !== saved.page[0] || scrollY !== saved.page[1]) scrollTo(...saved.page);
-    if (saved.focus) {
-      const field = saved.focus.element ?? find(region, saved.focus.key);
-      // Only when the swap took the focus away (it fell to the body with the replaced element):
-      // if the operator has moved on to another field meanwhile, that is where it stays.
-      const lost = !document.activeElement || document.activeElement === body;
-      const refocus = field?.isConnected === true && lost && document.activeElement !== field;
-      if (refocus) {
-        // The region itself had the focus (given after a sort link): its replacement takes it,
-        // made focusable the same way.
-        if (!field.matches('a[href], button, input, select, textarea, [tabindex]')) {
-          field.setAttribute('tabindex', '-1');
-        }
-        field.focus({ preventScroll: true });
-      }
-      // A field outside the region that kept the focus was never touched: its caret is where the
-      // operator left it (they may have typed on meanwhile). A replaced field, or one that lost
-      // the focus, gets its caret back.
-      const caret = refocus || !saved.focus.element;
-      if (field && caret && saved.focus.start !== null && field.setSelectionRange) {
-        try {
-          field.setSelectionRange(saved.focus.start, saved.focus.end);
-        } catch {
-          // Not a text field after all (a checkbox has selectionStart null): nothing to put back.
-        }
-      }
-    }
-  };
+  // --- Keeping what the operator was doing across a swap (src/browser/live-keep.js) ----------
+  const { save, restore } = window.prismLiveKeep;
+
   const csrfToken = () => {
     try {
       return JSON.parse(body.getAttribute('hx-headers') ?? '{}')['X-CSRF-Token'];
@@ -393,7 +345,10 @@
     schedule();
   });
 
-  window.setInterval(render, 1000);
+  window.setInterval(() => {
+    checkSilence();
+    render();
+  }, 1000);
   document.addEventListener('DOMContentLoaded', () => {
     fillTokens(document);
     setPolling(noEventSource);

@@ -46,7 +46,10 @@ export interface HubOptions {
   throttleMs?: number;
   /** Every topic is rendered again this often, changes or not; default 15 s. */
   refreshMs?: number;
-  /** A comment line this often keeps proxies from closing quiet streams; default 15 s. */
+  /**
+   * A `heartbeat` event this often (its data: this interval in ms) keeps proxies from closing
+   * quiet streams, and lets a page tell a quiet stream from a dead or held one; default 15 s.
+   */
   heartbeatMs?: number;
   /** Renders running at once; default 8. */
   concurrency?: number;

@@ -23,7 +23,6 @@ import { Slots } from './slots.js';
  */
 
 const KB = 1024;
-const HEARTBEAT = Buffer.from(': keep-alive\n\n');
 
 interface Group {
   /**
@@ -90,6 +89,11 @@ export class LiveHub {
   readonly #throttleMs: number;
   readonly #refreshMs: number;
   readonly #heartbeatMs: number;
+  /**
+   * An event, not a comment (which pages never see): a page that hears nothing from its stream
+   * for three of them knows it is dead or held by a proxy, and reconnects (src/browser/live.js).
+   */
+  readonly #heartbeatFrame: Buffer;
   readonly #slots: Slots;
   readonly #topics = new Map<string, Topic>();
   readonly #clients = new Set<Client>();
@@ -115,6 +119,9 @@ export class LiveHub {
     this.#throttleMs = options.throttleMs ?? 1_000;
     this.#refreshMs = options.refreshMs ?? 15_000;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#heartbeatFrame = Buffer.from(
+      formatEvent({ event: 'heartbeat', data: String(this.#heartbeatMs) }),
+    );
     this.#slots = new Slots(options.concurrency ?? 8);
     this.#status = options.status ?? 'polling';
     this.#flush = options.flush;
@@ -169,6 +176,8 @@ export class LiveHub {
     this.#clients.add(client);
     this.#startTimers();
     this.#out.send(client, sink, this.#statusFrame());
+    // At once too: the page learns how often to expect one before the first is due.
+    this.#out.send(client, sink, this.#heartbeatFrame);
     for (const wanted of topics) {
       const topic = this.#topic(wanted);
       let group = topic.roles.get(role);
@@ -261,7 +270,7 @@ export class LiveHub {
     for (const client of this.#clients) {
       // A client that missed frames may have caught up without a drain event reaching us.
       if (this.#out.isStale(client)) this.#out.drained(client, client.sink);
-      else this.#out.send(client, client.sink, HEARTBEAT);
+      else this.#out.send(client, client.sink, this.#heartbeatFrame);
     }
   }
 

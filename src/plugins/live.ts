@@ -209,6 +209,7 @@ export default fp(
       render: (topic, role, minVersion) => renderRegion(app, topic, role, minVersion),
       status: statusOf(),
       flush: flushEventStreams,
+      heartbeatMs: app.config.liveHeartbeatMs,
     });
     app.decorate('liveHub', hub);
     watcher?.subscribe((change) => {

@@ -32,6 +32,7 @@ class FakeStream implements LiveSink {
   }
 }
 
+const HEARTBEAT_2S = 'event: heartbeat\ndata: 2000\n\n';
 const page = '/namespaces?size=50';
 const topic: LiveTopic = { page, region: 'namespace-results' };
 
@@ -213,6 +214,19 @@ describe('the live hub', () => {
     hub.close();
   });
 
+  it('starts each stream with its status and a heartbeat, then a heartbeat every interval', async () => {
+    const { render } = renderer();
+    const hub = new LiveHub({ render, status: 'live', heartbeatMs: 2_000 });
+    const stream = new FakeStream();
+    hub.subscribe(stream, 'viewer', []);
+    // A page hears both at once: open is not live until the first frame comes, and the
+    // heartbeat's data says how long a silence is too long (src/browser/live.js).
+    expect(stream.received).toEqual(['event: live-status\ndata: live\n\n', HEARTBEAT_2S]);
+    await settle(2_000 * 3);
+    expect(stream.received.slice(2)).toEqual([HEARTBEAT_2S, HEARTBEAT_2S, HEARTBEAT_2S]);
+    hub.close();
+  });
+
   it('tells every subscriber when the feed goes down and comes back', async () => {
     const { render } = renderer();
     const hub = new LiveHub({ render, status: 'live' });
@@ -226,7 +240,8 @@ describe('the live hub', () => {
       'live',
     ]);
     await settle(15_000);
-    expect(stream.received.at(-1)).toBe(': keep-alive\n\n');
+    // The heartbeat: an event a page can hear, saying how often to expect it.
+    expect(stream.received.at(-1)).toBe('event: heartbeat\ndata: 15000\n\n');
     hub.close();
   });
 });
