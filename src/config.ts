@@ -212,8 +212,9 @@ const schema = z.object({
     .optional(),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(5000),
   SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(10_000),
-  // Shorter than the idle timeout of every proxy between browsers and the console.
-  LIVE_HEARTBEAT_MS: integer(200, 60_000).default(15_000),
+  // Shorter than the idle timeout of every proxy between browsers and the console, and than
+  // half the console's own for a silent connection (src/serve.ts, 60 s).
+  LIVE_HEARTBEAT_MS: integer(200, 30_000).default(15_000),
   TRUST_PROXY: z
     .string()
     .trim()

@@ -109,7 +109,8 @@ async function build(config: Config): Promise<FastifyInstance> {
             // A request (line, headers, up to 64 KB of body) must arrive within this.
             requestTimeout: 30_000,
             // A connection silent this long is dropped. Longer than the slowest control-plane
-            // call a page may wait for, and than the event streams' 15 s heartbeat.
+            // call a page may wait for, and than twice the event streams' heartbeat
+            // (LIVE_HEARTBEAT_MS, at most 30 s).
             connectionTimeout: Math.max(60_000, config.controlPlane.timeoutMs + 10_000),
             // On close, idle keep-alive connections go at once (server.ts closes the rest).
             forceCloseConnections: 'idle',
