@@ -13,7 +13,7 @@ import { type BrowserStack, openPage, startBrowserStack } from './browser.js';
  * LIVE_HEARTBEAT_MS; a page that hears nothing polls and opens its stream again.
  *
  * The browser talks to the console through a real HTTP proxy on another port (PUBLIC_URL), which
- * can hold event streams back from the start or freeze those open now.
+ * can hold event streams back from the start, freeze those open now, or refuse them (502).
  */
 
 /** Forwards everything to `target`; GET /live answers as the proxy is told to. */
