@@ -101,6 +101,71 @@ export const CUTS: readonly Cut[] = [
     target: { fn: 'findAndSwapPartials' },
     replacement: 'return false',
   },
+  {
+    why:
+      'restoring a page htmx pushed (Back): the history cache is never written, so it is always ' +
+      'a miss, which reloads the page; htmx no longer holds the code that fetched and swapped it',
+    because: { setting: 'refreshOnHistoryMiss: true' },
+    target: { fn: 'restoreHistory' },
+    replacement: 'saveCurrentPageToHistory(); htmx.location.reload(true)',
+  },
+  {
+    why:
+      'a trigger filter (`click[ctrlKey]`) compiles to a function, which eval off forbids: it ' +
+      'reports evalDisallowedError and lets every event through, as it still does, without ' +
+      'the code that wrote the function',
+    because: { setting: 'allowEval: false' },
+    target: { fn: 'maybeGenerateConditional' },
+    replacement:
+      "if (tokens[0] === '[') { let depth = 0; while (tokens.length > 0) { const token = " +
+      "tokens.shift(); if (token === '[') depth++; else if (token === ']' && --depth === 0) " +
+      'return maybeEval(elt, null, function() { return true }) } }',
+  },
+  {
+    why:
+      'hx-on:* on an element itself (findHxOnWildcardElements above finds none below it): ' +
+      'each handler compiles its attribute with new Function(), which eval off forbids',
+    because: { setting: 'allowEval: false' },
+    target: { fn: 'processHxOnWildcard' },
+    replacement: '',
+  },
+  {
+    why: 'hx-params: which of the form values a request sends',
+    because: { undeclared: 'hx-params' },
+    target: { fn: 'filterValues' },
+    replacement: 'return inputValues',
+  },
+  {
+    why: 'hx-prompt: a prompt() before the request, its answer sent in a header',
+    because: { undeclared: 'hx-prompt' },
+    target: {
+      text: [
+        "const promptQuestion = getClosestAttributeValue(elt, 'hx-prompt')",
+        '    if (promptQuestion) {',
+        '      var promptResponse = prompt(promptQuestion)',
+        '      // prompt returns null if cancelled and empty string if accepted with no entry',
+        '      if (promptResponse === null ||',
+        "      !triggerEvent(elt, 'htmx:prompt', { prompt: promptResponse, target })) {",
+        '        maybeCall(resolve)',
+        '        endRequestLock()',
+        '        return promise',
+        '      }',
+        '    }',
+      ].join('\n'),
+    },
+    replacement: 'var promptResponse',
+  },
+  {
+    why:
+      "hx-swap's scroll: and show: modifiers, which scroll the swapped content into view " +
+      '(HxSwap in components/ui/htmx.ts admits neither)',
+    because: {
+      unwritten: /(?<![\w-])(?:scroll|show):/,
+      description: 'a scroll: or show: modifier of hx-swap',
+    },
+    target: { fn: 'updateScrollState' },
+    replacement: '',
+  },
 ];
 
 /** Where `function name(` starts at htmx's top level, and where its body's braces are. */

@@ -20,8 +20,19 @@ export type HxSwapStyle =
   | 'afterend'
   | 'delete'
   | 'none';
-/** A swap style, optionally with modifiers (`outerHTML show:top`, `innerHTML settle:0ms`). */
-export type HxSwap = HxSwapStyle | `${HxSwapStyle} ${string}`;
+/**
+ * A modifier of hx-swap: delays, the page's title, focus. Not the modifiers that scroll the new
+ * content into view: scripts/htmx-bundle.ts leaves that code out of htmx. (No view transitions
+ * either: the word would also make Tailwind, which reads this file, add a utility.)
+ */
+export type HxSwapModifier =
+  | `${'swap' | 'settle'}:${number}${'ms' | 's'}`
+  | `${'ignoreTitle' | 'focus-scroll'}:${'true' | 'false'}`;
+/** A swap style, optionally with modifiers (`innerHTML settle:0ms`). */
+export type HxSwap =
+  | HxSwapStyle
+  | `${HxSwapStyle} ${HxSwapModifier}`
+  | `${HxSwapStyle} ${HxSwapModifier} ${HxSwapModifier}`;
 
 /** An id selector, `this`, or an extended selector (https://htmx.org/attributes/hx-target/). */
 export type HxTarget =

@@ -52,6 +52,14 @@ namespaceFormValues satisfies (
 <div hx-swap="outerHTML" hx-target="#namespace-results" />;
 // @ts-expect-error a misspelt swap style
 <div hx-swap="outerHtml" />;
+<div hx-swap="innerHTML settle:0ms" />;
+<div hx-swap="outerHTML swap:1s focus-scroll:false" />;
+// @ts-expect-error a modifier that scrolls the swap into view (its code is not in the htmx shipped)
+<div hx-swap="outerHTML show:top" />;
+// @ts-expect-error the same
+<div hx-swap="innerHTML scroll:bottom" />;
+// @ts-expect-error a misspelt modifier
+<div hx-swap="innerHTML setle:0ms" />;
 // @ts-expect-error a target that is neither `this`, an id nor an extended selector
 <div hx-target="namespace-results" />;
 // @ts-expect-error a sync strategy htmx does not have
