@@ -15,13 +15,23 @@ export const kAccessToken = createContextKey<string | undefined>(undefined, {
   description: 'operator access token',
 });
 /**
+ * Where a call gets its bearer token when it starts. `rejected` hears that the control plane
+ * refused a token it gave (UNAUTHENTICATED), so that a source able to get another one (the
+ * replica's service token, src/live/service-token.ts) does so for the next call; an operator's
+ * token cannot be replaced that way, and its source has none.
+ */
+export interface AccessTokenSource {
+  (): Promise<string | undefined>;
+  rejected?: ((token: string) => void) | undefined;
+}
+
+/**
  * Asked for the token when a call starts, instead of kAccessToken: a stream (or its reopening)
  * may start long after the request did, when the token it began with is about to expire.
  */
-export const kAccessTokenSource = createContextKey<(() => Promise<string | undefined>) | undefined>(
-  undefined,
-  { description: 'operator access token, fetched at call start' },
-);
+export const kAccessTokenSource = createContextKey<AccessTokenSource | undefined>(undefined, {
+  description: 'access token, fetched at call start',
+});
 /** The console request's logger (it carries the request id); the process logger otherwise. */
 export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, {
   description: 'console request logger',

@@ -11,7 +11,11 @@ import { kAccessToken, kAccessTokenSource, kLogger, kRequestId, kTraceContext } 
  * The transport (src/plugins/control-plane.ts) puts them in order.
  */
 
-/** Sends the console request id (for log correlation) and the operator's bearer token. */
+/**
+ * Sends the console request id (for log correlation) and the bearer token: the operator's, or
+ * the replica's own. A token the control plane refuses (UNAUTHENTICATED, at once or later on a
+ * stream) is reported to its source, which may get another for the next call.
+ */
 export const identityInterceptor: Interceptor = (next) => async (req) => {
   const requestId = req.contextValues.get(kRequestId);
   if (requestId) req.header.set('x-request-id', requestId);
@@ -21,8 +25,29 @@ export const identityInterceptor: Interceptor = (next) => async (req) => {
     throw new ConnectError('the console session has ended', Code.Unauthenticated);
   }
   if (token) req.header.set('authorization', `Bearer ${token}`);
-  return next(req);
+  const rejected = tokenSource?.rejected;
+  if (!token || !rejected) return next(req);
+  const refused = (err: unknown) => {
+    if (ConnectError.from(err).code === Code.Unauthenticated) rejected(token);
+  };
+  let res: Awaited<ReturnType<typeof next>>;
+  try {
+    res = await next(req);
+  } catch (err) {
+    refused(err);
+    throw err;
+  }
+  return res.stream ? { ...res, message: refusalsOf(res, refused) } : res;
 };
+
+async function* refusalsOf(res: StreamResponse, refused: (err: unknown) => void) {
+  try {
+    yield* res.message;
+  } catch (err) {
+    refused(err);
+    throw err;
+  }
+}
 
 /**
  * One log line per control-plane call, retries included: method, outcome (`ok` or the Connect

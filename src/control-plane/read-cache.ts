@@ -20,6 +20,7 @@ import {
 import type { ResourceKind } from '../gen/prism/admin/v1/watch_pb.js';
 import { type ChangeFeed, kindsOf } from '../live/changes.js';
 import {
+  type AccessTokenSource,
   type EtagCollector,
   kAccessTokenSource,
   kBypassCache,
@@ -100,7 +101,7 @@ export class ReadCache {
   readonly #now: () => number;
   #feed: ChangeFeed | undefined;
   #unsubscribe: (() => void) | undefined;
-  #serviceToken: (() => Promise<string | undefined>) | undefined;
+  #serviceToken: AccessTokenSource | undefined;
   #stats = { calls: 0, hits: 0, coalesced: 0 };
   /**
    * Off: identical reads in flight are still shared, but no answer is kept. For tests that
@@ -119,7 +120,7 @@ export class ReadCache {
    * The feed that says when kept answers go stale, and the service token shared reads are
    * made with. Without both, identical reads in flight are still shared, but nothing is kept.
    */
-  attach(feed: ChangeFeed | undefined, serviceToken?: () => Promise<string | undefined>): void {
+  attach(feed: ChangeFeed | undefined, serviceToken?: AccessTokenSource): void {
     this.#unsubscribe?.();
     this.#feed = feed;
     this.#serviceToken = serviceToken;
@@ -376,10 +377,7 @@ function deepFreeze(value: unknown): void {
 }
 
 /** The request's context with the service token in place of the operator's. */
-function serviceContext(
-  values: ContextValues,
-  token: () => Promise<string | undefined>,
-): ContextValues {
+function serviceContext(values: ContextValues, token: AccessTokenSource): ContextValues {
   const context = createContextValues()
     .set(kRequestId, values.get(kRequestId))
     .set(kLogger, values.get(kLogger))

@@ -9,7 +9,16 @@ import { LOOPBACK_HOSTS } from '../config.js';
  */
 
 /** Asked when a call starts (kAccessTokenSource): resolves the token, or rejects while none. */
-export type ServiceTokenSource = () => Promise<string>;
+export interface ServiceTokenSource {
+  (): Promise<string>;
+  /**
+   * The control plane refused `token` (UNAUTHENTICATED: revoked, or signed with a key it no
+   * longer trusts): the next call asks the issuer for a new one instead of using it until it
+   * expires. At most once per REFUSED_REGRANT_INTERVAL_MS, so a control plane that refuses
+   * every token (a wrong audience) does not turn each call into a grant.
+   */
+  rejected(token: string): void;
+}
 
 export interface ServiceTokenOptions {
   clientId: string;
@@ -28,6 +37,8 @@ export interface ServiceTokenOptions {
 
 /** Renew this long before expiry, so no call leaves with a token about to lapse. */
 const REFRESH_MARGIN_MS = 60_000;
+/** A token the control plane refused is dropped at most this often (see `rejected`). */
+const REFUSED_REGRANT_INTERVAL_MS = 10_000;
 /** After a failure, the next attempt waits this long, doubling up to the maximum. */
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -40,6 +51,7 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
   let failures = 0;
   let retryAt = 0;
   let lastError: unknown;
+  let droppedAt = Number.NEGATIVE_INFINITY;
 
   const configure = () => {
     configuration ??= (async () => {
@@ -92,7 +104,7 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
     }
   };
 
-  return async () => {
+  const source = async () => {
     const at = now();
     if (token && at < token.renewAt) return token.value;
     // Backing off: a token that has not expired yet still works; otherwise the last failure.
@@ -111,4 +123,12 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
       throw err;
     }
   };
+  const rejected = (value: string) => {
+    // Another call's refusal already replaced it, or one was dropped a moment ago.
+    if (token?.value !== value || now() - droppedAt < REFUSED_REGRANT_INTERVAL_MS) return;
+    droppedAt = now();
+    token = undefined;
+    options.logger?.warn('the control plane refused the service client token; asking for another');
+  };
+  return Object.assign(source, { rejected });
 }

@@ -1,7 +1,7 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { type Client, Code, ConnectError, createContextValues } from '@connectrpc/connect';
 import type { FastifyBaseLogger } from 'fastify';
-import { kAccessTokenSource } from '../control-plane/context.js';
+import { type AccessTokenSource, kAccessTokenSource } from '../control-plane/context.js';
 import type { AdminService } from '../gen/prism/admin/v1/admin_service_pb.js';
 import type { WatchEvent } from '../gen/prism/admin/v1/watch_pb.js';
 import type { Change, ChangeFeed, ChangeListener } from './changes.js';
@@ -21,8 +21,11 @@ export interface WatcherMetrics {
 
 export interface WatcherOptions {
   client: Client<typeof AdminService>;
-  /** The replica's own access token (src/live/service-token.ts), asked at each opening. */
-  token: () => Promise<string | undefined>;
+  /**
+   * The replica's own access token (src/live/service-token.ts), asked at each opening; told
+   * when the control plane refuses it, so that the next opening has a new one.
+   */
+  token: AccessTokenSource;
   logger?: FastifyBaseLogger | undefined;
   metrics?: WatcherMetrics | undefined;
   /** Reopening waits from `initialMs`, doubling to `maxMs`, with jitter; default 250 ms → 10 s. */
@@ -152,8 +155,11 @@ export class Watcher implements ChangeFeed {
   }
 
   /** One stream, until it breaks (throws) or ends; `onOpen` when its first batch arrives. */
-  async #watch(signal: AbortSignal, fromNow: boolean, onOpen: () => void): Promise<void> {
+  async #watch(signal: AbortSignal, resync: boolean, onOpen: () => void): Promise<void> {
     const contextValues = createContextValues().set(kAccessTokenSource, this.#options.token);
+    // Resuming from 0 cannot be asked: 0 means "from now" (a cluster with no change yet starts
+    // there), and a change made during the break would be lost without a word. A resync instead.
+    const fromNow = resync || this.#resourceVersion === 0n;
     const after = fromNow ? 0n : this.#resourceVersion;
     const stream = this.#options.client.watch(
       { afterResourceVersion: after },

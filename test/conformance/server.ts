@@ -22,6 +22,7 @@ import { namespaceHandlers } from './handlers/namespaces.js';
 import { operationHandlers } from './handlers/operations.js';
 import type { Streaming, Unary } from './handlers/types.js';
 import { type CallContext, createWorld, Mutations, type World } from './state.js';
+import { Tokens } from './tokens.js';
 import {
   actorOf,
   type Message,
@@ -86,6 +87,10 @@ export interface ConformanceServer extends World {
   connections(): number;
   /** Calls of `method` still open (streams being answered). */
   openStreams(method: string): number;
+  /** The bearer token the last call of `method` came with. */
+  lastToken(method: string): string | undefined;
+  /** Refuses `token` from now on (UNAUTHENTICATED), ending the streams it opened. */
+  revoke(token: string): void;
   stop(): Promise<void>;
 }
 
@@ -137,6 +142,7 @@ export async function startConformanceServer(
   }
 
   const calls: string[] = [];
+  const tokens = new Tokens();
   const lastRequests = new Map<string, Message>();
   const unimplemented = new Set<string>();
   const scripted = new Map<string, { error: ScriptedError; times: number }>();
@@ -157,6 +163,7 @@ export async function startConformanceServer(
     calls.push(name);
     lastRequests.set(name, call.request);
     if (!authorized(metadata)) return unauthenticated();
+    if (!tokens.admit(name, metadata)) return REVOKED;
     const failing = scripted.get(name);
     if (failing) {
       failing.times--;
@@ -186,6 +193,11 @@ export async function startConformanceServer(
       actor: actorOf(call.metadata),
       signal: controller.signal,
     };
+    const untrack = tokens.track(call.metadata, () => {
+      if (controller.signal.aborted) return;
+      call.emit('error', serviceError(REVOKED));
+      controller.abort();
+    });
     const script = streamScripts.get(name);
     streamScripts.delete(name);
     open.set(name, (open.get(name) ?? 0) + 1);
@@ -232,6 +244,7 @@ export async function startConformanceServer(
     } catch (err) {
       if (!controller.signal.aborted) call.emit('error', failure(err));
     } finally {
+      untrack();
       open.set(name, (open.get(name) ?? 1) - 1);
       controller.abort();
     }
@@ -372,6 +385,8 @@ export async function startConformanceServer(
     lastRequest: (method: string) => lastRequests.get(method),
     connections: () => connectionCount,
     openStreams: (method: string) => open.get(method) ?? 0,
+    lastToken: (method: string) => tokens.last(method),
+    revoke: (token: string) => tokens.revoke(token),
     async stop() {
       drains.stopAll();
       server.forceShutdown();
@@ -388,13 +403,30 @@ function authorized(metadata: grpc.Metadata): boolean {
   return typeof value === 'string' && /^Bearer [A-Za-z0-9._~+/-]+=*$/.test(value);
 }
 
+const REVOKED: ScriptedError = { code: grpc.status.UNAUTHENTICATED, message: 'token revoked' };
+
 function unauthenticated(): ScriptedError {
   return { code: grpc.status.UNAUTHENTICATED, message: 'missing or malformed bearer token' };
 }
 
+/** RFC 9113's error codes, by number (http2.constants also has other names for 0, 1...). */
+const HTTP2_ERRORS = [
+  'NO_ERROR',
+  'PROTOCOL_ERROR',
+  'INTERNAL_ERROR',
+  'FLOW_CONTROL_ERROR',
+  'SETTINGS_TIMEOUT',
+  'STREAM_CLOSED',
+  'FRAME_SIZE_ERROR',
+  'REFUSED_STREAM',
+  'CANCEL',
+  'COMPRESSION_ERROR',
+  'CONNECT_ERROR',
+  'ENHANCE_YOUR_CALM',
+  'INADEQUATE_SECURITY',
+  'HTTP_1_1_REQUIRED',
+];
+
 function goawayName(code: number): string {
-  const entry = Object.entries(http2.constants).find(
-    ([key, value]) => key.startsWith('NGHTTP2_') && value === code && !key.includes('FLAG'),
-  );
-  return entry ? entry[0].replace('NGHTTP2_', '') : String(code);
+  return HTTP2_ERRORS[code] ?? String(code);
 }

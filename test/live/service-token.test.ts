@@ -45,6 +45,35 @@ describe('the service token source', () => {
     expect(decodeJwt(renewed).sub).toBe(clientId);
   });
 
+  it('gets another token when the control plane refuses the one it has, at most every 10 s', async () => {
+    let now = Date.now();
+    const token = createServiceTokenSource({
+      clientId,
+      clientSecret,
+      issuer: new URL(idp.issuer),
+      now: () => now,
+    });
+    const first = await token();
+    // A refusal of a token it no longer holds changes nothing.
+    token.rejected('some-older-token');
+    expect(await token()).toBe(first);
+    // Refused by many calls at once: one new grant, shared.
+    for (let i = 0; i < 3; i++) token.rejected(first);
+    const second = await Promise.all(Array.from({ length: 3 }, () => token()));
+    expect(new Set(second).size).toBe(1);
+    expect(second[0]).not.toBe(first);
+    // The new one refused too, at once (a control plane that refuses every token): kept until
+    // 10 s after the last drop, then another grant.
+    now += 9_000;
+    token.rejected(second[0] as string);
+    expect(await token()).toBe(second[0]);
+    now += 1_000;
+    token.rejected(second[0] as string);
+    const third = await token();
+    expect(third).not.toBe(second[0]);
+    expect(decodeJwt(third).sub).toBe(clientId);
+  });
+
   it('fails with a wrong secret, and does not ask again until its back-off has passed', async () => {
     let now = Date.now();
     const token = createServiceTokenSource({

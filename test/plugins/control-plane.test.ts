@@ -7,6 +7,7 @@ import {
   createRouterTransport,
 } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
+import { kAccessTokenSource } from '../../src/control-plane/context.js';
 import { AdminService } from '../../src/gen/prism/admin/v1/admin_service_pb.js';
 import { MaintenanceStatusSchema } from '../../src/gen/prism/admin/v1/operations_pb.js';
 import {
@@ -77,6 +78,58 @@ describe('identityInterceptor', () => {
     );
     expect(calls.headers[0]?.get('x-request-id')).toBe('req-123');
     expect(calls.headers[0]?.get('authorization')).toBe('Bearer token-abc');
+  });
+
+  it('tells the token source when the control plane refuses its token, on a call or a stream', async () => {
+    const refusedTokens: string[] = [];
+    let served = 0;
+    const transport = createRouterTransport(
+      ({ service }) => {
+        service(AdminService, {
+          getMaintenanceStatus(_req, ctx) {
+            const auth = ctx.requestHeader.get('authorization');
+            if (auth === 'Bearer revoked') throw new ConnectError('revoked', Code.Unauthenticated);
+            if (auth === 'Bearer no-rights') throw new ConnectError('no', Code.PermissionDenied);
+            return { status: create(MaintenanceStatusSchema, { enabled: false }) };
+          },
+          async *watch() {
+            served++;
+            yield { resourceVersion: 1n };
+            throw new ConnectError('token revoked', Code.Unauthenticated);
+          },
+        });
+      },
+      { transport: { interceptors: [identityInterceptor] } },
+    );
+    const client = createClient(AdminService, transport);
+    const withToken = (token: string) => {
+      const source = Object.assign(async () => token, {
+        rejected: (refused: string) => refusedTokens.push(refused),
+      });
+      return { contextValues: createContextValues().set(kAccessTokenSource, source) };
+    };
+    await client.getMaintenanceStatus({}, withToken('good'));
+    await expect(client.getMaintenanceStatus({}, withToken('no-rights'))).rejects.toThrow();
+    expect(refusedTokens).toEqual([]);
+    await expect(client.getMaintenanceStatus({}, withToken('revoked'))).rejects.toThrow();
+    expect(refusedTokens).toEqual(['revoked']);
+    // A stream refused after its first message.
+    const versions: bigint[] = [];
+    await expect(
+      (async () => {
+        for await (const batch of client.watch({}, withToken('expired-mid-stream'))) {
+          versions.push(batch.resourceVersion);
+        }
+      })(),
+    ).rejects.toMatchObject({ code: Code.Unauthenticated });
+    expect(served).toBe(1);
+    expect(versions).toEqual([1n]);
+    expect(refusedTokens).toEqual(['revoked', 'expired-mid-stream']);
+    // An operator's source has no `rejected`: the refusal is only the call's error.
+    const operator = createContextValues().set(kAccessTokenSource, async () => 'revoked');
+    await expect(
+      client.getMaintenanceStatus({}, { contextValues: operator }),
+    ).rejects.toMatchObject({ code: Code.Unauthenticated });
   });
 
   it('sends no authorization header when nobody is signed in', async () => {
