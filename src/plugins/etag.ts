@@ -7,13 +7,20 @@ import { readsOf } from './control-plane.js';
 /*
  * Conditional GET (design.md, "ETag / 304"). A page's ETag is a hash of everything it shows:
  * the address and the htmx headers that choose page or fragment, who looks (operator, role,
- * session — the CSRF token is bound to it), their theme, the maintenance banner, the build, and
- * a fingerprint of every control-plane answer read for it. A repeat view whose tag matches is
+ * session — the CSRF token is bound to it), their theme, the maintenance banner, the build, the
+ * clock to 15 s (how long ago things happened), and a fingerprint of every control-plane answer
+ * read for it. A repeat view whose tag matches is
  * answered 304 before anything is rendered. Weak: compressed and plain answers differ in bytes
  * but not in what they show. Never for a page that hands out a form's request id (a browser
  * reusing it would resubmit an id already used) or shows a one-time notice.
  */
 const kIssued = Symbol('request ids issued');
+/**
+ * Pages say how long ago things happened ("3m ago", "just now"), which changes with the clock
+ * alone: the tag holds the clock to this step, so a copy kept by the browser is shown again only
+ * within it — never staler than a live region, which the hub renders again as often.
+ */
+const AGES_STEP_MS = 15_000;
 export const CACHEABLE = 'private, no-cache';
 const buildIds = new WeakMap<FastifyInstance, string>();
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -48,6 +55,7 @@ export async function pageTag(reply: FastifyReply): Promise<string | undefined> 
     request.theme(),
     maintenance,
     build,
+    Math.floor(Date.now() / AGES_STEP_MS),
     reads?.parts ?? [],
   ];
   return `W/"${sha(JSON.stringify(shown, bigints))}"`;

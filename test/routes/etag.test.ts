@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countCalls, liveFeed } from '../control-plane/reads.js';
 import { directClient } from '../grpc.js';
 import { type SignedIn, type Stack, startStack } from '../helper.js';
@@ -76,6 +76,23 @@ describe('ETag and 304', () => {
     );
     expect(changed.body).toContain(description);
     expect(etagOf(changed)).not.toBe(etagOf(first));
+  });
+
+  it('answers 200 once the clock has moved on 15 s: the page says how long ago things happened', async () => {
+    const first = await get(stack.admin, '/namespaces');
+    expect(first.body).toMatch(/>\d+[smhd] ago<|>just now</);
+    // Only Date is faked: the control plane, the session and the sockets run on as they are.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 15_000 });
+    try {
+      const later = await get(stack.admin, '/namespaces', { 'if-none-match': etagOf(first) });
+      expect(later.statusCode).toBe(200);
+      expect(etagOf(later)).not.toBe(etagOf(first));
+      // Within the step, a repeat view is not modified.
+      const again = await get(stack.admin, '/namespaces', { 'if-none-match': etagOf(later) });
+      expect(again.statusCode).toBe(304);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives another operator (another role) another ETag', async () => {
