@@ -110,6 +110,37 @@ describe('live pages in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('on a phone, a push keeps the table scrolled sideways and the page scrolled down', async () => {
+    const name = uniqueName('live-scroll');
+    await seedNamespace(direct, { name, description: 'before' });
+    // Newest first: the namespace just made is on the first page, with 49 others below it.
+    const { page, context, pageErrors } = await openLive('/namespaces?size=50&sort=-created');
+    await page.setViewportSize({ width: 390, height: 640 });
+    const scroller = page.locator('#namespace-results .overflow-x-auto');
+    await scroller.evaluate((el) => {
+      el.scrollLeft = el.scrollWidth;
+      Object.assign(el, { beforePush: true });
+    });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const where = () =>
+      scroller.evaluate((el) => ({
+        replaced: !('beforePush' in el),
+        left: el.scrollLeft,
+        y: window.scrollY,
+      }));
+    const before = await where();
+    expect(before.left).toBeGreaterThan(50);
+    expect(before.y).toBeGreaterThan(500);
+
+    await describeNamespace(name, 'changed while scrolled');
+    const row = page.locator(`[data-testid="namespace-row"][data-name="${name}"]`);
+    await expect.poll(() => row.textContent(), LIVE).toContain('changed while scrolled');
+    // The region was replaced, and the new one is where the operator had the old.
+    expect(await where()).toEqual({ replaced: true, left: before.left, y: before.y });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a detail page follows its namespace', async () => {
     const name = uniqueName('live-detail');
     await seedNamespace(direct, { name, description: 'first words' });
