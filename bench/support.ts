@@ -213,6 +213,8 @@ export async function startBenchStack(): Promise<BenchStack> {
         SERVICE_CLIENT_ID: SERVICE_CLIENT_ID,
         SERVICE_CLIENT_SECRET: serviceClientSecret,
         SESSION_KEY: randomBytes(32).toString('base64'),
+        // The live part's thousands of streams share a few sessions (BENCH_STREAM_SESSIONS).
+        LIVE_STREAMS_PER_SESSION: '10000',
       },
       consoleNodeFlags(),
       process.env.BENCH_CGROUP || undefined,

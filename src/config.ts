@@ -34,6 +34,8 @@ export interface Config {
    * quiet stream, and a page that hears nothing for three of them reconnects (src/browser/live.js).
    */
   liveHeartbeatMs: number;
+  /** Event streams one console session may hold open on a replica; more are refused (429). */
+  liveStreamsPerSession: number;
   /**
    * Which proxies in front may say who the client is (X-Forwarded-For): none (false), that many
    * hops, or those addresses and CIDR ranges. Rate limits and the sessions page use the result.
@@ -215,6 +217,7 @@ const schema = z.object({
   // Shorter than the idle timeout of every proxy between browsers and the console, and than
   // half the console's own for a silent connection (src/serve.ts, 60 s).
   LIVE_HEARTBEAT_MS: integer(200, 30_000).default(15_000),
+  LIVE_STREAMS_PER_SESSION: integer(1, 10_000).default(20),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -365,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     liveHeartbeatMs: v.LIVE_HEARTBEAT_MS,
+    liveStreamsPerSession: v.LIVE_STREAMS_PER_SESSION,
     trustProxy: v.TRUST_PROXY,
     oidc: {
       issuer: new URL(v.OIDC_ISSUER),

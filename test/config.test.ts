@@ -116,6 +116,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads how many live streams one session may hold, 20 unless set, from 1 to 10,000', () => {
+    expect(loadConfig(REQUIRED).liveStreamsPerSession).toBe(20);
+    expect(loadConfig({ ...REQUIRED, LIVE_STREAMS_PER_SESSION: '64' }).liveStreamsPerSession).toBe(
+      64,
+    );
+    expect(problemsOf({ ...REQUIRED, LIVE_STREAMS_PER_SESSION: '0' })).toEqual([
+      'LIVE_STREAMS_PER_SESSION: must be at least 1',
+    ]);
+  });
+
   it('refuses an http:// identity provider that is not on this machine', () => {
     for (const issuer of [
       'http://login.example/realms/prism',

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { localPath } from '../html/url.js';
@@ -250,7 +250,26 @@ export default fp(
       await watcher?.stop();
     });
 
-    events(app, routes.live, { query: liveQuery, config: { background: true } }, (request) => {
+    // A bound on what one session can make a replica hold (a stream is ~20 KB and a socket):
+    // tabs enough for anyone, and a runaway script or a stolen cookie cannot open thousands.
+    // A tab refused polls instead (src/browser/live.js, after failed connections).
+    const maxStreams = app.config.liveStreamsPerSession;
+    const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const sid = request.consoleSession?.id;
+      const open = sid ? (bySession.get(sessionHandle(sid))?.streams.size ?? 0) : 0;
+      if (open < maxStreams) return;
+      request.log.warn({ open }, 'live: the session holds as many event streams as it may');
+      return reply.errorPage({
+        status: 429,
+        title: 'Too many live pages',
+        message: `This session already follows ${open} pages live; close some, or reload later.`,
+        serverFault: false,
+        retryAfterSeconds: 60,
+      });
+    };
+
+    const options = { query: liveQuery, preHandler, config: { background: true } };
+    events(app, routes.live, options, (request) => {
       const page = livePagePath(request.query.page) ?? '/';
       // Without a change feed nothing is pushed: the stream only says the page should poll.
       const topics = watcher ? request.query.region.map((region) => ({ page, region })) : [];

@@ -150,6 +150,43 @@ describe('GET /live', () => {
     expect(response.statusCode).toBe(400);
   });
 
+  it('holds as many streams per session as LIVE_STREAMS_PER_SESSION says; more are refused 429', async () => {
+    const replica = await stack.replica({ env: { LIVE_STREAMS_PER_SESSION: '3' } });
+    // On a port of its own: the stack's (PUBLIC_URL's) is the first replica's.
+    await replica.listen({ host: '127.0.0.1', port: 0 });
+    const address = replica.server.address();
+    const replicaBase = `http://127.0.0.1:${typeof address === 'object' ? address?.port : ''}`;
+    const url = `${replicaBase}/live?page=%2F&region=dashboard`;
+    const [one, other] = [
+      await stack.signIn('viewer', replica),
+      await stack.signIn('viewer', replica),
+    ];
+    const open = await Promise.all(
+      [1, 2, 3].map(() => EventStreamReader.open(url, { cookie: one.cookie })),
+    );
+    const refused = await fetch(url, { headers: { cookie: one.cookie } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.headers.get('content-type')).not.toContain('text/event-stream');
+    expect(await refused.text()).toContain('already follows 3 pages live');
+    // Another session has its own.
+    const theirs = await EventStreamReader.open(url, { cookie: other.cookie });
+    await theirs.waitFor('its live status', (e) => e.event === 'live-status');
+    // A tab closed makes room for another.
+    open[0]?.close();
+    const deadline = Date.now() + 5_000;
+    let again: EventStreamReader | undefined;
+    while (!again) {
+      again = await EventStreamReader.open(url, { cookie: one.cookie }).catch((err: unknown) => {
+        if (Date.now() > deadline) throw err;
+        return undefined;
+      });
+      if (!again) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await again.waitFor('its live status', (e) => e.event === 'live-status');
+    for (const stream of [...open, theirs, again]) stream?.close();
+  });
+
   it('sends a signed-out browser to sign in', async () => {
     const response = await EventStreamReader.head(liveUrl('/namespaces', 'namespace-results'));
     expect([401, 303]).toContain(response.status);
