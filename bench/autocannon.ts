@@ -16,25 +16,40 @@ export interface LoadResult {
 
 /**
  * One autocannon run in its own process (so its work is not the measured server's); its --json
- * output is one line of results.
+ * output is one line of results. With `revalidate`, each connection keeps the ETag it was last
+ * given, as a browser does (bench/revalidating-load.ts); otherwise the headers are fixed.
  */
 export async function autocannon(
   url: string,
-  options: { connections: number; durationS: number; headers: Record<string, string> },
+  options: {
+    connections: number;
+    durationS: number;
+    headers: Record<string, string>;
+    revalidate?: boolean;
+  },
 ): Promise<LoadResult> {
   const headers = Object.entries(options.headers).flatMap(([k, v]) => ['--headers', `${k}=${v}`]);
   const { stdout } = await run(
     process.execPath,
-    [
-      `${projectRoot()}/node_modules/autocannon/autocannon.js`,
-      '--json',
-      ...headers,
-      '--connections',
-      String(options.connections),
-      '--duration',
-      String(options.durationS),
-      url,
-    ],
+    options.revalidate
+      ? [
+          ...process.execArgv,
+          `${projectRoot()}/bench/revalidating-load.ts`,
+          url,
+          String(options.connections),
+          String(options.durationS),
+          JSON.stringify(options.headers),
+        ]
+      : [
+          `${projectRoot()}/node_modules/autocannon/autocannon.js`,
+          '--json',
+          ...headers,
+          '--connections',
+          String(options.connections),
+          '--duration',
+          String(options.durationS),
+          url,
+        ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   const r = JSON.parse(stdout) as {

@@ -156,7 +156,12 @@ async function measure(stack: BenchStack, minimal: Child, settings: PageSettings
   for (const name of ORDER) {
     const headers = await headersFor(name);
     if (headers)
-      await autocannon(urls[name], { ...settings, durationS: settings.warmupS, headers });
+      await autocannon(urls[name], {
+        ...settings,
+        durationS: settings.warmupS,
+        headers,
+        revalidate: name === 'not-modified',
+      });
   }
 
   const totals = new Map<Name, Totals>();
@@ -180,7 +185,11 @@ async function measure(stack: BenchStack, minimal: Child, settings: PageSettings
         calls: totalCalls(await controlPlane.ask('calls')),
         at: performance.now(),
       };
-      const r = await autocannon(urls[name], { ...settings, headers });
+      const r = await autocannon(urls[name], {
+        ...settings,
+        headers,
+        revalidate: name === 'not-modified',
+      });
       const serverMs = cpuMs(server.child.pid) - before.server;
       const controlPlaneMs = cpuMs(controlPlane.child.pid) - before.controlPlane;
       const calls = totalCalls(await controlPlane.ask('calls')) - before.calls;
