@@ -9,9 +9,8 @@ import { readsOf } from './control-plane.js';
  * the address and the htmx headers that choose page or fragment, who looks (operator, role,
  * session — the CSRF token is bound to it), their theme, the maintenance banner, the build, the
  * clock to 15 s (how long ago things happened), and a fingerprint of every control-plane answer
- * read for it. A repeat view whose tag matches is
- * answered 304 before anything is rendered. Weak: compressed and plain answers differ in bytes
- * but not in what they show. Never for a page that hands out a form's request id (a browser
+ * read for it. A repeat view whose tag matches is answered 304 before anything is rendered.
+ * Weak: compressed and plain answers differ in bytes but not in what they show. Never for a page that hands out a form's request id (a browser
  * reusing it would resubmit an id already used) or shows a one-time notice.
  */
 const kIssued = Symbol('request ids issued');
