@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError, type Interceptor, type StreamResponse } from '@connectrpc/connect';
+import {
+  Code,
+  ConnectError,
+  type Interceptor,
+  type StreamResponse,
+  type UnaryResponse,
+} from '@connectrpc/connect';
 import { codeToString } from '@connectrpc/connect/protocol-connect';
 import type { FastifyBaseLogger } from 'fastify';
 import { kAccessToken, kAccessTokenSource, kLogger, kRequestId, kTraceContext } from './context.js';
@@ -27,26 +33,42 @@ export const identityInterceptor: Interceptor = (next) => async (req) => {
   if (token) req.header.set('authorization', `Bearer ${token}`);
   const rejected = tokenSource?.rejected;
   if (!token || !rejected) return next(req);
-  const refused = (err: unknown) => {
-    if (ConnectError.from(err).code === Code.Unauthenticated) rejected(token);
+  const refused = (err?: unknown) => {
+    if (err !== undefined && ConnectError.from(err).code === Code.Unauthenticated) rejected(token);
   };
-  let res: Awaited<ReturnType<typeof next>>;
-  try {
-    res = await next(req);
-  } catch (err) {
-    refused(err);
-    throw err;
-  }
-  return res.stream ? { ...res, message: refusalsOf(res, refused) } : res;
+  return settling(() => next(req), refused);
 };
 
-async function* refusalsOf(res: StreamResponse, refused: (err: unknown) => void) {
+/**
+ * Makes the call, and tells `done` once it is over: with its error (at once, or later on its
+ * stream), or with nothing when it succeeded (a stream: when its last message has been read).
+ */
+async function settling<R extends UnaryResponse | StreamResponse>(
+  call: () => Promise<R>,
+  done: (err?: unknown) => void,
+): Promise<R> {
+  let res: R;
+  try {
+    res = await call();
+  } catch (err) {
+    done(err);
+    throw err;
+  }
+  if (!res.stream) {
+    done();
+    return res;
+  }
+  return { ...res, message: settledStream(res, done) };
+}
+
+async function* settledStream(res: StreamResponse, done: (err?: unknown) => void) {
   try {
     yield* res.message;
   } catch (err) {
-    refused(err);
+    done(err);
     throw err;
   }
+  done();
 }
 
 /**
@@ -74,29 +96,8 @@ export function loggingInterceptor(processLogger?: FastifyBaseLogger): Intercept
       if (quiet) logger.debug(line, 'control plane call');
       else logger.warn({ ...line, error: ConnectError.from(err).rawMessage }, 'control plane call');
     };
-    let res: Awaited<ReturnType<typeof next>>;
-    try {
-      res = await next(req);
-    } catch (err) {
-      log(err);
-      throw err;
-    }
-    if (!res.stream) {
-      log();
-      return res;
-    }
-    return { ...res, message: loggedStream(res, log) };
+    return settling(() => next(req), log);
   };
-}
-
-async function* loggedStream(res: StreamResponse, log: (err?: unknown) => void) {
-  try {
-    yield* res.message;
-  } catch (err) {
-    log(err);
-    throw err;
-  }
-  log();
 }
 
 /** Where control-plane calls are counted (the metrics plugin's sink). */
@@ -113,18 +114,7 @@ export function metricsInterceptor(metrics: ControlPlaneMetrics): Interceptor {
       const code = err === undefined ? 'ok' : codeToString(ConnectError.from(err).code);
       metrics.observeCall(req.method.name, code, (performance.now() - started) / 1000);
     };
-    let res: Awaited<ReturnType<typeof next>>;
-    try {
-      res = await next(req);
-    } catch (err) {
-      observe(err);
-      throw err;
-    }
-    if (!res.stream) {
-      observe();
-      return res;
-    }
-    return { ...res, message: loggedStream(res, observe) };
+    return settling(() => next(req), observe);
   };
 }
 
