@@ -6,6 +6,12 @@ import type { Role } from '../plugins/operator.js';
  * (src/plugins/live.ts) provides them from Fastify; the hub itself knows nothing of Fastify.
  */
 
+/**
+ * How often the hub renders its regions again though nothing changed (relative times age); page
+ * ETags hold the clock to the same step (src/plugins/etag.ts), so a kept page is never staler.
+ */
+export const LIVE_REFRESH_MS = 15_000;
+
 export interface LiveTopic {
   /** A local path with query: the page the region is part of. */
   readonly page: string;

@@ -1,14 +1,15 @@
 import type { Role } from '../plugins/operator.js';
 import { formatEvent } from '../plugins/sse.js';
 import { BoundedSend } from './bounded-send.js';
-import type {
-  HubOptions,
-  LiveClient,
-  LiveSink,
-  LiveStatus,
-  LiveTopic,
-  RenderRegion,
-  RenderResult,
+import {
+  type HubOptions,
+  LIVE_REFRESH_MS,
+  type LiveClient,
+  type LiveSink,
+  type LiveStatus,
+  type LiveTopic,
+  type RenderRegion,
+  type RenderResult,
 } from './hub-types.js';
 import { Slots } from './slots.js';
 
@@ -117,7 +118,7 @@ export class LiveHub {
     this.#render = options.render;
     this.#out = new BoundedSend(options.maxBufferedBytes ?? 256 * KB);
     this.#throttleMs = options.throttleMs ?? 1_000;
-    this.#refreshMs = options.refreshMs ?? 15_000;
+    this.#refreshMs = options.refreshMs ?? LIVE_REFRESH_MS;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#heartbeatFrame = Buffer.from(
       formatEvent({ event: 'heartbeat', data: String(this.#heartbeatMs) }),

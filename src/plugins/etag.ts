@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { markUnrepeatable, noteUnrepeatable, type Unrepeatable } from '../forms/envelope.js';
+import { LIVE_REFRESH_MS } from '../live/hub-types.js';
 import { maintenanceView } from '../views/operations/maintenance.js';
 import { readsOf } from './control-plane.js';
 
@@ -19,7 +20,7 @@ const kIssued = Symbol('request ids issued');
  * alone: the tag holds the clock to this step, so a copy kept by the browser is shown again only
  * within it — never staler than a live region, which the hub renders again as often.
  */
-const AGES_STEP_MS = 15_000;
+const AGES_STEP_MS = LIVE_REFRESH_MS;
 export const CACHEABLE = 'private, no-cache';
 const buildIds = new WeakMap<FastifyInstance, string>();
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
