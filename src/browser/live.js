@@ -73,6 +73,29 @@
         : state.opened
           ? 'live'
           : 'connecting';
+  // What screen readers are told: a change of settled state (not "connecting", which a list's
+  // new filters pass through on every keystroke), and not the page's first one. Cleared after a
+  // while, so that reading the indicator later does not say an old change again.
+  const ANNOUNCEMENTS = {
+    live: 'Live updates on',
+    'polling every 10 s': 'Live updates unavailable: polling every 10 s',
+    paused: 'Live updates paused',
+  };
+  const ANNOUNCED_MS = 5_000;
+  const said = { state: '', at: 0 };
+  const announce = (root) => {
+    const announcer = root.querySelector('[data-live-announce]');
+    const current = mode();
+    if (!announcer || !(current in ANNOUNCEMENTS)) return;
+    if (said.state && said.state !== current) {
+      announcer.textContent = ANNOUNCEMENTS[current];
+      said.at = Date.now();
+    } else if (said.at && Date.now() - said.at > ANNOUNCED_MS) {
+      announcer.textContent = '';
+      said.at = 0;
+    }
+    said.state = current;
+  };
   const render = () => {
     const root = indicator();
     if (!root) return;
@@ -82,6 +105,7 @@
     const button = root.querySelector('[data-live-pause]');
     if (shown) shown.hidden = false;
     if (stateText && stateText.textContent !== mode()) stateText.textContent = mode();
+    announce(root);
     if (age) age.textContent = ago(Date.now() - updatedAt);
     root.dataset.liveMode = state.paused ? 'paused' : state.polling ? 'polling' : 'live';
     if (button) {

@@ -32,12 +32,16 @@ describe('LiveIndicator', () => {
     expect(indicator?.querySelector('[data-live-pause]')?.hasAttribute('hidden')).toBe(true);
   });
 
-  it('announces the state only, not the ticking age; Pause submits nothing', async () => {
+  it('announces nothing of its own: only what the script says of a change; Pause submits nothing', async () => {
     const doc = parseHtml(await (<LiveIndicator />));
     const announced = doc.querySelectorAll('[aria-live]');
     expect(announced).toHaveLength(1);
-    expect(textOf(announced[0])).toBe('live');
-    expect(announced[0]?.querySelector('[data-live-age]')).toBeNull();
+    expect(announced[0]?.hasAttribute('data-live-announce')).toBe(true);
+    expect(textOf(announced[0])).toBe('');
+    // The state and the ticking age are shown, not announced.
+    expect(textOf(doc.querySelector('[data-live-state]'))).toBe('live');
+    expect(doc.querySelector('[data-live-state]')?.closest('[aria-live]')).toBeNull();
+    expect(doc.querySelector('[data-live-age]')?.closest('[aria-live]')).toBeNull();
     expect(textOf(doc.querySelector('[data-live-age]'))).toBe('updated just now');
     const pause = doc.querySelector('button[data-live-pause]');
     expect(pause?.getAttribute('type')).toBe('button');

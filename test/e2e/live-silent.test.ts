@@ -166,6 +166,8 @@ async function pageClock(page: Page) {
 
 const liveState = (page: Page) =>
   page.getByTestId('live-indicator').locator('[data-live-state]').textContent();
+const announced = (page: Page) =>
+  page.getByTestId('live-indicator').locator('[data-live-announce]').textContent();
 
 describe('a live stream held back or refused, on a clock the test moves', () => {
   // The streams' heartbeat as shipped (15 s): the page's clock runs ~16× faster than the
@@ -210,6 +212,8 @@ describe('a live stream held back or refused, on a clock the test moves', () => 
     await page.goto(`${stack.e2e.base}/namespaces?size=200`);
     // Three refusals in a row (at 0, 0.5 and 1.5 s): polling.
     await until(async () => (await liveState(page)) === 'polling every 10 s', 10);
+    // The page's first state is shown, not announced.
+    expect(await announced(page)).toBe('');
     // Past ~25 s a wait between two retries is longer than a first frame is awaited (10 s). A
     // closed stream is the extension's to open again, not taken for a silent one as well: that
     // would start a second round of retries, and two streams in this tab once they go through.
@@ -220,6 +224,8 @@ describe('a live stream held back or refused, on a clock the test moves', () => 
     // The next retry is due at ~64 s.
     await until(() => proxy.streams > tried, 40);
     await expect.poll(() => liveState(page), { timeout: 5_000 }).toBe('live');
+    // A change of state is: screen readers hear it (the page's clock stands still, so it stays).
+    await expect.poll(() => announced(page), { timeout: 2_000 }).toBe('Live updates on');
     await page.waitForTimeout(500);
     expect(proxy.open).toBe(1);
     expect(proxy.mostOpen).toBe(1);

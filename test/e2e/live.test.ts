@@ -80,6 +80,48 @@ describe('live pages in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('screen readers hear a change of state, not the reconnect each keystroke of a search makes', async () => {
+    const { page, context, pageErrors } = await openLive('/namespaces?size=200');
+    // Everything the indicator's announcer says from now on, and every state it shows.
+    await page.evaluate(() => {
+      const seen = { heard: [] as string[], shown: [] as string[] };
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      const record = (selector: string, into: string[]) => {
+        const element = document.querySelector(`#live-indicator ${selector}`);
+        if (!element) throw new Error(`the indicator has no ${selector}`);
+        new MutationObserver(() => {
+          if (element.textContent) into.push(element.textContent);
+        }).observe(element, { childList: true, characterData: true, subtree: true });
+      };
+      record('[aria-live]', seen.heard);
+      record('[data-live-state]', seen.shown);
+    });
+    type Seen = { heard: string[]; shown: string[] };
+    const seen = () => page.evaluate(() => (window as unknown as { seen: Seen }).seen);
+    const heard = async () => (await seen()).heard;
+
+    // Each narrowing of the list points the stream at the new address: connecting, then live.
+    const search = page.locator('#namespace-search');
+    await search.click();
+    await search.pressSequentially('ord', { delay: 400 });
+    await expect.poll(() => new URL(page.url()).searchParams.get('q'), WAIT).toBe('ord');
+    await waitUntilLive(page);
+    // The indicator is rendered again every second: give it two.
+    await page.waitForTimeout(2_000);
+    expect((await seen()).shown).toContain('connecting');
+    expect(await heard()).toEqual([]);
+
+    const indicator = page.getByTestId('live-indicator');
+    await indicator.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(heard, WAIT).toEqual(['Live updates paused']);
+    await indicator.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(heard, WAIT).toEqual(['Live updates paused', 'Live updates on']);
+    // Said once, then cleared: reading the indicator later does not say it again.
+    await expect.poll(() => indicator.locator('[aria-live]').textContent(), WAIT).toBe('');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a link focused in a region a push replaces has the focus back at once, and Enter follows it', async () => {
     const name = uniqueName('live-focus');
     await seedNamespace(direct, { name, description: 'before' });
