@@ -1,6 +1,8 @@
 /**
  * Many browsers' event streams in one process of their own (bench/live.ts starts it): plain
- * node:http GETs without keep-alive agent, each reading `event:` lines as they come. Prints
+ * node:http GETs without keep-alive agent, each reading `event:` lines as they come. Each asks for
+ * the encodings a browser asks for, so the console deflates the streams as it does for browsers
+ * (src/plugins/sse-deflate.ts), and each stream is inflated here as it comes. Prints
  * `{"url":""}` when ready, then takes requests over IPC:
  * - `open { url, cookies, count }`: opens `count` streams (cookies used in turn); resolves when
  *   every stream has its answer's headers, with how many failed;
@@ -9,6 +11,7 @@
  * - `close`: ends every stream.
  */
 import { type ClientRequest, get } from 'node:http';
+import { createInflate } from 'node:zlib';
 import { serveRequests } from './proc.js';
 
 interface Stream {
@@ -27,15 +30,23 @@ function open(url: string, cookie: string, onOpen: () => void): void {
   const stream: Stream = { rest: '', request: undefined as unknown as ClientRequest };
   stream.request = get(
     url,
-    { agent: false, headers: { cookie, accept: 'text/event-stream' } },
-    (res) => {
+    {
+      agent: false,
+      headers: { cookie, accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
+    },
+    (response) => {
       first = false;
-      if (res.statusCode !== 200) failures.push(`HTTP ${res.statusCode}`);
+      if (response.statusCode !== 200) failures.push(`HTTP ${response.statusCode}`);
       onOpen();
-      if (res.statusCode !== 200) {
-        res.resume();
+      if (response.statusCode !== 200) {
+        response.resume();
         return;
       }
+      // Inflated as the bytes come (each event is flushed whole by the console).
+      const res =
+        response.headers['content-encoding'] === 'deflate'
+          ? response.pipe(createInflate()).on('error', () => {})
+          : response;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         const text = stream.rest + chunk;

@@ -24,6 +24,8 @@ import { Slots } from './slots.js';
  */
 
 const KB = 1024;
+/** One frame per status, shared by every hub (LiveHub#statusFrame). */
+const STATUS_FRAMES = new Map<LiveStatus, Buffer>();
 
 interface Group {
   /**
@@ -239,8 +241,18 @@ export class LiveHub {
     this.#out.clear();
   }
 
+  /**
+   * The status as a frame: one Buffer per status, so that a stream deflated for its browser
+   * finds it deflated already (src/plugins/sse-deflate.ts) instead of deflating it again.
+   */
   #statusFrame(): Buffer {
-    return Buffer.from(formatEvent({ event: 'live-status', data: this.#status }));
+    const status = this.#status;
+    let frame = STATUS_FRAMES.get(status);
+    if (!frame) {
+      frame = Buffer.from(formatEvent({ event: 'live-status', data: status }));
+      STATUS_FRAMES.set(status, frame);
+    }
+    return frame;
   }
 
   #topic(wanted: LiveTopic): Topic {

@@ -12,8 +12,9 @@ import fp from 'fastify-plugin';
  * as they are (src/plugins/static.ts, preCompressed).
  *
  * Streams keep streaming:
- * - server-sent events (text/event-stream) are never compressed: a compressor holds bytes
- *   back until it has enough, and an event must reach the browser when it happens;
+ * - server-sent events (text/event-stream) are not compressed here: a compressor holds bytes
+ *   back until it has enough, and an event must reach the browser when it happens. reply.sse
+ *   deflates them itself, each frame once for every stream (src/plugins/sse-deflate.ts);
  * - a streamed page (reply.streamPage / streamFragment: the audit log) is compressed with a
  *   flush after every chunk, so the rows of each control-plane batch reach the browser as the
  *   batch arrives, not when the page ends;
@@ -65,14 +66,13 @@ export function compressibleType(contentType: string): boolean {
 }
 
 /**
- * The encoding this request gets: the acceptable one (q > 0) with the highest q, br on a tie;
- * `identity` when neither is acceptable or there is no Accept-Encoding. Used for streamed
- * pages; @fastify/compress negotiates the same way for the rest (same ENCODINGS order).
+ * How much the request's Accept-Encoding wants each encoding (its q, `*` for those it does not
+ * name, 0 for none); undefined without the header, or with x-no-compression.
  */
-export function negotiatedEncoding(request: FastifyRequest): (typeof ENCODINGS)[number] {
+function acceptedWeights(request: FastifyRequest): ((name: string) => number) | undefined {
   const header = request.headers['accept-encoding'];
   if (typeof header !== 'string' || request.headers['x-no-compression'] !== undefined) {
-    return 'identity';
+    return undefined;
   }
   const weights = new Map<string, number>();
   for (const part of header.toLowerCase().split(',')) {
@@ -81,10 +81,25 @@ export function negotiatedEncoding(request: FastifyRequest): (typeof ENCODINGS)[
     const weight = q === undefined ? 1 : Number(q.slice(2));
     weights.set(token === 'x-gzip' ? 'gzip' : token, Number.isFinite(weight) ? weight : 0);
   }
-  const weightOf = (name: string) => weights.get(name) ?? weights.get('*') ?? 0;
+  return (name) => weights.get(name) ?? weights.get('*') ?? 0;
+}
+
+/**
+ * The encoding this request gets: the acceptable one (q > 0) with the highest q, br on a tie;
+ * `identity` when neither is acceptable or there is no Accept-Encoding. Used for streamed
+ * pages; @fastify/compress negotiates the same way for the rest (same ENCODINGS order).
+ */
+export function negotiatedEncoding(request: FastifyRequest): (typeof ENCODINGS)[number] {
+  const weightOf = acceptedWeights(request);
+  if (!weightOf) return 'identity';
   const [br, gzip] = [weightOf('br'), weightOf('gzip')];
   if (br > 0 && br >= gzip) return 'br';
   return gzip > 0 ? 'gzip' : 'identity';
+}
+
+/** Whether an event stream may be deflated for this request (src/plugins/sse-deflate.ts). */
+export function acceptsDeflate(request: FastifyRequest): boolean {
+  return (acceptedWeights(request)?.('deflate') ?? 0) > 0;
 }
 
 function isStream(payload: unknown): payload is Readable {

@@ -15,6 +15,8 @@ export interface DirectStream {
   readonly body: PassThrough | undefined;
   /** Ends the stream, with a `retry:` hint when given. */
   end(retryMs?: number): void;
+  /** A frame as the stream sends it (deflated, when it is). Called once per frame written. */
+  encode(frame: Buffer | string): Buffer | string;
   /**
    * Frames go to the socket from now on: the body is unpiped and ended, so that the pipe and
    * the listeners on the body are let go, and the stream's end goes to the response itself.
@@ -151,12 +153,13 @@ export class DirectSink implements SseSink {
     if (this.#closed) return;
     const target = this.#socket ?? this.#prepare();
     if (!target) {
-      if (this.#body?.writable) this.#body.write(frame);
+      if (this.#body?.writable) this.#body.write(this.#stream.encode(frame));
       return;
     }
     // Gone, its close event not here yet: nothing more to write.
     if (!target.writable) return;
-    const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
+    const encoded = this.#stream.encode(frame);
+    const bytes = typeof encoded === 'string' ? Buffer.from(encoded) : encoded;
     if (!target.writableCorked) corkUntilFlush(target);
     target.write(this.#chunked ? framedOnce(bytes) : bytes);
   }

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { acceptsDeflate } from './compression.js';
+import { adler32Combine, deflatedFrame, deflateEnd, ZLIB_HEADER } from './sse-deflate.js';
 import { DirectSink } from './sse-direct.js';
 
 /** One server-sent event. `data` is HTML already rendered (and escaped) by a component. */
@@ -53,6 +55,9 @@ declare module 'fastify' {
      * goes away or the console shuts down the source is returned — a source reading a control
      * plane stream opened with request.rpcStream() has that stream cancelled as the response
      * closes.
+     *
+     * Deflated (`Content-Encoding: deflate`) for a browser that takes it: each frame once,
+     * the same bytes to every stream (src/plugins/sse-deflate.ts).
      *
      * Long-lived: the request counts as operator activity once, when it opens. EventSource
      * cannot send headers, so unlike the dashboard's polls it cannot mark itself
@@ -127,17 +132,48 @@ class EventStream {
   #iterator: AsyncIterator<SseEvent> | undefined;
   #attached: ReturnType<DirectSseSource['attach']> | undefined;
   #sink: DirectSink | undefined;
+  /** Deflated (src/plugins/sse-deflate.ts): the Adler-32 of what was sent; else undefined. */
+  #adler: number | undefined;
 
-  /** `iterator`: the source's, for a source iterated here (made at once, returned at the end). */
-  constructor(reply: FastifyReply, open: OpenStreams, iterator?: AsyncIterator<SseEvent>) {
+  /**
+   * `iterator`: the source's, for a source iterated here (made at once, returned at the end).
+   * `deflate`: the browser takes deflate, and gets it.
+   */
+  constructor(
+    reply: FastifyReply,
+    open: OpenStreams,
+    iterator: AsyncIterator<SseEvent> | undefined,
+    deflate: boolean,
+  ) {
     this.#reply = reply;
     this.#open = open;
     this.#iterator = iterator;
+    if (deflate) {
+      this.#adler = 1;
+      this.body?.write(ZLIB_HEADER);
+    }
+  }
+
+  /** A frame as this stream sends it: deflated when it is (then counted for the trailer). */
+  encode(frame: Buffer | string): Buffer | string {
+    if (this.#adler === undefined) return frame;
+    const deflated = deflatedFrame(frame);
+    this.#adler = adler32Combine(this.#adler, deflated.adler, deflated.length);
+    return deflated.bytes;
+  }
+
+  /** What ends the stream: the retry hint, if any, then for deflate the final block and trailer. */
+  #last(hint: number | undefined): Buffer | string | undefined {
+    const retry = hint === undefined ? undefined : `retry: ${hint}\n\n`;
+    if (this.#adler === undefined) return retry;
+    const hinted = retry === undefined ? undefined : (this.encode(retry) as Buffer);
+    const end = deflateEnd(this.#adler);
+    return hinted ? Buffer.concat([hinted, end]) : end;
   }
 
   write(chunk: string | Buffer): boolean {
     const body = this.body;
-    return body?.writable === true && body.write(chunk);
+    return body?.writable === true && body.write(this.encode(chunk));
   }
 
   /** Ends the stream (once), with a `retry:` hint when given. */
@@ -147,13 +183,12 @@ class EventStream {
     clearInterval(this.#heartbeat);
     this.#open.delete(this);
     this.#sink?.close();
-    const last = hint === undefined ? undefined : `retry: ${hint}\n\n`;
     const raw = this.#reply.raw;
     if (this.body) {
-      if (this.body.writable) this.body.end(last);
+      if (this.body.writable) this.body.end(this.#last(hint));
     } else if (!raw.destroyed && !raw.writableEnded) {
       // The body was let go: the end (the last chunk) is the response's own.
-      raw.end(last);
+      raw.end(this.#last(hint));
     }
     // Not awaited: a source waiting for its next item finishes that wait first (for a
     // control-plane stream, the response closing cancels it).
@@ -259,10 +294,12 @@ export default fp(
         const heartbeatMs = callOptions?.heartbeatMs ?? options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
         const retryMs = callOptions?.retryMs ?? options.retryMs ?? DEFAULT_RETRY_MS;
         const direct = isDirect(source) ? source : undefined;
+        const deflate = acceptsDeflate(this.request);
         const stream = new EventStream(
           this,
           open,
           direct ? undefined : source[Symbol.asyncIterator](),
+          deflate,
         );
         // Taken before attach(): a direct sink may let the body go once the head is out.
         const body = stream.body as PassThrough;
@@ -276,8 +313,10 @@ export default fp(
         } else {
           stream.iterate(heartbeatMs);
         }
+        if (deflate) this.header('content-encoding', 'deflate');
         return (
-          this.header('content-type', 'text/event-stream; charset=utf-8')
+          this.header('vary', 'accept-encoding')
+            .header('content-type', 'text/event-stream; charset=utf-8')
             .header('cache-control', 'no-store')
             // nginx (ingress) would otherwise buffer the stream.
             .header('x-accel-buffering', 'no')

@@ -60,7 +60,19 @@ describe('live pages in Chromium', () => {
   it('a list: another operator’s change appears within 2 s; the search box keeps focus and text', async () => {
     const name = uniqueName('live-list');
     await seedNamespace(direct, { name, description: 'before' });
-    const { page, context, pageErrors } = await openLive('/namespaces?size=200');
+    const encodings: (string | undefined)[] = [];
+    const watched = await openPage(e2e.browser, { storageState: await e2e.state('admin') });
+    contexts.push(watched.context);
+    const { page, context, pageErrors } = watched;
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/live') {
+        encodings.push(response.headers()['content-encoding']);
+      }
+    });
+    await page.goto(`${e2e.base}/namespaces?size=200`);
+    await waitUntilLive(page);
+    // The stream is deflated, each region's push decoded by the browser as it comes.
+    expect(encodings).toEqual(['deflate']);
 
     // The operator is typing a search: it narrows the list (and the address) as they type.
     const search = page.locator('#namespace-search');
