@@ -4,8 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { createInflate, inflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { DirectSseSource, SseEvent, SseSink } from '../../src/plugins/sse.js';
 import {
   adler32,
@@ -14,6 +12,7 @@ import {
   deflateEnd,
   ZLIB_HEADER,
 } from '../../src/plugins/sse-deflate.js';
+import { offlineApp } from './offline-app.js';
 
 // Event streams deflated for the browser, each frame deflated once and shared by every stream
 // (src/plugins/sse-deflate.ts): what a browser's decoder makes of the bytes, checked by zlib's
@@ -78,17 +77,7 @@ afterEach(async () => {
 
 /** The console with a direct source (as the live hub) at /test/direct, and an iterated one. */
 async function startApp() {
-  const app = await buildApp({
-    config: loadConfig({
-      PUBLIC_URL: 'http://127.0.0.1:8000',
-      CONTROL_PLANE_URL: 'http://127.0.0.1:1',
-      OIDC_ISSUER: 'http://127.0.0.1:1',
-      OIDC_CLIENT_ID: 'prism-console',
-      OIDC_CLIENT_SECRET: 'unused',
-      SESSION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'silent',
-    }),
-  });
+  const app = await offlineApp();
   const sinks: SseSink[] = [];
   app.get('/test/direct', { config: { public: true } }, async (_request, reply) => {
     const source: DirectSseSource = {

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { DirectSseSource, SseEvent, SseSink } from '../../src/plugins/sse.js';
 import { chunkFramed } from '../../src/plugins/sse-direct.js';
+import { offlineApp } from './offline-app.js';
 
 // reply.sse() with a direct source (the live hub's way: frames built once, written to every
 // stream) on the whole console, read off a raw TCP connection so the wire itself is checked:
@@ -24,17 +22,7 @@ const apps: FastifyInstance[] = [];
 const sockets: Socket[] = [];
 
 async function startApp(): Promise<{ port: number; streams: Stream[] }> {
-  const app = await buildApp({
-    config: loadConfig({
-      PUBLIC_URL: 'http://127.0.0.1:8000',
-      CONTROL_PLANE_URL: 'http://127.0.0.1:1',
-      OIDC_ISSUER: 'http://127.0.0.1:1',
-      OIDC_CLIENT_ID: 'prism-console',
-      OIDC_CLIENT_SECRET: 'unused',
-      SESSION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'silent',
-    }),
-  });
+  const app = await offlineApp();
   const streams: Stream[] = [];
   app.get('/test/direct', { config: { public: true } }, async (_request, reply) => {
     const raw = reply.raw;

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { formatEvent, type SseEvent } from '../../src/plugins/sse.js';
+import { offlineApp } from './offline-app.js';
 
 // reply.sse() on the whole console (every plugin and hook), over real sockets. Nothing here
 // reaches the control plane or the identity provider: the routes are public and make no call.
@@ -48,17 +46,7 @@ const apps: FastifyInstance[] = [];
 let sources: ReturnType<typeof controlledSource>[] = [];
 
 async function startApp(): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildApp({
-    config: loadConfig({
-      PUBLIC_URL: 'http://127.0.0.1:8000',
-      CONTROL_PLANE_URL: 'http://127.0.0.1:1',
-      OIDC_ISSUER: 'http://127.0.0.1:1',
-      OIDC_CLIENT_ID: 'prism-console',
-      OIDC_CLIENT_SECRET: 'unused',
-      SESSION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'silent',
-    }),
-  });
+  const app = await offlineApp();
   app.get('/test/events', { config: { public: true } }, async (request, reply) => {
     const query = request.query as { heartbeatMs?: string };
     const source = controlledSource();
