@@ -31,14 +31,14 @@ export interface DeflatedFrame {
   readonly length: number;
 }
 
-/** Adler-32 of `bytes` (RFC 1950), from `start` (1 for none). */
-export function adler32(bytes: Uint8Array, start = 1): number {
-  let a = start & 0xffff;
-  let b = start >>> 16;
+/** Adler-32 of `bytes` (RFC 1950). */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
   let i = 0;
   while (i < bytes.length) {
-    // 3,800 bytes at most before the sums are reduced: b stays below 2^53 and exact.
-    const stop = Math.min(i + 3800, bytes.length);
+    // The sums are reduced every 4,096 bytes: b stays far below 2^53, where doubles stay exact.
+    const stop = Math.min(i + 4096, bytes.length);
     for (; i < stop; i++) {
       a += bytes[i] as number;
       b += a;
